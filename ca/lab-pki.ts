@@ -1,0 +1,200 @@
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { z } from 'zod'
+import { CaError } from '../server/errors.js'
+import type { SubtreeSpec } from './general-names.js'
+import { issueCertificate, type IssuedCertificate } from './issue-certificate.js'
+import { keyPairFromPem } from './key-pair.js'
+
+/** The lab's host names: the site worth stealing from, and loopback. */
+export const LAB_HOSTS = ['bank.lab', 'www.bank.lab', 'localhost'] as const
+export const LAB_IPS = ['127.0.0.1', '::1'] as const
+
+/**
+ * What the lab's installable roots may ever vouch for (RFC 5280 §4.2.1.10,
+ * critical). mockttp's pattern: a leaked or installed lab root cannot be used
+ * to intercept a real site, because a leaf for `bank.example.com` under it
+ * fails name constraints in every client that enforces them.
+ */
+export const LAB_PERMITTED_SUBTREES: SubtreeSpec[] = [
+  { dns: 'lab' },
+  { dns: 'test' },
+  { dns: 'localhost' },
+  { ip: '127.0.0.0/8' },
+  { ip: '::1/128' },
+]
+
+/** The certificates that stand for the world's PKI inside the lab. */
+export interface LabPki {
+  dir: string
+  /** What a public root is to the client: trusted. */
+  trustedRoot: IssuedCertificate
+  /** Issues the genuine server's certificate. */
+  trustedIntermediate: IssuedCertificate
+  /** The genuine server's leaf for LAB_HOSTS and LAB_IPS. */
+  genuineLeaf: IssuedCertificate
+  /** The attacker's own root: the client does not trust it. Never installed anywhere. */
+  attackerCa: IssuedCertificate
+  /** The corporate / antivirus / mitmproxy CA the victim installed: the client trusts it. */
+  interceptionCa: IssuedCertificate
+}
+
+export type LabPkiRole = Exclude<keyof LabPki, 'dir'>
+const ROLES: readonly LabPkiRole[] = ['trustedRoot', 'trustedIntermediate', 'genuineLeaf', 'attackerCa', 'interceptionCa']
+
+const YEAR_MS = 365 * 24 * 3_600_000
+/** Re-issue the genuine leaf when it has less than this left, so a lab left alone keeps working. */
+const LEAF_RENEW_MARGIN_MS = 7 * 24 * 3_600_000
+
+const manifestSchema = z.object({
+  version: z.literal(1),
+  certificates: z.record(
+    z.string(),
+    z.object({
+      subject: z.record(z.string(), z.string()),
+      notBefore: z.string(),
+      notAfter: z.string(),
+      serialNumber: z.string(),
+      isCa: z.boolean(),
+    }),
+  ),
+})
+
+/**
+ * Loads the lab PKI from `<dataDir>/pki`, creating it on first use. Private
+ * keys are written 0600 in a 0700 directory. Creation is atomic (built in a
+ * temporary directory, then renamed), so two processes starting together both
+ * end up with the same PKI.
+ *
+ * @example
+ * const pki = loadOrCreateLabPki('./data')
+ * https.createServer({ key: pki.genuineLeaf.key.privateKeyPem, cert: chainPem(pki.genuineLeaf, pki.trustedIntermediate) })
+ */
+export function loadOrCreateLabPki(dataDir: string, now: Date = new Date()): LabPki {
+  const dir = join(dataDir, 'pki')
+  if (!existsSync(join(dir, 'manifest.json'))) createLabPkiAt(dataDir, dir, now)
+  const pki = readLabPki(dir)
+  if (pki.genuineLeaf.notAfter.getTime() - now.getTime() < LEAF_RENEW_MARGIN_MS) {
+    const genuineLeaf = issueGenuineLeaf(pki.trustedIntermediate, now)
+    writeCertificates(dir, { genuineLeaf })
+    return { ...pki, genuineLeaf }
+  }
+  return pki
+}
+
+/** Creates a fresh PKI in memory only (tests, one-off runs). */
+export function createLabPki(now: Date = new Date()): LabPki {
+  const nameConstraints = { permitted: LAB_PERMITTED_SUBTREES }
+  const caValidity = { notBefore: new Date(now.getTime() - 3_600_000), notAfter: new Date(now.getTime() + 10 * YEAR_MS) }
+  const caProfile = { basicConstraints: { ca: true }, keyUsage: ['keyCertSign' as const, 'cRLSign' as const], ...caValidity }
+  const trustedRoot = issueCertificate({
+    subject: { C: 'ZZ', O: 'mitmlab Trust Services', CN: 'mitmlab Trusted Root CA' },
+    ...caProfile,
+    nameConstraints,
+  })
+  const trustedIntermediate = issueCertificate({
+    subject: { C: 'ZZ', O: 'mitmlab Trust Services', CN: 'mitmlab Issuing CA 1' },
+    issuer: trustedRoot,
+    ...caProfile,
+    basicConstraints: { ca: true, pathLen: 0 },
+    extendedKeyUsage: ['serverAuth', 'clientAuth'],
+    nameConstraints,
+  })
+  const attackerCa = issueCertificate({ subject: { O: 'Evil Attacker Ltd', CN: 'Evil Attacker Root CA' }, ...caProfile })
+  const interceptionCa = issueCertificate({
+    subject: { O: 'Corporate IT Security', CN: 'Corporate TLS Inspection CA (installed)' },
+    ...caProfile,
+    nameConstraints,
+  })
+  const genuineLeaf = issueGenuineLeaf(trustedIntermediate, now)
+  return { dir: '', trustedRoot, trustedIntermediate, genuineLeaf, attackerCa, interceptionCa }
+}
+
+function issueGenuineLeaf(issuer: IssuedCertificate, now: Date): IssuedCertificate {
+  return issueCertificate({
+    subject: { CN: 'bank.lab' },
+    issuer,
+    notBefore: new Date(now.getTime() - 3_600_000),
+    notAfter: new Date(now.getTime() + 90 * 24 * 3_600_000),
+    sans: [...LAB_HOSTS.map((dns) => ({ dns })), ...LAB_IPS.map((ip) => ({ ip }))],
+    basicConstraints: { ca: false },
+    keyUsage: ['digitalSignature', 'keyEncipherment'],
+    extendedKeyUsage: ['serverAuth'],
+  })
+}
+
+function createLabPkiAt(dataDir: string, dir: string, now: Date): void {
+  const staging = join(dataDir, `pki.tmp-${process.pid}-${Date.now()}`)
+  try {
+    mkdirSync(staging, { recursive: true, mode: 0o700 })
+    const pki = createLabPki(now)
+    writeCertificates(staging, pki)
+    renameSync(staging, dir)
+  } catch (cause) {
+    rmSync(staging, { recursive: true, force: true })
+    // Another process won the race: its PKI is as good as ours.
+    if (existsSync(join(dir, 'manifest.json'))) return
+    const code = (cause as NodeJS.ErrnoException).code
+    throw new CaError(
+      code === 'ENOSPC' ? 'DATA_DIR_FULL' : 'DATA_DIR_NOT_WRITABLE',
+      `Cannot create the lab PKI in ${dir}: ${(cause as Error).message}`,
+      { cause },
+    )
+  }
+}
+
+function writeCertificates(dir: string, certificates: Partial<Record<LabPkiRole, IssuedCertificate>>): void {
+  const manifestPath = join(dir, 'manifest.json')
+  const manifest = existsSync(manifestPath)
+    ? manifestSchema.parse(JSON.parse(readFileSync(manifestPath, 'utf8')))
+    : { version: 1 as const, certificates: {} }
+  for (const [role, cert] of Object.entries(certificates) as [LabPkiRole, IssuedCertificate][]) {
+    writeFileSync(join(dir, `${role}.key.pem`), cert.key.privateKeyPem, { mode: 0o600 })
+    chmodSync(join(dir, `${role}.key.pem`), 0o600)
+    writeFileSync(join(dir, `${role}.cert.pem`), cert.pem, { mode: 0o644 })
+    manifest.certificates[role] = {
+      subject: { ...cert.subject },
+      notBefore: cert.notBefore.toISOString(),
+      notAfter: cert.notAfter.toISOString(),
+      serialNumber: cert.serialNumber,
+      isCa: cert.isCa,
+    }
+  }
+  const temporary = `${manifestPath}.tmp-${process.pid}`
+  writeFileSync(temporary, JSON.stringify(manifest, null, 2))
+  renameSync(temporary, manifestPath)
+}
+
+function readLabPki(dir: string): LabPki {
+  let manifest: z.infer<typeof manifestSchema>
+  try {
+    manifest = manifestSchema.parse(JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')))
+  } catch (cause) {
+    throw new CaError('CA_STORE_CORRUPT', `${join(dir, 'manifest.json')} is not a lab PKI manifest; delete ${dir} to recreate it`, { cause })
+  }
+  const read = (role: LabPkiRole): IssuedCertificate => {
+    const entry = manifest.certificates[role]
+    if (entry === undefined) throw new CaError('CA_STORE_CORRUPT', `${dir} has no ${role}; delete ${dir} to recreate it`)
+    const pem = readFileSync(join(dir, `${role}.cert.pem`), 'utf8')
+    const der = Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ''), 'base64')
+    return {
+      der,
+      pem,
+      key: keyPairFromPem(readFileSync(join(dir, `${role}.key.pem`), 'utf8')),
+      subject: entry.subject,
+      notBefore: new Date(entry.notBefore),
+      notAfter: new Date(entry.notAfter),
+      serialNumber: entry.serialNumber,
+      isCa: entry.isCa,
+    }
+  }
+  const [trustedRoot, trustedIntermediate, genuineLeaf, attackerCa, interceptionCa] = ROLES.map(read) as [
+    IssuedCertificate, IssuedCertificate, IssuedCertificate, IssuedCertificate, IssuedCertificate,
+  ]
+  return { dir, trustedRoot, trustedIntermediate, genuineLeaf, attackerCa, interceptionCa }
+}
+
+/** PEM of a chain as a TLS server sends it: leaf first. */
+export function chainPem(...certificates: IssuedCertificate[]): string {
+  return certificates.map((certificate) => certificate.pem).join('')
+}
