@@ -1,0 +1,89 @@
+import { once } from 'node:events'
+import { connect as netConnect, createServer, type AddressInfo, type Server, type Socket } from 'node:net'
+import { connect, createSecureContext, TLSSocket } from 'node:tls'
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
+import { issueCertificate, type IssuedCertificate } from '../../../../ca/index.js'
+import { readClientHello, type ReadClientHelloResult } from '../../../../server/tls/client-hello/read-client-hello.js'
+
+/** A raw TCP server that peeks the hello, then (optionally) hands the socket to TLS. */
+async function startPeekingServer(onPeek: (socket: Socket, result: ReadClientHelloResult) => void, timeoutMs = 2000): Promise<Server> {
+  const server = createServer((socket) => {
+    socket.on('error', () => undefined)
+    void readClientHello(socket, { timeoutMs }).then((result) => onPeek(socket, result))
+  })
+  server.listen(0, '127.0.0.1')
+  await once(server, 'listening')
+  return server
+}
+
+const portOf = (server: Server): number => (server.address() as AddressInfo).port
+
+describe('readClientHello', () => {
+  let leaf: IssuedCertificate
+  const servers: Server[] = []
+  beforeAll(() => {
+    leaf = issueCertificate({ subject: { CN: 'bank.lab' }, sans: [{ dns: 'bank.lab' }] })
+  })
+  afterEach(() => {
+    for (const server of servers.splice(0)) server.close()
+  })
+
+  it('peeks the hello, and after unshift a TLSSocket completes the handshake and echoes data', async () => {
+    const secureContext = createSecureContext({ cert: leaf.pem, key: leaf.key.privateKeyPem })
+    const replies: string[] = []
+    const peeked = new Promise<ReadClientHelloResult>((resolve) => {
+      void startPeekingServer((socket, result) => {
+        resolve(result)
+        socket.unshift(result.bytes)
+        const tlsSocket = new TLSSocket(socket, { isServer: true, secureContext, ALPNProtocols: ['http/1.1'] })
+        tlsSocket.on('error', () => undefined)
+        tlsSocket.on('data', (data: Buffer) => tlsSocket.end(`echo:${data.toString()}`))
+      }).then((server) => {
+        servers.push(server)
+        const client = connect({ host: '127.0.0.1', port: portOf(server), servername: 'bank.lab', ca: leaf.pem, ALPNProtocols: ['http/1.1'] })
+        client.on('secureConnect', () => client.write('ping'))
+        let reply = ''
+        client.on('data', (data: Buffer) => (reply += data.toString()))
+        client.on('end', () => replies.push(reply))
+      })
+    })
+    const result = await peeked
+    expect(result.hello.ok && result.hello.hello.sni).toBe('bank.lab')
+    expect(result.hello.ok && result.hello.consumedBytes).toBe(result.bytes.length)
+    await vi.waitFor(() => expect(replies).toHaveLength(1), { timeout: 5000 })
+    expect(replies).toEqual(['echo:ping'])
+  })
+
+  it('resolves TRUNCATED when the peer closes after half a hello', async () => {
+    const result = await peekRaw(servers, (socket) => socket.end(Buffer.from([22, 3, 1, 0, 200, 1, 0])))
+    expect(result.hello.ok ? 'OK' : result.hello.code).toBe('TRUNCATED')
+    expect(result.bytes.length).toBe(7)
+  })
+
+  it('resolves TIMEOUT when the peer sends part of a hello and waits', async () => {
+    const result = await peekRaw(servers, (socket) => socket.write(Buffer.from([22, 3, 1])), 150)
+    expect(result.hello.ok ? 'OK' : result.hello.code).toBe('TIMEOUT')
+    expect([...result.bytes]).toEqual([22, 3, 1])
+  })
+
+  it('resolves NOT_TLS at once for plain HTTP, returning the bytes read', async () => {
+    const result = await peekRaw(servers, (socket) => socket.write('GET / HTTP/1.1\r\nHost: bank.lab\r\n\r\n'))
+    expect(result.hello.ok ? 'OK' : result.hello.code).toBe('NOT_TLS')
+    expect(result.bytes.toString()).toContain('GET /')
+  })
+})
+
+async function peekRaw(servers: Server[], send: (socket: Socket) => void, timeoutMs = 2000): Promise<ReadClientHelloResult> {
+  let resolveResult: (r: ReadClientHelloResult) => void = () => undefined
+  const done = new Promise<ReadClientHelloResult>((resolve) => (resolveResult = resolve))
+  const server = await startPeekingServer((socket, result) => {
+    socket.destroy()
+    resolveResult(result)
+  }, timeoutMs)
+  servers.push(server)
+  const client = netConnect({ host: '127.0.0.1', port: portOf(server) }, () => send(client))
+  client.on('error', () => undefined)
+  const result = await done
+  client.destroy()
+  return result
+}
