@@ -95,6 +95,10 @@ describe('parseClientHello', () => {
     expect(expectCode(Uint8Array.from([22, 3, 1, 0, 4, 1, 0, 0x40, 0x01]))).toBe('TOO_LARGE')
   })
 
+  it('fails TOO_LARGE when a hello spans more than 64 records', () => {
+    expect(expectCode(records([...nodeHello.subarray(5)], 1))).toBe('TOO_LARGE')
+  })
+
   it('fails MALFORMED for a zero-length record, an interleaved record and trailing handshake data', () => {
     expect(expectCode(Uint8Array.from([22, 3, 1, 0, 0]))).toBe('MALFORMED')
     const message = helloMessage()
