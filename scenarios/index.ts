@@ -1,0 +1,30 @@
+import type { Scenario } from './define-scenario.js'
+import { directConnection } from './attacks/direct-connection.js'
+import { expiredLeaf } from './attacks/expired-leaf.js'
+import { installedInterceptionCa, installedInterceptionCaPinned } from './attacks/installed-interception-ca.js'
+import { leafUsedAsCa } from './attacks/leaf-used-as-ca.js'
+import { notYetValidLeaf } from './attacks/not-yet-valid-leaf.js'
+import { selfSignedLeaf } from './attacks/self-signed-leaf.js'
+import { tcpPassthrough } from './attacks/tcp-passthrough.js'
+import { untrustedCaLeaf } from './attacks/untrusted-ca-leaf.js'
+import { wrongHost } from './attacks/wrong-host.js'
+
+/** The registry: explicit, in the order a run plays them (controls first, then attacks). */
+export const scenarios: readonly Scenario[] = [
+  directConnection,
+  tcpPassthrough,
+  selfSignedLeaf,
+  untrustedCaLeaf,
+  wrongHost,
+  expiredLeaf,
+  notYetValidLeaf,
+  leafUsedAsCa,
+  installedInterceptionCa,
+  installedInterceptionCaPinned,
+]
+
+export function findScenario(id: string): Scenario | undefined {
+  return scenarios.find((scenario) => scenario.id === id)
+}
+
+export { defineScenario, TARGET_HOST, type Scenario, type ScenarioContext, type ForgedChain, type Topology } from './define-scenario.js'

@@ -1,0 +1,25 @@
+import { Command } from 'commander'
+import { isLabError } from '../errors.js'
+import { registerListCommand } from './list-command.js'
+import { registerRunCommand } from './run-command.js'
+
+/** The composition root of the `mitmlab` command: one line per command. */
+export function buildProgram(): Command {
+  const program = new Command('mitmlab')
+    .description('A man-in-the-middle interception and detection lab')
+    .showHelpAfterError()
+  registerRunCommand(program)
+  registerListCommand(program)
+  return program
+}
+
+try {
+  await buildProgram().parseAsync(process.argv)
+} catch (error) {
+  if (isLabError(error)) {
+    process.stderr.write(`mitmlab: ${error.message} [${error.code}]\n`)
+    process.exitCode = 2
+  } else {
+    throw error
+  }
+}

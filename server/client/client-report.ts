@@ -1,0 +1,25 @@
+import type { StepId } from '../steps/step-ids.js'
+import type { StepResult } from '../steps/step-result.js'
+import type { CertSummary, VerifyReport } from '../verifier/types.js'
+
+/** Everything the instrumented client was shown and decided on one connection. */
+export interface ClientReport {
+  clientId: string
+  /** The TCP/TLS level outcome before any verification. */
+  transport: { connected: boolean; error: { code: string; message: string } | null }
+  tls: { version: string | null; cipher: string | null; alpn: string | null; servername: string } | null
+  /** The chain as presented, DER base64, leaf first. */
+  presentedChainDer: string[]
+  presentedChain: CertSummary[]
+  /** The certificate verifier's full report (path, rejected candidates). */
+  certificate: VerifyReport | null
+  /** The whole trace: connection-level steps and the verifier's, in STEP_IDS order. */
+  steps: StepResult[]
+  verdict: 'accept' | 'reject'
+  catchingStep: StepId | null
+  code: string | null
+  /** Node's own verification of the same connection (authorized / authorizationError), for comparison. */
+  node: { authorized: boolean; error: string | null }
+  /** The login the client sent only after accepting: what an attacker wants. */
+  http: { sentCredentials: boolean; status: number | null; headers: Record<string, string>; error: string | null } | null
+}

@@ -1,0 +1,52 @@
+import type { ClientReport } from '../client/client-report.js'
+import type { ConnectionRecord } from '../proxy/connection-record.js'
+import type { StepId } from '../steps/step-ids.js'
+import type { StepResult } from '../steps/step-result.js'
+
+export type Verdict = 'accept' | 'reject'
+
+export interface ExpectedOutcome {
+  verdict: Verdict
+  /** The step that must catch the attack; null for controls and for attacks nothing catches. */
+  step: StepId | null
+  /** The exact failure code, when the scenario pins it. */
+  code?: string
+}
+
+/** One scenario run with one client: what the store keeps and the dashboard shows. */
+export interface ScenarioResult {
+  runId: string
+  ordinal: number
+  scenarioId: string
+  clientId: string
+  kind: 'attack' | 'control'
+  expected: ExpectedOutcome
+  verdict: Verdict
+  catchingStep: StepId | null
+  code: string | null
+  node: { authorized: boolean; error: string | null }
+  /** The proxy read the victim's credentials in the clear. */
+  leaked: boolean
+  asExpected: boolean
+  /** Why the scenario could not be run at all (infrastructure), when it could not. */
+  error: string | null
+  startedAt: string
+  durationMs: number
+  steps: StepResult[]
+  connections: ConnectionRecord[]
+  client: Omit<ClientReport, 'steps'> | null
+  /** What reached the genuine server. */
+  genuine: { requests: GenuineRequest[] }
+  /** Why the result differs from the expectation, one sentence per difference. */
+  mismatches: string[]
+}
+
+export interface GenuineRequest {
+  at: string
+  method: string
+  path: string
+  /** The lab client id the request claims to come from. */
+  client: string | null
+  userAgent: string | null
+  receivedCredentials: boolean
+}

@@ -1,0 +1,58 @@
+/** What the proxy saw on one client connection: the record a trainee reads after an attack. */
+export interface ConnectionRecord {
+  id: number
+  startedAt: string
+  endedAt: string | null
+  /** terminate: the proxy forges and decrypts; passthrough: it relays ciphertext it cannot read. */
+  mode: 'terminate' | 'passthrough'
+  clientAddress: string
+  sni: string | null
+  /** What the client offered in its ClientHello. */
+  offered: OfferedHello | null
+  /** Why the ClientHello could not be read, when it could not. */
+  helloError: string | null
+  /** What the proxy and the client agreed (terminate mode only). */
+  negotiated: { version: string; cipher: string; alpn: string | null } | null
+  /** The chain the proxy served, leaf first (terminate mode only). */
+  servedChain: { subject: string; issuer: string; derBase64: string }[]
+  outcome: ConnectionOutcome
+  /** The TLS alert the client sent when it refused the handshake, e.g. 'unknown_ca'. */
+  clientAlert: string | null
+  error: { code: string; message: string } | null
+  bytes: { fromClient: number; toClient: number; toUpstream: number; fromUpstream: number }
+  /** What the proxy could read in the clear: the prize. Empty in passthrough mode. */
+  plaintext: {
+    requests: { method: string; path: string; host: string | null }[]
+    credentials: { field: string; value: string; path: string }[]
+    cookies: string[]
+  }
+  upstream: { version: string | null; cipher: string | null; error: string | null } | null
+}
+
+export interface OfferedHello {
+  versions: string[]
+  cipherSuites: string[]
+  alpn: string[]
+  groups: string[]
+  ja3: string | null
+  ja4: string | null
+}
+
+/**
+ * relayed: the client finished the handshake and the proxy relayed traffic.
+ * client-rejected: the client refused the proxy's certificate with a TLS alert.
+ * client-closed-after-handshake: the client finished TLS, then hung up without a request (how Node rejects).
+ * client-hung-up: the client vanished before the handshake finished, without an alert.
+ * handshake-failed: the TLS handshake failed for another reason (versions, ciphers, garbage).
+ * upstream-failed: the genuine server could not be reached.
+ * passthrough: relayed as opaque bytes.
+ */
+export type ConnectionOutcome =
+  | 'open'
+  | 'relayed'
+  | 'client-rejected'
+  | 'client-closed-after-handshake'
+  | 'client-hung-up'
+  | 'handshake-failed'
+  | 'upstream-failed'
+  | 'passthrough'
