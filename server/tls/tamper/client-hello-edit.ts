@@ -1,0 +1,66 @@
+import {
+  encodeAlpn,
+  encodeClientSupportedVersions,
+  handshakeMessage,
+  parseClientHelloBody,
+  parseClientSupportedVersions,
+  serializeClientHelloBody,
+} from '../handshake/hello-structure.js'
+import type { ClientHelloParts } from '../handshake/hello-structure.js'
+import { TruncatedField } from '../handshake/byte-reader.js'
+import { HandshakeType } from '../handshake/tls-names.js'
+
+/** What an in-flight editor may change in a ClientHello. Every length is recomputed. */
+export type ClientHelloEdit =
+  | { kind: 'drop-cipher-suites'; suites: readonly number[] }
+  | { kind: 'remove-tls13' }
+  | { kind: 'set-alpn'; protocols: readonly string[] }
+
+/**
+ * The strongest AEAD suites (256-bit keys and ChaCha20): dropping them makes
+ * the server settle for AES-128, the classic cipher-suite downgrade.
+ */
+export const STRONGEST_SUITES: readonly number[] = [0x1302, 0x1303, 0xc02c, 0xc030, 0xcca8, 0xcca9, 0xccaa, 0x009f]
+
+const EXT_ALPN = 16
+const EXT_SUPPORTED_VERSIONS = 43
+const TLS13 = 0x0304
+
+export function applyClientHelloEdit(parts: ClientHelloParts, edit: ClientHelloEdit): ClientHelloParts {
+  switch (edit.kind) {
+    case 'drop-cipher-suites':
+      return { ...parts, cipherSuites: parts.cipherSuites.filter((s) => !edit.suites.includes(s)) }
+    case 'remove-tls13': {
+      // Leave the extension out entirely when nothing but TLS 1.3 was in it (RFC 8446 §4.2.1).
+      const extensions = parts.extensions.flatMap((e) => {
+        if (e.type !== EXT_SUPPORTED_VERSIONS) return [e]
+        const kept = parseClientSupportedVersions(e.data).filter((v) => v !== TLS13)
+        return kept.length === 0 ? [] : [{ type: e.type, data: encodeClientSupportedVersions(kept) }]
+      })
+      return { ...parts, extensions }
+    }
+    case 'set-alpn': {
+      const data = encodeAlpn(edit.protocols)
+      const has = parts.extensions.some((e) => e.type === EXT_ALPN)
+      const extensions = has
+        ? parts.extensions.map((e) => (e.type === EXT_ALPN ? { type: e.type, data } : e))
+        : [...parts.extensions, { type: EXT_ALPN, data }]
+      return { ...parts, extensions }
+    }
+  }
+}
+
+export type EditedClientHello = { ok: true; message: Buffer } | { ok: false; reason: string }
+
+/** Edits a whole ClientHello handshake message (4-byte header included). Malformed input is a value, not a throw. */
+export function editClientHelloMessage(message: Buffer, edits: readonly ClientHelloEdit[]): EditedClientHello {
+  if (message.length < 4 || message[0] !== HandshakeType.clientHello) return { ok: false, reason: 'not a ClientHello' }
+  try {
+    let parts = parseClientHelloBody(message.subarray(4, 4 + message.readUIntBE(1, 3)))
+    for (const edit of edits) parts = applyClientHelloEdit(parts, edit)
+    return { ok: true, message: handshakeMessage(HandshakeType.clientHello, serializeClientHelloBody(parts)) }
+  } catch (error) {
+    if (error instanceof TruncatedField) return { ok: false, reason: error.message }
+    throw error
+  }
+}
