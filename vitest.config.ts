@@ -7,6 +7,9 @@ export default defineConfig({
   plugins: [vue()],
   test: {
     include: ['test/**/*.test.ts', 'test/**/*.spec.ts'],
+    // The limbo conformance run is opt-in (npm run test:conformance). The hostile-peer battery is
+    // bounded, so it runs with everything else; npm run test:robustness runs it alone.
+    exclude: ['**/node_modules/**', 'test/conformance/**'],
     environment: 'node',
     pool: 'forks',
     testTimeout: 30_000,
