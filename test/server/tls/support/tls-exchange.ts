@@ -21,7 +21,7 @@ export interface ExchangeOutcome {
   serverReceived: string
   version: string | undefined
   cipher: string | undefined
-  alpn: string | false | undefined
+  alpn: string | false | null
   keylog: string
   connection: RelayedConnection
 }

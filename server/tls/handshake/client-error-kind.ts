@@ -1,0 +1,52 @@
+/**
+ * Sorts a Node/OpenSSL client error into what the handshake steps need.
+ * Node names a received alert ERR_SSL_<SSLV3|TLSV1|TLSV13>_ALERT_<NAME>
+ * (the peer detected the problem); other ERR_SSL_ codes are the client's own
+ * finding. Observed with Node 20 / OpenSSL 3.0 in test/server/tls/tamper.
+ */
+export interface ClientErrorLike {
+  code?: string | undefined
+  message: string
+}
+
+export type ErrorKind = 'signature' | 'record-mac' | 'finished' | 'downgrade' | 'other'
+
+export interface ClassifiedError {
+  kind: ErrorKind
+  /** 'client' when the client's own check failed, 'peer' when it received the peer's alert. */
+  detectedBy: 'client' | 'peer'
+  /** RFC 8446 §6 alert name received, when it was an alert. */
+  alert: string | undefined
+  code: string | undefined
+}
+
+const ALERT = /(?:SSLV3|TLSV1|TLSV13)_ALERT_([A-Z_]+)/
+
+const LOCAL_KINDS: Readonly<Record<string, ErrorKind>> = {
+  ERR_SSL_BAD_SIGNATURE: 'signature',
+  ERR_SSL_DECRYPTION_FAILED_OR_BAD_RECORD_MAC: 'record-mac',
+  ERR_SSL_BAD_RECORD_MAC: 'record-mac',
+  // OpenSSL 3's GCM provider reports a failed TLS 1.2 tag check under this code.
+  ERR_SSL_CIPHER_OPERATION_FAILED: 'record-mac',
+  ERR_SSL_DIGEST_CHECK_FAILED: 'finished',
+  ERR_SSL_INAPPROPRIATE_FALLBACK: 'downgrade',
+}
+
+const ALERT_KINDS: Readonly<Record<string, ErrorKind>> = {
+  bad_record_mac: 'record-mac',
+  // decrypt_error: "a handshake cryptographic operation failed, including being unable to
+  // correctly verify a signature or validate a Finished message" (RFC 8446 §6.2).
+  decrypt_error: 'finished',
+  inappropriate_fallback: 'downgrade',
+}
+
+export function classifyClientError(error: ClientErrorLike): ClassifiedError {
+  const code = error.code
+  const match = ALERT.exec(code ?? '')
+  if (match?.[1]) {
+    const alert = match[1].toLowerCase()
+    return { kind: ALERT_KINDS[alert] ?? 'other', detectedBy: 'peer', alert, code }
+  }
+  const kind = (code ? LOCAL_KINDS[code] : undefined) ?? (/bad signature/i.test(error.message) ? 'signature' : 'other')
+  return { kind, detectedBy: 'client', alert: undefined, code }
+}

@@ -1,0 +1,117 @@
+import { beforeAll, describe, expect, it } from 'vitest'
+import { decodeConnection } from '../../../../server/tls/handshake/decode-connection.js'
+import type { HandshakeTranscript } from '../../../../server/tls/handshake/transcript-types.js'
+import { makeTestPki } from '../support/test-pki.js'
+import { runExchange } from '../support/tls-exchange.js'
+import type { ExchangeOutcome } from '../support/tls-exchange.js'
+
+const sequence = (t: HandshakeTranscript): string[] =>
+  t.messages.map((m) => `${m.direction === 'clientToServer' ? 'C' : 'S'} ${m.name}${m.encrypted ? ' (encrypted)' : ''}`)
+
+describe('decodeConnection on real Node connections captured by a relay', () => {
+  let tls13: ExchangeOutcome
+  let tls12: ExchangeOutcome
+
+  beforeAll(async () => {
+    const pki = makeTestPki()
+    const alpn = { ALPNProtocols: ['h2', 'http/1.1'] }
+    tls13 = await runExchange({ pki, client: alpn, server: { ALPNProtocols: ['http/1.1'] } })
+    tls12 = await runExchange({ pki, client: { ...alpn, maxVersion: 'TLSv1.2', ciphers: 'ECDHE-RSA-AES128-GCM-SHA256' }, server: { ALPNProtocols: ['http/1.1'] } })
+  })
+
+  it('lists exactly the TLS 1.3 messages, decrypting EncryptedExtensions, Certificate, CertificateVerify and both Finished', () => {
+    const t = decodeConnection({ ...tls13.connection.clientLeg(), keylog: tls13.keylog })
+    expect(t.errors).toEqual([])
+    expect(sequence(t)).toEqual([
+      'C ClientHello',
+      'S ServerHello',
+      'S ChangeCipherSpec',
+      'S EncryptedExtensions (encrypted)',
+      'S Certificate (encrypted)',
+      'S CertificateVerify (encrypted)',
+      'S Finished (encrypted)',
+      'C ChangeCipherSpec',
+      'C Finished (encrypted)',
+      'S NewSessionTicket (encrypted)',
+      'S NewSessionTicket (encrypted)',
+    ])
+    expect(t).toMatchObject({
+      version: 'TLSv1.3',
+      cipherSuite: 'TLS_AES_256_GCM_SHA384',
+      keyShareGroup: 'x25519',
+      sni: 'localhost',
+      alpnOffered: ['h2', 'http/1.1'],
+      alpn: 'http/1.1',
+      signatureScheme: 'rsa_pss_rsae_sha256',
+      certificateCount: 1,
+      finished: { client: 'verified', server: 'verified' },
+    })
+    expect(t.downgradeSentinel).toBeUndefined()
+    expect(t.totals.clientToServer).toEqual({ applicationRecords: 1, applicationBytes: 4, closeNotify: true, undecodedRecords: 0 })
+    expect(t.totals.serverToClient).toMatchObject({ applicationRecords: 1, applicationBytes: 4, closeNotify: true })
+  })
+
+  it('lists exactly the TLS 1.2 ECDHE-RSA-AES128-GCM messages, decrypting both Finished with the master secret', () => {
+    const t = decodeConnection({ ...tls12.connection.clientLeg(), keylog: tls12.keylog })
+    expect(t.errors).toEqual([])
+    expect(sequence(t)).toEqual([
+      'C ClientHello',
+      'S ServerHello',
+      'S Certificate',
+      'S ServerKeyExchange',
+      'S ServerHelloDone',
+      'C ClientKeyExchange',
+      'C ChangeCipherSpec',
+      'C Finished (encrypted)',
+      'S NewSessionTicket',
+      'S ChangeCipherSpec',
+      'S Finished (encrypted)',
+    ])
+    expect(t).toMatchObject({
+      version: 'TLSv1.2',
+      cipherSuite: 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256',
+      keyShareGroup: 'x25519',
+      alpn: 'http/1.1',
+      certificateCount: 1,
+      finished: { client: 'verified', server: 'verified' },
+    })
+    const ske = t.serverToClient.find((m) => m.name === 'ServerKeyExchange')
+    expect(ske?.fields).toMatchObject({ curve: 'x25519', signatureScheme: 'rsa_pss_rsae_sha256', publicKeyLength: 32 })
+  })
+
+  it('shows the TLS 1.3 server sentinel in a TLS 1.2 ServerHello to a TLS 1.2-only client, without flagging a downgrade', () => {
+    const t = decodeConnection({ ...tls12.connection.clientLeg(), keylog: tls12.keylog })
+    const hello = t.serverToClient.find((m) => m.name === 'ServerHello')
+    expect(t.downgradeSentinel).toBe('TLS12')
+    expect(hello?.fields['downgradeDetected']).toBeUndefined()
+  })
+
+  it('records NO_KEYS and still lists the plaintext messages when the key log lacks the connection', () => {
+    const t = decodeConnection({ ...tls13.connection.clientLeg(), keylog: tls12.keylog })
+    expect(t.errors.map((e) => e.code)).toEqual(['NO_KEYS', 'NO_KEYS'])
+    expect(sequence(t)).toEqual(['C ClientHello', 'S ServerHello', 'S ChangeCipherSpec', 'C ChangeCipherSpec'])
+    expect(t.finished).toEqual({ client: 'not-checked', server: 'not-checked' })
+  })
+
+  it('records TRUNCATED_RECORD when the capture stops inside the Certificate record', () => {
+    const leg = tls12.connection.clientLeg()
+    const t = decodeConnection({ clientToServer: leg.clientToServer, serverToClient: leg.serverToClient.subarray(0, 300), keylog: tls12.keylog })
+    expect(t.errors).toContainEqual(expect.objectContaining({ direction: 'serverToClient', code: 'TRUNCATED_RECORD' }))
+    expect(sequence(t).slice(0, 2)).toEqual(['C ClientHello', 'S ServerHello'])
+  })
+
+  it('records DECRYPT_FAILED and stops that direction when a protected handshake record was altered', () => {
+    const leg = tls13.connection.clientLeg()
+    const altered = Buffer.from(leg.serverToClient)
+    altered[200] = (altered[200] ?? 0) ^ 0x80
+    const t = decodeConnection({ clientToServer: leg.clientToServer, serverToClient: altered, keylog: tls13.keylog })
+    expect(t.errors).toContainEqual(expect.objectContaining({ direction: 'serverToClient', code: 'DECRYPT_FAILED' }))
+    expect(t.serverToClient.some((m) => m.name === 'CertificateVerify')).toBe(false)
+  })
+
+  it('records NO_CLIENT_HELLO for empty captures', () => {
+    const t = decodeConnection({ clientToServer: Buffer.alloc(0), serverToClient: Buffer.alloc(0), keylog: '' })
+    expect(t.errors.map((e) => e.code)).toEqual(['NO_CLIENT_HELLO'])
+    expect(t.messages).toEqual([])
+  })
+})
