@@ -127,14 +127,16 @@ function createLabPkiAt(dataDir: string, dir: string, now: Date): void {
   const staging = join(dataDir, `pki.tmp-${process.pid}-${Date.now()}`)
   try {
     mkdirSync(staging, { recursive: true, mode: 0o700 })
-    const pki = createLabPki(now)
-    writeCertificates(staging, pki)
+    const { dir: _inMemory, ...certificates } = createLabPki(now)
+    writeCertificates(staging, certificates)
     renameSync(staging, dir)
   } catch (cause) {
     rmSync(staging, { recursive: true, force: true })
     // Another process won the race: its PKI is as good as ours.
     if (existsSync(join(dir, 'manifest.json'))) return
     const code = (cause as NodeJS.ErrnoException).code
+    // Only file-system failures are about the data directory; anything else is a bug and keeps its own stack.
+    if (typeof code !== 'string' || !code.startsWith('E')) throw cause
     throw new CaError(
       code === 'ENOSPC' ? 'DATA_DIR_FULL' : 'DATA_DIR_NOT_WRITABLE',
       `Cannot create the lab PKI in ${dir}: ${(cause as Error).message}`,
