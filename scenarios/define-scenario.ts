@@ -3,6 +3,7 @@ import type { IssuedCertificate, LabPki } from '../ca/index.js'
 import type { ClientPolicy } from '../server/client/instrumented-client.js'
 import { ScenarioError } from '../server/errors.js'
 import type { ExpectedOutcome } from '../server/lab/scenario-result.js'
+import type { ConnectionRecord } from '../server/proxy/connection-record.js'
 
 /** The host the victim asks for, and the attacker impersonates. */
 export const TARGET_HOST = 'bank.lab'
@@ -34,6 +35,30 @@ export type Topology =
     }
   /** The proxy relays TLS bytes without terminating (a control: it sees only ciphertext). */
   | { kind: 'passthrough' }
+  /**
+   * Anything else on the path (a tampering relay, a handshake engine, an sslstrip proxy): the
+   * scenario starts it in front of the genuine server and says where the victim connects.
+   */
+  | { kind: 'custom'; start: (context: ScenarioContext, upstream: UpstreamEndpoint) => Promise<PathMiddlebox> }
+
+/** The genuine server as a middlebox sees it. */
+export interface UpstreamEndpoint {
+  host: string
+  port: number
+  /** PEM of the root that issued the genuine chain. */
+  caPem: string
+}
+
+/** A running middlebox started by a custom topology. */
+export interface PathMiddlebox {
+  /** Where the victim's TCP connection goes. */
+  connectTo: { host: string; port: number }
+  /** What it saw, per connection, read after the client is done. */
+  records: () => ConnectionRecord[]
+  /** Resolves once every connection it holds has closed (or after the timeout). */
+  whenIdle: (timeoutMs: number) => Promise<void>
+  close: () => Promise<void>
+}
 
 export interface Scenario {
   /** kebab-case, unique. */

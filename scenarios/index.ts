@@ -9,8 +9,8 @@ import { tcpPassthrough } from './attacks/tcp-passthrough.js'
 import { untrustedCaLeaf } from './attacks/untrusted-ca-leaf.js'
 import { wrongHost } from './attacks/wrong-host.js'
 
-/** The registry: explicit, in the order a run plays them (controls first, then attacks). */
-export const scenarios: readonly Scenario[] = [
+/** The foundation set: the classic attacks and the two controls, in the order a run plays them. */
+export const foundationScenarios: readonly Scenario[] = [
   directConnection,
   tcpPassthrough,
   selfSignedLeaf,
@@ -22,6 +22,12 @@ export const scenarios: readonly Scenario[] = [
   installedInterceptionCa,
   installedInterceptionCaPinned,
 ]
+
+/**
+ * The registry: explicit, no auto-discovery. Each family of scenarios adds one
+ * line here (its own index exports an array).
+ */
+export const scenarios: readonly Scenario[] = [...foundationScenarios]
 
 export function findScenario(id: string): Scenario | undefined {
   return scenarios.find((scenario) => scenario.id === id)

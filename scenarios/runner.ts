@@ -10,7 +10,7 @@ import { startGenuineServer, type GenuineServer } from '../server/genuine/genuin
 import type { ScenarioResult } from '../server/lab/scenario-result.js'
 import { startInterceptingProxy, type InterceptingProxy } from '../server/proxy/intercepting-proxy.js'
 import type { LabStore, RunRow } from '../server/store/lab-store.js'
-import { TARGET_HOST, type Scenario, type ScenarioContext } from './define-scenario.js'
+import { TARGET_HOST, type PathMiddlebox, type Scenario, type ScenarioContext } from './define-scenario.js'
 import { judgeResult } from './judge-result.js'
 
 export interface LabEnvironment {
@@ -77,7 +77,7 @@ export async function runScenario(
   const startedAt = new Date()
   const now = env.now?.() ?? startedAt
   const context: ScenarioContext = { pki: env.pki, host: TARGET_HOST, now }
-  const servers: { genuine: GenuineServer | null; proxy: InterceptingProxy | null } = { genuine: null, proxy: null }
+  const servers: Servers = { genuine: null, proxy: null }
   const log = (level: 'info' | 'warn' | 'error', type: string, message: string, data?: unknown): void =>
     env.bus.emit('lab:log', { runId: position.runId, scenarioId: scenario.id, level, source: 'runner', type, message, data })
   let client: ClientReport | null = null
@@ -100,7 +100,7 @@ export async function runScenario(
     position,
     client,
     error,
-    connections: servers.proxy?.records ?? [],
+    connections: servers.proxy?.records() ?? [],
     genuineRequests: servers.genuine?.requests ?? [],
     startedAt,
     durationMs: Date.now() - startedAt.getTime(),
@@ -111,7 +111,7 @@ async function playScenario(
   env: LabEnvironment,
   scenario: Scenario,
   context: ScenarioContext,
-  servers: { genuine: GenuineServer | null; proxy: InterceptingProxy | null },
+  servers: Servers,
   position: { runId: string; ordinal: number },
   log: (level: 'info' | 'warn' | 'error', type: string, message: string, data?: unknown) => void,
 ): Promise<ClientReport> {
@@ -140,18 +140,20 @@ async function playScenario(
         issuer: formatName(forged.served[index + 1]?.subject ?? cert.subject),
       })),
     }
-    servers.proxy = await startInterceptingProxy({
+    servers.proxy = asMiddlebox(await startInterceptingProxy({
       mode: 'terminate',
       upstream,
       certificateFor: () => served,
       ...(topology.clientFacingTls === undefined ? {} : { clientFacingTls: topology.clientFacingTls }),
       ...proxyLog,
-    })
+    }))
     log('info', 'proxy-forged', forged.description)
   } else if (topology.kind === 'passthrough') {
-    servers.proxy = await startInterceptingProxy({ mode: 'passthrough', upstream, ...proxyLog })
+    servers.proxy = asMiddlebox(await startInterceptingProxy({ mode: 'passthrough', upstream, ...proxyLog }))
+  } else if (topology.kind === 'custom') {
+    servers.proxy = await topology.start(context, upstream)
   }
-  const connectTo = servers.proxy ?? servers.genuine
+  const connectTo = servers.proxy?.connectTo ?? servers.genuine
   env.bus.emit('scenario:started', { runId: position.runId, scenarioId: scenario.id, clientId: 'lab-verifier', ordinal: position.ordinal })
   return runInstrumentedClient({
     connectTo: { host: connectTo.host, port: connectTo.port },
@@ -162,6 +164,20 @@ async function playScenario(
     onStep: (step) =>
       env.bus.emit('step:result', { runId: position.runId, scenarioId: scenario.id, clientId: 'lab-verifier', ordinal: position.ordinal, step }),
   })
+}
+
+interface Servers {
+  genuine: GenuineServer | null
+  proxy: PathMiddlebox | null
+}
+
+function asMiddlebox(proxy: InterceptingProxy): PathMiddlebox {
+  return {
+    connectTo: { host: proxy.host, port: proxy.port },
+    records: () => proxy.records,
+    whenIdle: (timeoutMs) => proxy.whenIdle(timeoutMs),
+    close: () => proxy.close(),
+  }
 }
 
 /** The victim trusts the public lab root and, like a corporate laptop, the installed interception CA. */
