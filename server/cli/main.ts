@@ -2,6 +2,7 @@ import { Command } from 'commander'
 import { isLabError } from '../errors.js'
 import { registerListCommand } from './list-command.js'
 import { registerRunCommand } from './run-command.js'
+import { registerServeCommand } from './serve-command.js'
 
 /** The composition root of the `mitmlab` command: one line per command. */
 export function buildProgram(): Command {
@@ -10,6 +11,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
   registerRunCommand(program)
   registerListCommand(program)
+  registerServeCommand(program)
   return program
 }
 

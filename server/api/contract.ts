@@ -1,0 +1,137 @@
+/**
+ * The one typed contract between the lab server and the dashboard: socket.io
+ * events (snapshot on connect, then batched deltas) and the REST shapes the
+ * replay client reads. The server builds `new Server<ClientToServerEvents,
+ * ServerToClientEvents>()`; the dashboard imports this file through the
+ * `@contract` alias. Only types and the step vocabulary live here, so the
+ * browser bundle pulls in nothing from the server.
+ */
+import type { ClientReport } from '../client/client-report.js'
+import type { ScenarioResult } from '../lab/scenario-result.js'
+import type { ConnectionRecord } from '../proxy/connection-record.js'
+import type { StepId } from '../steps/step-ids.js'
+import type { StepResult, StepStatus } from '../steps/step-result.js'
+import type { RunRow, RunStatus } from '../store/lab-store.js'
+import type { CertSummary } from '../verifier/types.js'
+
+export { STEP_IDS, STEP_TITLES } from '../steps/step-ids.js'
+export type { StepId, StepResult, StepStatus, RunStatus, CertSummary }
+
+export type RunDto = RunRow
+
+/** A scenario as the trainee reads it: no forge functions, no keys. */
+export interface ScenarioDto {
+  id: string
+  title: string
+  explanation: string
+  references: string[]
+  tags: string[]
+  kind: 'attack' | 'control'
+  expect: ScenarioResult['expected']
+}
+
+/** What the proxy saw on one connection; the served DER is dropped (the client report holds the parsed chain). */
+export type ConnectionDto = Omit<ConnectionRecord, 'servedChain'> & { servedChain: { subject: string; issuer: string }[] }
+
+export type ClientReportDto = Omit<ClientReport, 'steps' | 'presentedChainDer'>
+
+/** One committed scenario result. */
+export type ResultDto = Omit<ScenarioResult, 'connections' | 'client'> & {
+  connections: ConnectionDto[]
+  client: ClientReportDto | null
+}
+
+/** A step pushed live, before its scenario result is committed. */
+export interface LiveStepDto {
+  runId: string
+  scenarioId: string
+  clientId: string
+  ordinal: number
+  step: StepResult
+}
+
+/** A run with everything committed so far (and, while it runs, the steps of the scenario in flight). */
+export interface RunDetailDto {
+  run: RunDto
+  results: ResultDto[]
+  liveSteps: LiveStepDto[]
+}
+
+/** The lab that does not change between runs: the catalog and the chain the genuine server presents. */
+export interface LabInfoDto {
+  catalog: ScenarioDto[]
+  /** Leaf first, as the genuine bank.lab server serves it. */
+  genuineChain: CertSummary[]
+  /** True when this server can start and cancel runs (a live server, not a replay). */
+  canRun: boolean
+}
+
+export interface SnapshotDto {
+  lab: LabInfoDto
+  runs: RunDto[]
+  /** The run in progress, if any. */
+  openRun: RunDetailDto | null
+  /** Server time, for clock-independent display of durations. */
+  serverTime: string
+}
+
+/**
+ * One delta. Deltas travel in order-preserving batches (`lab:deltas`) so a
+ * burst of thousands costs a handful of socket frames and reactive updates.
+ * `sentAt` (epoch ms) is when the server published it, for latency benchmarks.
+ */
+export type LabDelta =
+  | { type: 'run:started'; sentAt: number; run: RunDto; scenarioIds: string[] }
+  | { type: 'scenario:started'; sentAt: number; runId: string; scenarioId: string; ordinal: number }
+  | ({ type: 'step:result'; sentAt: number } & LiveStepDto)
+  | { type: 'connection:closed'; sentAt: number; runId: string | null; scenarioId: string | null; connection: ConnectionDto }
+  | { type: 'scenario:finished'; sentAt: number; result: ResultDto }
+  | { type: 'run:finished'; sentAt: number; run: RunDto }
+
+export type LabDeltaType = LabDelta['type']
+
+/** Every ack is a value: a call that fails says why, it never throws across the socket. */
+export type Ack<T> = { ok: true; value: T } | { ok: false; code: ApiErrorCode; message: string }
+
+export type ApiErrorCode = 'INVALID_INPUT' | 'NOT_FOUND' | 'RUN_IN_PROGRESS' | 'NO_RUN_IN_PROGRESS' | 'INTERNAL'
+
+/** `run:start` input: every scenario when `scenarioIds` is absent. */
+export interface RunStartInput {
+  scenarioIds?: string[] | undefined
+}
+
+export interface RunCancelInput {
+  runId: string
+}
+
+export interface RunsListInput {
+  limit?: number | undefined
+}
+
+export interface RunGetInput {
+  runId: string
+}
+
+export interface ServerToClientEvents {
+  /** Ordered deltas since the last batch. */
+  'lab:deltas': (batch: LabDelta[]) => void
+}
+
+export interface ClientToServerEvents {
+  /** The state to start from, asked for on every (re)connect. */
+  'lab:snapshot': (ack: (reply: Ack<SnapshotDto>) => void) => void
+  'runs:list': (input: RunsListInput, ack: (reply: Ack<RunDto[]>) => void) => void
+  'run:get': (input: RunGetInput, ack: (reply: Ack<RunDetailDto>) => void) => void
+  'run:start': (input: RunStartInput, ack: (reply: Ack<{ runId: string }>) => void) => void
+  'run:cancel': (input: RunCancelInput, ack: (reply: Ack<{ runId: string }>) => void) => void
+}
+
+/** REST paths the replay client reads; they return the same DTOs as the socket. */
+export const API_PATHS = {
+  lab: '/api/lab',
+  runs: '/api/runs',
+  run: (runId: string) => `/api/runs/${encodeURIComponent(runId)}`,
+} as const
+
+/** The header (or socket.io `auth.token`, or `?token=` on the page URL) that carries the access token. */
+export const TOKEN_HEADER = 'x-mitmlab-token'

@@ -1,0 +1,111 @@
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { LabPki } from '../../ca/index.js'
+import { scenarios } from '../../scenarios/index.js'
+import type { LabEnvironment } from '../../scenarios/runner.js'
+import { broadcastToDashboard } from '../addons/broadcast-to-dashboard.js'
+import type { LabBus } from '../bus/lab-bus.js'
+import { DEFAULT_BIND_HOST } from '../config.js'
+import { LabError } from '../errors.js'
+import type { LabStore } from '../store/lab-store.js'
+import { createAccessPolicy, originsFor } from './access-policy.js'
+import type { CertSummary, LabInfoDto } from './contract.js'
+import { DeltaBatcher } from './delta-batcher.js'
+import { toCertDto, toScenarioDto } from './dto.js'
+import { createHttpApp } from './http-app.js'
+import { createLabQueries } from './lab-queries.js'
+import { LiveRunTracker } from './live-run-tracker.js'
+import { RunController } from './run-controller.js'
+import { createSocketServer, type LabSocketServer } from './socket-server.js'
+
+/** Where `vite build` writes the dashboard (dashboard/vite.config.ts). */
+export const DASHBOARD_DIST_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dashboard', 'dist')
+
+export interface StartDashboardServerParams {
+  store: LabStore
+  bus: LabBus
+  pki: LabPki
+  /** Default: 127.0.0.1 (config.DEFAULT_BIND_HOST). Anything not loopback needs `token`. */
+  host?: string
+  /** Default: 0 (any free port; read it back from the result). */
+  port?: number
+  /** Required when `host` is not loopback; at least 16 characters. */
+  token?: string
+  /** Default: true. False serves past runs only (no run:start / run:cancel). */
+  canRun?: boolean
+  /** Passed to the runner: the verification clock and per-scenario timeout. */
+  runnerOptions?: Pick<LabEnvironment, 'now' | 'scenarioTimeoutMs'>
+  /** Default: dashboard/dist. */
+  dashboardDir?: string
+}
+
+export interface DashboardServer {
+  /** http://127.0.0.1:PORT/ (with `?token=` when a token is set). */
+  url: string
+  host: string
+  port: number
+  io: LabSocketServer
+  runs: RunController | null
+  /** Stops accepting connections, flushes pending deltas, waits for a run in flight. The store stays open. */
+  close(): Promise<void>
+}
+
+/**
+ * Serves the dashboard, the REST API and socket.io on one port, and pushes
+ * every bus event to connected pages in batches.
+ *
+ * @example
+ * const server = await startDashboardServer({ store, bus, pki })
+ * console.log(`dashboard: ${server.url}`)
+ */
+export async function startDashboardServer(params: StartDashboardServerParams): Promise<DashboardServer> {
+  const host = params.host ?? DEFAULT_BIND_HOST
+  const policy = createAccessPolicy(host, params.token)
+  const canRun = params.canRun ?? true
+  const lab: LabInfoDto = {
+    catalog: scenarios.map(toScenarioDto),
+    genuineChain: [params.pki.genuineLeaf.der, params.pki.trustedIntermediate.der]
+      .map(toCertDto)
+      .filter((cert): cert is CertSummary => cert !== null),
+    canRun,
+  }
+  const tracker = new LiveRunTracker()
+  const queries = createLabQueries(params.store, lab, tracker)
+  const runs = canRun ? new RunController({ pki: params.pki, bus: params.bus, store: params.store, ...params.runnerOptions }) : null
+  const app = createHttpApp({ queries, policy, dashboardDir: params.dashboardDir ?? DASHBOARD_DIST_DIR })
+  const httpServer = createServer(app)
+  const io = createSocketServer({ httpServer, policy, queries, runs })
+  const batcher = new DeltaBatcher((batch) => io.emit('lab:deltas', batch))
+  const unsubscribe = params.bus.use(
+    broadcastToDashboard((delta) => {
+      tracker.apply(delta)
+      batcher.push(delta)
+    }),
+  )
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', (cause) =>
+      reject(new LabError('SERVER_START_FAILED', `The dashboard cannot listen on ${host}:${params.port ?? 0}: ${cause.message}`, { cause })),
+    )
+    httpServer.listen(params.port ?? 0, host, () => resolve())
+  })
+  const { port } = httpServer.address() as AddressInfo
+  for (const origin of originsFor(host, port)) policy.allowedOrigins.add(origin)
+  const urlHost = host.includes(':') ? `[${host}]` : host
+  const base = `http://${urlHost === '0.0.0.0' || urlHost === '[::]' ? '127.0.0.1' : urlHost}:${port}/`
+  return {
+    url: params.token === undefined ? base : `${base}?token=${encodeURIComponent(params.token)}`,
+    host,
+    port,
+    io,
+    runs,
+    close: async () => {
+      unsubscribe()
+      batcher.close()
+      await runs?.settle()
+      await io.close()
+      httpServer.closeAllConnections()
+    },
+  }
+}

@@ -1,0 +1,70 @@
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import express, { type Express, type NextFunction, type Request, type Response } from 'express'
+import { isLabError } from '../errors.js'
+import { isOriginAllowed, isTokenValid, type AccessPolicy } from './access-policy.js'
+import { API_PATHS, TOKEN_HEADER, type Ack } from './contract.js'
+import { describeZodError, runGetInputSchema, runsListQuerySchema } from './input-schemas.js'
+import type { LabQueries } from './lab-queries.js'
+
+const ACK_STATUS = { INVALID_INPUT: 400, NOT_FOUND: 404, RUN_IN_PROGRESS: 409, NO_RUN_IN_PROGRESS: 409, INTERNAL: 500 } as const
+
+/** The REST API the replay client reads, and the built dashboard. */
+export function createHttpApp(params: { queries: LabQueries; policy: AccessPolicy; dashboardDir: string }): Express {
+  const { queries, policy } = params
+  const app = express()
+  app.disable('x-powered-by')
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    res.set({
+      'X-Content-Type-Options': 'nosniff',
+      'Referrer-Policy': 'no-referrer',
+      'X-Frame-Options': 'DENY',
+      'Content-Security-Policy': "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'",
+    })
+    if (!isOriginAllowed(policy, req.headers.origin)) {
+      res.status(403).json({ code: 'ORIGIN_REFUSED', message: `Origin ${req.headers.origin ?? ''} may not use this lab` })
+      return
+    }
+    next()
+  })
+  app.use('/api', (req: Request, res: Response, next: NextFunction) => {
+    if (!isTokenValid(policy, req.headers[TOKEN_HEADER])) {
+      res.status(401).json({ code: 'UNAUTHORIZED', message: `Missing or wrong ${TOKEN_HEADER} header` })
+      return
+    }
+    next()
+  })
+  app.get(API_PATHS.lab, (_req, res) => {
+    res.json(queries.lab())
+  })
+  app.get(API_PATHS.runs, (req, res) => {
+    const query = runsListQuerySchema.safeParse(req.query)
+    if (!query.success) return sendAck(res, { ok: false, code: 'INVALID_INPUT', message: describeZodError(query.error) })
+    res.json(queries.runs(query.data.limit))
+  })
+  app.get('/api/runs/:runId', (req, res) => {
+    const input = runGetInputSchema.safeParse({ runId: req.params['runId'] })
+    if (!input.success) return sendAck(res, { ok: false, code: 'INVALID_INPUT', message: describeZodError(input.error) })
+    sendAck(res, queries.run(input.data.runId))
+  })
+  app.use('/api', (_req, res) => {
+    res.status(404).json({ code: 'NOT_FOUND', message: 'No such API path' })
+  })
+  if (existsSync(join(params.dashboardDir, 'index.html'))) {
+    app.use(express.static(params.dashboardDir, { index: 'index.html', maxAge: 0 }))
+  } else {
+    app.get('/', (_req, res) => {
+      res.type('text/plain').send('The dashboard is not built: run `npm run build:dashboard`, then reload.\n')
+    })
+  }
+  app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    const status = isLabError(error) && error.code === 'API_INVALID_INPUT' ? 400 : 500
+    res.status(status).json({ code: isLabError(error) ? error.code : 'INTERNAL', message: (error as Error).message })
+  })
+  return app
+}
+
+function sendAck<T>(res: Response, ack: Ack<T>): void {
+  if (ack.ok) res.json(ack.value)
+  else res.status(ACK_STATUS[ack.code]).json({ code: ack.code, message: ack.message })
+}
