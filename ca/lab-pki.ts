@@ -127,8 +127,8 @@ function createLabPkiAt(dataDir: string, dir: string, now: Date): void {
   const staging = join(dataDir, `pki.tmp-${process.pid}-${Date.now()}`)
   try {
     mkdirSync(staging, { recursive: true, mode: 0o700 })
-    const { dir: _inMemory, ...certificates } = createLabPki(now)
-    writeCertificates(staging, certificates)
+    const pki = createLabPki(now)
+    writeCertificates(staging, Object.fromEntries(ROLES.map((role) => [role, pki[role]])))
     renameSync(staging, dir)
   } catch (cause) {
     rmSync(staging, { recursive: true, force: true })
