@@ -25,6 +25,10 @@ export interface VerifyInput {
   pins?: readonly string[]
   /** CRLs, DER. Default: none, REV is skipped unless another revocation source is given. */
   crls?: readonly Uint8Array[]
+  /** EKU OIDs the leaf (and every EKU-restricted intermediate) must allow. Default: serverAuth only. */
+  requiredEku?: readonly string[]
+  /** Most intermediates between leaf and anchor. Default: 6 (rustls-webpki MAX_SUB_CA_COUNT). */
+  maxIntermediates?: number
 }
 
 /** A parsed certificate as shown to people: the same shape in the store, the CLI and the dashboard. */
@@ -60,7 +64,12 @@ export interface RejectedCandidate {
 
 export interface VerifyReport {
   verdict: 'accept' | 'reject'
-  /** The first step, in STEP_IDS order, that failed; null when accepted. */
+  /**
+   * The step of the highest-ranked failure (FAILURE_RANK in codes.ts) on the
+   * reported path; null when accepted. Ranking rather than STEP_IDS order means a
+   * definite defect (a bad signature, an expired CA) names the step even when the
+   * path also fails to reach an anchor.
+   */
   catchingStep: StepId | null
   /** The failure code of the catching step; null when accepted. */
   code: string | null
