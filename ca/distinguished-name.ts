@@ -39,6 +39,8 @@ export function nameToAsn1(name: NameSpec): ForgeAsn1 {
   cert.setSubject(toForgeAttributes(name))
   // forge has no public DN encoder; a throwaway TBS carries it (index 5 = subject).
   cert.publicKey = PLACEHOLDER_PUBLIC_KEY
+  // forge encodes the TBS signature AlgorithmIdentifier too and throws on a missing OID.
+  cert.siginfo.algorithmOid = '1.2.840.113549.1.1.11'
   const tbs = getTbsCertificate(cert)
   const subject = (tbs.value as ForgeAsn1[])[5]
   if (subject === undefined) throw new Error('forge TBSCertificate has no subject')
