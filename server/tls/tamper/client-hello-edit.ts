@@ -55,8 +55,10 @@ export type EditedClientHello = { ok: true; message: Buffer } | { ok: false; rea
 /** Edits a whole ClientHello handshake message (4-byte header included). Malformed input is a value, not a throw. */
 export function editClientHelloMessage(message: Buffer, edits: readonly ClientHelloEdit[]): EditedClientHello {
   if (message.length < 4 || message[0] !== HandshakeType.clientHello) return { ok: false, reason: 'not a ClientHello' }
+  const length = message.readUIntBE(1, 3)
+  if (message.length < 4 + length) return { ok: false, reason: `truncated: ClientHello declares ${length} bytes, ${message.length - 4} present` }
   try {
-    let parts = parseClientHelloBody(message.subarray(4, 4 + message.readUIntBE(1, 3)))
+    let parts = parseClientHelloBody(message.subarray(4, 4 + length))
     for (const edit of edits) parts = applyClientHelloEdit(parts, edit)
     return { ok: true, message: handshakeMessage(HandshakeType.clientHello, serializeClientHelloBody(parts)) }
   } catch (error) {
@@ -64,3 +66,11 @@ export function editClientHelloMessage(message: Buffer, edits: readonly ClientHe
     throw error
   }
 }
+
+/**
+ * OpenSSL 3.0's SSL_OP_NO_EXTENDED_MASTER_SECRET (ssl.h: SSL_OP_BIT(0)), which
+ * Node does not name. A server with it set keeps the RFC 5246 master secret,
+ * so an edited ClientHello is caught by the Finished check itself
+ * (decrypt_error) instead of by the RFC 7627 session-hash-bound keys.
+ */
+export const SSL_OP_NO_EXTENDED_MASTER_SECRET = 1

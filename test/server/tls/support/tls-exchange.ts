@@ -61,7 +61,11 @@ export async function runExchange(options: ExchangeOptions): Promise<ExchangeOut
       writes.forEach((w) => socket.write(w))
       socket.end()
     })
-    socket.on('error', (e) => (serverError ??= asPeerError(e)))
+    // Node emits a TLS error on an established socket without closing it; a real peer aborts.
+    socket.on('error', (e) => {
+      serverError ??= asPeerError(e)
+      socket.destroy()
+    })
   })
   server.on('tlsClientError', (e) => (serverError ??= asPeerError(e)))
   server.listen(0, '127.0.0.1')
@@ -90,7 +94,10 @@ export async function runExchange(options: ExchangeOptions): Promise<ExchangeOut
     })
     client.on('data', (d: Buffer) => (received += d.toString()))
     client.on('end', () => (ended = true))
-    client.on('error', (e) => (clientError ??= asPeerError(e)))
+    client.on('error', (e) => {
+      clientError ??= asPeerError(e)
+      client.destroy()
+    })
     client.on('close', () => {
       clearTimeout(timer)
       resolve({

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest'
+import { classifyClientError } from '../../../../server/tls/handshake/client-error-kind.js'
+import { handshakeSteps } from '../../../../server/tls/handshake/handshake-steps.js'
+
+describe('handshakeSteps without a capture', () => {
+  it('fails HS with HANDSHAKE_SIGNATURE_INVALID on OpenSSL bad signature', () => {
+    const steps = handshakeSteps({ handshakeCompleted: false, streamEnded: false, clientError: { code: 'ERR_SSL_BAD_SIGNATURE', message: 'bad signature' } })
+    expect(steps.map((s) => [s.step, s.status, s.code])).toEqual([
+      ['PROTO', 'skip', 'NOT_REACHED'],
+      ['HS', 'fail', 'HANDSHAKE_SIGNATURE_INVALID'],
+      ['FIN', 'skip', 'NOT_REACHED'],
+      ['REC', 'skip', 'NOT_REACHED'],
+    ])
+  })
+
+  it('fails PROTO with DOWNGRADE_SENTINEL on inappropriate fallback even without the ServerHello', () => {
+    const steps = handshakeSteps({ handshakeCompleted: false, streamEnded: false, clientError: { code: 'ERR_SSL_INAPPROPRIATE_FALLBACK', message: '' } })
+    expect(steps[0]).toMatchObject({ step: 'PROTO', status: 'fail', code: 'DOWNGRADE_SENTINEL' })
+  })
+
+  it('fails REC with RECORD_LAYER_ERROR for a reset after the handshake', () => {
+    const steps = handshakeSteps({ handshakeCompleted: true, streamEnded: false, clientError: { code: 'ECONNRESET', message: 'read ECONNRESET' } })
+    expect(steps[3]).toMatchObject({ step: 'REC', status: 'fail', code: 'RECORD_LAYER_ERROR' })
+  })
+})
+
+describe('classifyClientError', () => {
+  it('reads a received alert as detected by the peer', () => {
+    expect(classifyClientError({ code: 'ERR_SSL_TLSV1_ALERT_DECRYPT_ERROR', message: '' })).toEqual({
+      kind: 'finished',
+      detectedBy: 'peer',
+      alert: 'decrypt_error',
+      code: 'ERR_SSL_TLSV1_ALERT_DECRYPT_ERROR',
+    })
+  })
+
+  it('reads the GCM provider failure as the client own record MAC failure', () => {
+    expect(classifyClientError({ code: 'ERR_SSL_CIPHER_OPERATION_FAILED', message: '' })).toMatchObject({ kind: 'record-mac', detectedBy: 'client' })
+  })
+})
