@@ -113,11 +113,15 @@ function certificateFields(body: Buffer, tls13: boolean): HandshakeFields {
   if (tls13) reader.vector(1, 'certificate_request_context')
   const list = new ByteReader(reader.vector(3, 'certificate_list'))
   const sizes: string[] = []
+  // The DER as sent, in the order sent: what the instrumented client verifies (Node only exposes a rebuilt chain).
+  const certificates: string[] = []
   while (list.remaining > 0) {
-    sizes.push(String(list.vector(3, 'cert_data').length))
+    const der = list.vector(3, 'cert_data')
+    sizes.push(String(der.length))
+    certificates.push(der.toString('base64'))
     if (tls13) list.vector(2, 'entry extensions')
   }
-  return { certificateCount: sizes.length, certificateSizes: sizes }
+  return { certificateCount: sizes.length, certificateSizes: sizes, certificates }
 }
 
 function certificateVerifyFields(body: Buffer): HandshakeFields {
