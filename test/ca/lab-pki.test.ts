@@ -1,0 +1,83 @@
+import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { loadOrCreateLabPki, type LabPki, type LabPkiRole } from '../../ca/index.js'
+
+const ROLES: LabPkiRole[] = ['trustedRoot', 'trustedIntermediate', 'genuineLeaf', 'attackerCa', 'interceptionCa']
+const freshDataDir = (): string => mkdtempSync(join(tmpdir(), 'mitmlab-pki-'))
+
+/** Everything that must survive a reload, as comparable plain data. */
+function snapshot(pki: LabPki): Record<string, unknown> {
+  return Object.fromEntries(
+    ROLES.map((role) => {
+      const cert = pki[role]
+      return [role, { der: cert.der.toString('hex'), key: cert.key.privateKeyPem, subject: cert.subject, notBefore: cert.notBefore.toISOString(), notAfter: cert.notAfter.toISOString(), serial: cert.serialNumber, isCa: cert.isCa }]
+    }),
+  )
+}
+
+describe('the persisted lab PKI', () => {
+  // One PKI for the file: five RSA-2048 keys cost ~0.5 s.
+  const dataDir = freshDataDir()
+  const first = loadOrCreateLabPki(dataDir)
+
+  it('creates the PKI on first use and reloads it identically', () => {
+    expect(first.dir).toBe(join(dataDir, 'pki'))
+    expect(snapshot(loadOrCreateLabPki(dataDir))).toEqual(snapshot(first))
+  })
+
+  it('leaves no staging directory behind', () => {
+    expect(readdirSync(dataDir)).toEqual(['pki'])
+  })
+
+  it('re-issues only the genuine leaf when it is about to expire', () => {
+    const nearExpiry = new Date(first.genuineLeaf.notAfter.getTime() - 24 * 3_600_000)
+    const renewed = loadOrCreateLabPki(dataDir, nearExpiry)
+    expect(renewed.genuineLeaf.serialNumber).not.toBe(first.genuineLeaf.serialNumber)
+    expect(renewed.genuineLeaf.notAfter.getTime()).toBeGreaterThan(nearExpiry.getTime())
+    expect(renewed.trustedRoot.der).toEqual(first.trustedRoot.der)
+    expect(renewed.interceptionCa.der).toEqual(first.interceptionCa.der)
+    expect(loadOrCreateLabPki(dataDir).genuineLeaf.der).toEqual(renewed.genuineLeaf.der)
+  })
+
+  it('fails CA_STORE_CORRUPT naming the manifest when it is not JSON', () => {
+    const dir = freshDataDir()
+    loadOrCreateLabPkiCopy(dir)
+    const manifest = join(dir, 'pki', 'manifest.json')
+    writeFileSync(manifest, '{"version": 1, "certificates": ')
+    expect(() => loadOrCreateLabPki(dir)).toThrow(expect.objectContaining({ code: 'CA_STORE_CORRUPT', message: expect.stringContaining(manifest) }))
+  })
+
+  it('fails CA_STORE_CORRUPT naming the manifest when it has the wrong shape', () => {
+    const dir = freshDataDir()
+    loadOrCreateLabPkiCopy(dir)
+    const manifest = join(dir, 'pki', 'manifest.json')
+    writeFileSync(manifest, JSON.stringify({ version: 2, certificates: {} }))
+    expect(() => loadOrCreateLabPki(dir)).toThrow(expect.objectContaining({ code: 'CA_STORE_CORRUPT', message: expect.stringContaining(manifest) }))
+  })
+
+  it('fails CA_STORE_CORRUPT naming the directory when a role is missing from the manifest', () => {
+    const dir = freshDataDir()
+    loadOrCreateLabPkiCopy(dir)
+    const manifest = join(dir, 'pki', 'manifest.json')
+    const parsed = JSON.parse(readFileSync(manifest, 'utf8')) as { certificates: Record<string, unknown> }
+    delete parsed.certificates['interceptionCa']
+    writeFileSync(manifest, JSON.stringify(parsed))
+    expect(() => loadOrCreateLabPki(dir)).toThrow(
+      expect.objectContaining({ code: 'CA_STORE_CORRUPT', message: expect.stringMatching(/pki has no interceptionCa/) }),
+    )
+  })
+
+  it('fails CA_STORE_CORRUPT when a private key file is damaged', () => {
+    const dir = freshDataDir()
+    loadOrCreateLabPkiCopy(dir)
+    writeFileSync(join(dir, 'pki', 'trustedRoot.key.pem'), '-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n')
+    expect(() => loadOrCreateLabPki(dir)).toThrow(expect.objectContaining({ code: 'CA_STORE_CORRUPT' }))
+  })
+
+  /** A copy of the file's PKI in another data dir, without paying for new keys. */
+  function loadOrCreateLabPkiCopy(dir: string): void {
+    cpSync(join(dataDir, 'pki'), join(dir, 'pki'), { recursive: true })
+  }
+})
