@@ -8,8 +8,23 @@ import { isGrease } from './grease.js'
  * Unknown values render as hex, GREASE (RFC 8701) as `GREASE (0x?a?a)`.
  */
 
-/** Suites OpenSSL's `ALL` omits but clients send (RFC 8446 §B.4, RFC 7507, RFC 5746). */
+/**
+ * Suites this OpenSSL build omits from `ALL` but hellos carry: TLS 1.3 CCM (RFC 8446 §B.4),
+ * the SCSVs (RFC 5746, RFC 7507), and the broken legacy suites a downgrade report must name
+ * (RC4: RFC 7465; DES, 3DES, EXPORT: IANA registry, not compiled into OpenSSL 3 by default).
+ */
 const EXTRA_CIPHER_SUITES: ReadonlyArray<readonly [number, string]> = [
+  [0x0003, 'TLS_RSA_EXPORT_WITH_RC4_40_MD5'],
+  [0x0004, 'TLS_RSA_WITH_RC4_128_MD5'],
+  [0x0005, 'TLS_RSA_WITH_RC4_128_SHA'],
+  [0x0008, 'TLS_RSA_EXPORT_WITH_DES40_CBC_SHA'],
+  [0x0009, 'TLS_RSA_WITH_DES_CBC_SHA'],
+  [0x000a, 'TLS_RSA_WITH_3DES_EDE_CBC_SHA'],
+  [0x0016, 'TLS_DHE_RSA_WITH_3DES_EDE_CBC_SHA'],
+  [0xc007, 'TLS_ECDHE_ECDSA_WITH_RC4_128_SHA'],
+  [0xc008, 'TLS_ECDHE_ECDSA_WITH_3DES_EDE_CBC_SHA'],
+  [0xc011, 'TLS_ECDHE_RSA_WITH_RC4_128_SHA'],
+  [0xc012, 'TLS_ECDHE_RSA_WITH_3DES_EDE_CBC_SHA'],
   [0x1304, 'TLS_AES_128_CCM_SHA256'],
   [0x1305, 'TLS_AES_128_CCM_8_SHA256'],
   [0x00ff, 'TLS_EMPTY_RENEGOTIATION_INFO_SCSV'],
@@ -135,16 +150,4 @@ export const signatureSchemeName = (code: number): string => nameFrom(SIGNATURE_
 /** The OpenSSL cipher name node:tls accepts in `ciphers`, or undefined when OpenSSL has none (SCSVs, GREASE). */
 export function opensslCipherName(code: number): string | undefined {
   return OPENSSL_CIPHER_NAMES.get(code)
-}
-
-/** The OpenSSL group name for `ecdhCurve`, or undefined when this table has none. */
-export function opensslGroupName(code: number): string | undefined {
-  const name = GROUP_NAMES.get(code)
-  // OpenSSL spells the NIST curves by their X9.62 names in `ecdhCurve` and the groups list.
-  return name === 'secp256r1' ? 'P-256' : name === 'secp384r1' ? 'P-384' : name === 'secp521r1' ? 'P-521' : name
-}
-
-/** The OpenSSL sigalgs spelling (RFC 8446 scheme names are accepted by OpenSSL 3). */
-export function opensslSignatureSchemeName(code: number): string | undefined {
-  return SIGNATURE_SCHEME_NAMES.get(code)
 }
