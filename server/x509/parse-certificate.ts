@@ -7,6 +7,7 @@ import {
   parseExtendedKeyUsage,
   parseExtensionList,
   parseKeyUsage,
+  parseAuthorityInfoAccess,
   parseNameConstraints,
   parseSubjectAltName,
   parseSubjectKeyId,
@@ -108,6 +109,8 @@ function parseStrict(der: Uint8Array): ParseResult<ParsedCertificate> {
     return value
   }
 
+  // Decoded only to validate its syntax: the verifier never fetches (no I/O).
+  decode(OID.authorityInfoAccess, parseAuthorityInfoAccess)
   return {
     ok: true,
     value: {

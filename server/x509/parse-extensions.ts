@@ -140,6 +140,24 @@ function parseSubtrees(tlv: Tlv): GeneralName[] | null {
   return bases
 }
 
+/** AuthorityInfoAccessSyntax ::= SEQUENCE SIZE (1..MAX) OF AccessDescription { accessMethod OID, accessLocation GeneralName } (§4.2.2.1). */
+export function parseAuthorityInfoAccess(extension: ParsedExtension): { method: string; location: GeneralName }[] | null {
+  const sequence = readSingle(extension.value)
+  const items = sequence?.identifier === 0x30 ? readChildren(sequence.value) : null
+  if (items === null || items.length === 0) return null
+  const descriptions: { method: string; location: GeneralName }[] = []
+  for (const item of items) {
+    const parts = item.identifier === 0x30 ? readChildren(item.value) : null
+    const [methodTlv, locationTlv] = parts ?? []
+    if (parts?.length !== 2 || methodTlv?.identifier !== 0x06 || locationTlv === undefined) return null
+    const method = decodeOid(methodTlv.value)
+    const location = parseGeneralName(locationTlv)
+    if (method === null || location === null) return null
+    descriptions.push({ method, location })
+  }
+  return descriptions
+}
+
 export function parseSubjectKeyId(extension: ParsedExtension): Uint8Array | null {
   const octets = readSingle(extension.value)
   return octets?.identifier === 0x04 ? octets.value : null

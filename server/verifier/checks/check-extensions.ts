@@ -59,6 +59,8 @@ function checkOne(cert: ParsedCertificate, isLeaf: boolean, isAnchor: boolean, c
   const san = cert.extensions.find((e) => e.oid === OID.subjectAltName)
   if (cert.subject.length === 0 && san !== undefined && !san.critical) return fail('EXTENSION_CRITICALITY_INVALID', { subject, name: 'subjectAltName', critical: false })
   if (cert.subject.length === 0 && san === undefined) return fail('REQUIRED_EXTENSION_MISSING', { subject, name: 'subjectAltName' })
+  // CA/B BR §7.1.2.7.12: otherwise subjectAltName MUST NOT be critical.
+  if (ctx.profile === 'webpki' && cert.subject.length > 0 && san?.critical === true) return fail('EXTENSION_CRITICALITY_INVALID', { subject, name: 'subjectAltName', critical: true })
   if (isAnchor) return checkAnchorKeyIds(cert, ctx)
   // webpki accepts only v3 end-entity and intermediate certificates.
   if (cert.version !== 3) return fail('UNSUPPORTED_VERSION', { subject, version: cert.version })

@@ -37,3 +37,4 @@ export function checkHostname(ctx: VerifyContext): StepResult {
   }
   return fail('HOSTNAME_MISMATCH', { expected, presented: useCn ? candidates : presented })
 }
+

@@ -30,7 +30,7 @@ export function checkNameConstraints(ctx: VerifyContext): StepResult {
     for (let j = 0; j < i; j++) {
       const cert = certs[j]
       if (cert === undefined || (j > 0 && isSelfIssued(cert))) continue
-      const names = constrainedNames(cert)
+      const names = constrainedNames(cert, j === 0)
       comparisons += names.length * countBases(constraints)
       if (comparisons > MAX_NAME_CONSTRAINT_COMPARISONS) return fail('NAME_CONSTRAINTS_BUDGET_EXCEEDED', { subject: subjectOf(cert) })
       const result = checkNames(names, constraints, ca, cert)

@@ -7,7 +7,8 @@ import { fail, pass, subjectOf, type VerifyContext } from '../context.js'
  * Checking the anchor is stricter than RFC 5280 §6.1 requires, as OpenSSL and browsers are.
  */
 export function checkValidity(ctx: VerifyContext): StepResult {
-  const now = ctx.now.getTime()
+  // RFC 5280 §4.1.2.5 encodes whole seconds; compare at that granularity (limbo rfc5280::validity::notafter-fractional).
+  const now = Math.floor(ctx.now.getTime() / 1000) * 1000
   for (const cert of ctx.path.certs) {
     const detail = {
       subject: subjectOf(cert),

@@ -7,9 +7,9 @@ import { isValidDnsName, normalizeDnsName } from './dns-name.js'
  * §4.2.1.10, §6.1.3 (b)): every subjectAltName, the subject as a
  * directoryName, subject emailAddress attributes when there is no SAN, and —
  * like Chrome and BetterTLS expect — a DNS-looking subject CN when the
- * certificate has no SAN dNSName or iPAddress, so a name "only in the CN" cannot slip past.
+ * leaf has no SAN dNSName or iPAddress (an intermediate's CN is a label, not a host), so a name "only in the CN" cannot slip past.
  */
-export function constrainedNames(cert: ParsedCertificate): GeneralName[] {
+export function constrainedNames(cert: ParsedCertificate, isLeaf: boolean): GeneralName[] {
   const sans = cert.subjectAltNames ?? []
   const names: GeneralName[] = [...sans]
   if (cert.subject.length > 0) names.push({ type: 'dn', der: cert.subjectDer, name: cert.subject })
@@ -17,7 +17,7 @@ export function constrainedNames(cert: ParsedCertificate): GeneralName[] {
     for (const email of attributeValues(cert.subject, OID_EMAIL_ADDRESS)) names.push({ type: 'email', value: email.value })
   }
   const hasHostSan = sans.some((n) => n.type === 'dns' || n.type === 'ip')
-  if (!hasHostSan) {
+  if (isLeaf && !hasHostSan) {
     for (const cn of attributeValues(cert.subject, OID_COMMON_NAME)) {
       const value = normalizeDnsName(cn.value)
       if (isValidDnsName(value)) names.push({ type: 'dns', value })
