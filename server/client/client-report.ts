@@ -1,5 +1,6 @@
 import type { StepId } from '../steps/step-ids.js'
 import type { StepResult } from '../steps/step-result.js'
+import type { HandshakeTranscript } from '../tls/handshake/transcript-types.js'
 import type { CertSummary, VerifyReport } from '../verifier/types.js'
 
 /** Everything the instrumented client was shown and decided on one connection. */
@@ -10,6 +11,10 @@ export interface ClientReport {
   tls: { version: string | null; cipher: string | null; alpn: string | null; servername: string } | null
   /** The chain as presented, DER base64, leaf first. */
   presentedChainDer: string[]
+  /** as-sent: from the decoded Certificate message; node-rebuilt: Node's view (decoding failed); none: no handshake. */
+  chainSource: 'as-sent' | 'node-rebuilt' | 'none'
+  /** The handshake messages as the network carried them, decrypted with the key log (certificate bytes omitted). */
+  handshake: HandshakeTranscript | null
   presentedChain: CertSummary[]
   /** The certificate verifier's full report (path, rejected candidates). */
   certificate: VerifyReport | null

@@ -3,8 +3,12 @@ import { STEP_IDS, type StepId } from '../steps/step-ids.js'
 import { failStep, passStep, skipStep, type StepResult } from '../steps/step-result.js'
 import { verify } from '../verifier/index.js'
 import type { VerifyInput, VerifyProfile, VerifyReport } from '../verifier/types.js'
-import { summarizeCertificate } from '../x509/index.js'
+import { parseCertificate, summarizeCertificate } from '../x509/index.js'
 import type { ClientReport } from './client-report.js'
+import { decodeConnection } from '../tls/handshake/decode-connection.js'
+import type { HandshakeTranscript } from '../tls/handshake/transcript-types.js'
+import { KeylogRecorder } from '../tls/keylog/keylog-recorder.js'
+import { CapturingSocket } from './capturing-socket.js'
 import { CONNECTION_CODES } from './connection-codes.js'
 import { exchangeHttp } from './http-exchange.js'
 import { checkFailedNegotiation, checkNegotiatedProtocol, DEFAULT_PROTOCOL_POLICY, type ProtocolPolicy } from './protocol-policy.js'
@@ -70,11 +74,16 @@ export async function runInstrumentedClient(params: RunInstrumentedClientParams)
     const steps = completeTrace([
       proto ?? failStep('PROTO', 'HANDSHAKE_FAILED', `The TLS handshake failed: ${connection.error?.message ?? 'unknown error'}`, { error: connection.error?.code }),
     ], null)
-    return finish({ ...base, tls: null, presentedChainDer: [], presentedChain: [], certificate: null, http: null }, steps, null, params.onStep)
+    return finish(
+      { ...base, tls: null, presentedChainDer: [], chainSource: 'none', presentedChain: [], certificate: null, http: null, handshake: summarizeTranscript(connection.transcript) },
+      steps,
+      null,
+      params.onStep,
+    )
   }
 
   const socket = connection.socket
-  const chainDer = presentedChain(socket)
+  const { chain: chainDer, source: chainSource } = presentedChain(socket, connection.transcript)
   const certificate = verify(buildVerifyInput(params, chainDer))
   const version = socket.getProtocol() ?? 'unknown'
   const cipher = socket.getCipher().standardName
@@ -97,9 +106,11 @@ export async function runInstrumentedClient(params: RunInstrumentedClientParams)
       servername: params.expectedHost,
     },
     presentedChainDer: chainDer.map((der) => der.toString('base64')),
+    chainSource,
+    handshake: summarizeTranscript(connection.transcript),
     presentedChain: chainDer.flatMap((der) => {
-      const summary = summarizeCertificate(der)
-      return summary === null ? [] : [summary]
+      const parsed = parseCertificate(der)
+      return parsed.ok ? [summarizeCertificate(parsed.value)] : []
     }),
     certificate,
     http: null,
@@ -115,15 +126,18 @@ export async function runInstrumentedClient(params: RunInstrumentedClientParams)
 
 interface OpenedConnection {
   socket: TLSSocket | null
+  /** The handshake as the network carried it, decrypted with the client's key log. */
+  transcript: HandshakeTranscript
   error: { code: string; message: string } | null
   node: ClientReport['node']
 }
 
 function openConnection(params: RunInstrumentedClientParams, protocol: ProtocolPolicy, timeoutMs: number): Promise<OpenedConnection> {
   return new Promise((resolve) => {
+    const capture = new CapturingSocket(params.connectTo.host, params.connectTo.port)
+    const keylog = new KeylogRecorder()
     const socket = connect({
-      host: params.connectTo.host,
-      port: params.connectTo.port,
+      socket: capture,
       servername: params.expectedHost,
       ca: params.policy.trustAnchors.map(derToPem),
       // Verification is ours (step by step); Node's verdict is read from `authorized` for comparison.
@@ -131,6 +145,7 @@ function openConnection(params: RunInstrumentedClientParams, protocol: ProtocolP
       ALPNProtocols: ['http/1.1'],
       minVersion: params.policy.offerMinVersion ?? protocol.minVersion,
     })
+    keylog.attach(socket)
     const timer = setTimeout(() => socket.destroy(new Error(`No TLS handshake within ${timeoutMs} ms`)), timeoutMs)
     socket.once('secureConnect', () => {
       clearTimeout(timer)
@@ -139,6 +154,7 @@ function openConnection(params: RunInstrumentedClientParams, protocol: ProtocolP
       const error = socket.authorizationError
       resolve({
         socket,
+        transcript: decodeConnection({ clientToServer: capture.clientToServer, serverToClient: capture.serverToClient, keylog: keylog.text }),
         error: null,
         node: { authorized: socket.authorized, error: error === null || error === undefined ? null : String(error) },
       })
@@ -146,14 +162,30 @@ function openConnection(params: RunInstrumentedClientParams, protocol: ProtocolP
     const onError = (error: NodeJS.ErrnoException): void => {
       clearTimeout(timer)
       const code = error.code ?? 'TLS_ERROR'
-      resolve({ socket: null, error: { code, message: error.message }, node: { authorized: false, error: code } })
+      const transcript = decodeConnection({ clientToServer: capture.clientToServer, serverToClient: capture.serverToClient, keylog: keylog.text })
+      resolve({ socket: null, transcript, error: { code, message: error.message }, node: { authorized: false, error: code } })
     }
     socket.once('error', onError)
   })
 }
 
+/**
+ * The chain exactly as the server sent it (order, junk and all), from the
+ * decoded Certificate message. Node's getPeerCertificate(true) rebuilds the
+ * chain with OpenSSL's issuer checks and silently drops what does not chain
+ * (a CA:FALSE "issuer", say), so it is only the fallback.
+ */
+function presentedChain(socket: TLSSocket, transcript: HandshakeTranscript): { chain: Buffer[]; source: ClientReport['chainSource'] } {
+  const certificate = transcript.serverToClient.find((message) => message.name === 'Certificate')
+  const sent = certificate?.fields['certificates']
+  if (Array.isArray(sent) && sent.length > 0) {
+    return { chain: sent.map((der: string) => Buffer.from(der, 'base64')), source: 'as-sent' }
+  }
+  return { chain: rebuiltChain(socket), source: 'node-rebuilt' }
+}
+
 /** The chain as Node exposes it, leaf first (issuerCertificate links; the self-loop ends it). */
-function presentedChain(socket: TLSSocket): Buffer[] {
+function rebuiltChain(socket: TLSSocket): Buffer[] {
   const chain: Buffer[] = []
   const seen = new Set<string>()
   let current: DetailedPeerCertificate | undefined = socket.getPeerCertificate(true)
@@ -251,6 +283,19 @@ async function sendLogin(socket: TLSSocket, params: RunInstrumentedClientParams,
     return { sentCredentials: true, status: response.status, headers: response.headers, error: null }
   } catch (error) {
     return { sentCredentials: true, status: null, headers: {}, error: (error as Error).message }
+  }
+}
+
+/** The transcript without the certificate bytes (they are in presentedChainDer already). */
+function summarizeTranscript(transcript: HandshakeTranscript): ClientReport['handshake'] {
+  return {
+    ...transcript,
+    messages: transcript.messages.map(({ fields, ...message }) => {
+      const { certificates: _certificates, ...rest } = fields
+      return { ...message, fields: rest }
+    }),
+    clientToServer: [],
+    serverToClient: [],
   }
 }
 

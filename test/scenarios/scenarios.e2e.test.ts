@@ -40,6 +40,13 @@ describe('the foundation scenarios, live', () => {
       expect(result.error).toBeNull()
       expect({ verdict: result.verdict, step: result.catchingStep, code: result.code, leaked: result.leaked }).toEqual(expected)
       expect(result.asExpected, result.mismatches.join('; ')).toBe(true)
+      // The client verified the chain exactly as sent, decoded from the (TLS 1.3: encrypted) Certificate message.
+      if (scenario.id !== 'tcp-passthrough' && scenario.id !== 'direct-connection') {
+        expect(result.client?.chainSource).toBe('as-sent')
+        expect(result.client?.presentedChainDer).toEqual(
+          result.connections[0]?.servedChain.map((cert) => cert.derBase64),
+        )
+      }
       // The trace holds every step, not just the catching one.
       expect(result.steps.map((step) => step.step)).toHaveLength(20)
       expect(events[0]).toBe('scenario:started')
