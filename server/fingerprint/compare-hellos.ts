@@ -101,7 +101,11 @@ function compareStrings(field: HelloField, expected: string[], actual: string[])
   return sameList(expected, actual) ? [] : [{ field, expected, actual }]
 }
 
-/** One difference for the set (what is missing or extra), else one for the order of the shared values. */
+/**
+ * A set difference (what is missing or extra) and, separately, an order
+ * difference among the values both hellos offer: an interceptor that adds one
+ * suite and one that reorders them are different findings.
+ */
 function compareOrdered(
   setField: HelloField,
   orderField: HelloField,
@@ -109,12 +113,18 @@ function compareOrdered(
   actual: number[],
   name: (v: number) => string,
 ): HelloDifference[] {
+  const differences: HelloDifference[] = []
   const missing = expected.filter((v) => !actual.includes(v))
   const extra = actual.filter((v) => !expected.includes(v))
   if (missing.length > 0 || extra.length > 0) {
-    return [{ field: setField, expected: expected.map(name), actual: actual.map(name), missing: missing.map(name), extra: extra.map(name) }]
+    differences.push({ field: setField, expected: expected.map(name), actual: actual.map(name), missing: missing.map(name), extra: extra.map(name) })
   }
-  return sameList(expected, actual) ? [] : [{ field: orderField, expected: expected.map(name), actual: actual.map(name) }]
+  const sharedExpected = expected.filter((v) => actual.includes(v))
+  const sharedActual = actual.filter((v) => expected.includes(v))
+  if (!sameList(sharedExpected, sharedActual)) {
+    differences.push({ field: orderField, expected: sharedExpected.map(name), actual: sharedActual.map(name) })
+  }
+  return differences
 }
 
 function sameList<T>(a: readonly T[], b: readonly T[]): boolean {

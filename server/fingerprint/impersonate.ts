@@ -3,7 +3,7 @@ import type { SecureVersion } from 'node:tls'
 import { withoutGrease } from '../tls/client-hello/grease.js'
 import { EXT } from '../tls/client-hello/extensions.js'
 import { cipherSuiteName } from '../tls/client-hello/names.js'
-import { compareHellos, type HelloField, type HelloFingerprint } from './compare-hellos.js'
+import { compareHellos, type HelloDifference, type HelloField, type HelloFingerprint } from './compare-hellos.js'
 import { isTls13Suite, opensslGroupName, opensslSigalgName, opensslSuiteName } from './openssl-names.js'
 
 /** The node:tls `connect` options that shape a ClientHello. */
@@ -20,8 +20,8 @@ export interface ImpersonationOptions {
   requestOCSP: boolean
 }
 
-export interface UnmirrorableField {
-  field: HelloField
+/** A difference between the client's hello and the one node:tls will send, with why no option closes it. */
+export interface UnmirrorableField extends HelloDifference {
   reason: string
 }
 
@@ -139,7 +139,7 @@ export function planImpersonation(hello: HelloFingerprint): ImpersonationPlan {
     hasEarlyData: false,
     hasGrease: { cipherSuites: false, extensions: false, supportedGroups: false, supportedVersions: false, signatureAlgorithms: false, keyShareGroups: false, alpn: false },
   }
-  const unmirrorable = compareHellos(hello, predicted).map(({ field }) => ({ field, reason: REASONS[field] }))
+  const unmirrorable = compareHellos(hello, predicted).map((difference) => ({ ...difference, reason: REASONS[difference.field] }))
   return { options, predicted, unmirrorable }
 }
 

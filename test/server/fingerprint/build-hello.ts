@@ -12,6 +12,8 @@ export interface HelloSpec {
   sigAlgs?: number[]
   pointFormats?: number[]
   versions?: number[]
+  /** key_share groups, each with a dummy 32-byte key. Default: [x25519]. */
+  keyShares?: number[]
   legacyVersion?: number
 }
 
@@ -31,7 +33,7 @@ function extensionData(type: number, spec: HelloSpec): number[] {
     case 0x002b:
       return vec(1, (spec.versions ?? [0x0304, 0x0303]).flatMap(u16))
     case 0x0033:
-      return vec(2, [...u16(0x001d), ...vec(2, new Array<number>(32).fill(9))])
+      return vec(2, (spec.keyShares ?? [0x001d]).flatMap((group) => [...u16(group), ...vec(2, new Array<number>(32).fill(9))]))
     case 0x002d:
       return vec(1, [1])
     case 0xff01:

@@ -33,7 +33,7 @@ describe('detectInterception', () => {
     const detection = detectInterception(nodeProxyLeg, { userAgent: 'curl/7.88.1' })
     expect(detection.verdict).toBe('intercepted')
     expect(detection.matchedClient).toBe('node-fetch')
-    expect(detection.differences.map((d) => d.field)).toEqual(['supportedVersions', 'cipherSuites', 'extensions', 'alpn'])
+    expect(detection.differences.map((d) => d.field)).toEqual(['supportedVersions', 'cipherSuites', 'cipherSuiteOrder', 'extensions', 'alpn'])
     const byField = Object.fromEntries(detection.differences.map((d) => [d.field, d]))
     expect(byField['supportedVersions']).toMatchObject({ expected: ['TLS 1.3', 'TLS 1.2', 'TLS 1.1', 'TLS 1.0'], actual: ['TLS 1.3', 'TLS 1.2'] })
     expect(byField['extensions']).toMatchObject({ missing: ['post_handshake_auth'], extra: ['session_ticket'] })
