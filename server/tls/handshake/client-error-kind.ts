@@ -24,6 +24,14 @@ const ALERT = /(?:SSLV3|TLSV1|TLSV13)_ALERT_([A-Z_]+)/
 
 const LOCAL_KINDS: Readonly<Record<string, ErrorKind>> = {
   ERR_SSL_BAD_SIGNATURE: 'signature',
+  // Node surfaces only the first OpenSSL error: for a ServerKeyExchange signed with another
+  // RSA key that is the RSA layer's padding check (PSS: first/last octet; PKCS#1 v1.5: padding).
+  ERR_SSL_FIRST_OCTET_INVALID: 'signature',
+  ERR_SSL_LAST_OCTET_INVALID: 'signature',
+  ERR_SSL_INVALID_PADDING: 'signature',
+  ERR_SSL_BLOCK_TYPE_IS_NOT_01: 'signature',
+  ERR_SSL_PADDING_CHECK_FAILED: 'signature',
+  ERR_SSL_WRONG_SIGNATURE_LENGTH: 'signature',
   ERR_SSL_DECRYPTION_FAILED_OR_BAD_RECORD_MAC: 'record-mac',
   ERR_SSL_BAD_RECORD_MAC: 'record-mac',
   // OpenSSL 3's GCM provider reports a failed TLS 1.2 tag check under this code.
@@ -47,6 +55,6 @@ export function classifyClientError(error: ClientErrorLike): ClassifiedError {
     const alert = match[1].toLowerCase()
     return { kind: ALERT_KINDS[alert] ?? 'other', detectedBy: 'peer', alert, code }
   }
-  const kind = (code ? LOCAL_KINDS[code] : undefined) ?? (/bad signature/i.test(error.message) ? 'signature' : 'other')
+  const kind = (code ? LOCAL_KINDS[code] : undefined) ?? (/bad signature|rsa routines|ecdsa routines/i.test(error.message) ? 'signature' : 'other')
   return { kind, detectedBy: 'client', alert: undefined, code }
 }
