@@ -1,10 +1,12 @@
 import { defineConfig } from 'vitest/config'
 import vue from '@vitejs/plugin-vue'
+import { dashboardAliases } from './dashboard/vite.config.js'
 
 // One config for every suite. Slow suites (limbo conformance, the hostile-peer
 // battery, the benchmark) are opt-in through their own npm scripts and env flags.
 export default defineConfig({
   plugins: [vue()],
+  resolve: { alias: dashboardAliases },
   test: {
     include: ['test/**/*.test.ts', 'test/**/*.spec.ts'],
     // The limbo conformance run is opt-in (npm run test:conformance). The hostile-peer battery is

@@ -1,0 +1,14 @@
+import { createApp } from 'vue'
+import App from './App.vue'
+import { readAccessToken } from './composables/client/access-token.js'
+import { createReplayClient } from './composables/client/replay-client.js'
+import { createSocketClient } from './composables/client/socket-client.js'
+import { connectLab } from './composables/client/state.js'
+import { replayRunParam } from './composables/params.js'
+import './styles.css'
+
+const token = readAccessToken()
+// `#replay=RUN` reads a stored run over REST; anything else is the live lab.
+const replayRunId = replayRunParam.value
+connectLab(replayRunId === null ? createSocketClient({ token }) : createReplayClient(replayRunId, { token }))
+createApp(App).mount('#app')

@@ -1,0 +1,126 @@
+import { STEP_IDS, type ResultDto, type ScenarioDto, type StepId, type StepResult } from '@contract'
+import type { RunView } from './run-view.js'
+
+/** n.a.: the step does not apply to this scenario; pending: its result has not arrived yet. */
+export type CellStatus = 'pass' | 'fail' | 'skip' | 'na' | 'pending'
+
+export interface MatrixCell {
+  step: StepId
+  status: CellStatus
+  /** The first failing step: the one that caught the attack. */
+  isCatching: boolean
+  /** The step the scenario expects to catch it. */
+  isExpected: boolean
+  message: string | null
+}
+
+export type RowOutcome = 'caught' | 'accepted' | 'leaked' | 'running' | 'waiting' | 'error'
+
+export interface MatrixRow {
+  scenario: ScenarioDto
+  result: ResultDto | null
+  cells: MatrixCell[]
+  outcome: RowOutcome
+  /** null until the result is committed. */
+  leaked: boolean | null
+  asExpected: boolean | null
+}
+
+export type OutcomeFilter = 'all' | 'caught' | 'accepted' | 'leaked' | 'unexpected'
+export type GroupBy = 'none' | 'tag' | 'outcome'
+
+export interface MatrixFilters {
+  tag: string | null
+  outcome: OutcomeFilter
+}
+
+export interface MatrixGroup {
+  key: string
+  label: string
+  rows: MatrixRow[]
+}
+
+const OUTCOME_LABELS: Record<RowOutcome, string> = {
+  caught: 'Caught',
+  accepted: 'Accepted',
+  leaked: 'Credentials leaked',
+  running: 'Running',
+  waiting: 'Waiting',
+  error: 'Could not run',
+}
+
+export function buildMatrixRows(catalog: readonly ScenarioDto[], view: RunView): MatrixRow[] {
+  const byId = new Map(catalog.map((scenario) => [scenario.id, scenario]))
+  return view.scenarioIds.map((id) => {
+    const scenario = byId.get(id) ?? unknownScenario(id)
+    const result = view.results.get(id) ?? null
+    const isRunning = view.currentScenarioId === id
+    const steps = result?.steps ?? view.liveSteps.get(id) ?? []
+    return {
+      scenario,
+      result,
+      cells: buildCells(scenario, steps, result, result === null && (isRunning || steps.length > 0)),
+      outcome: outcomeOf(result, isRunning || view.liveSteps.has(id)),
+      leaked: result?.leaked ?? null,
+      asExpected: result?.asExpected ?? null,
+    }
+  })
+}
+
+function buildCells(scenario: ScenarioDto, steps: readonly StepResult[], result: ResultDto | null, isLive: boolean): MatrixCell[] {
+  const byStep = new Map(steps.map((step) => [step.step, step]))
+  const catching = result?.catchingStep ?? null
+  return STEP_IDS.map((step) => {
+    const found = byStep.get(step)
+    const status: CellStatus = found?.status ?? (result === null && isLive ? 'pending' : 'na')
+    return { step, status, isCatching: catching === step, isExpected: scenario.expect.step === step, message: found?.message ?? null }
+  })
+}
+
+function outcomeOf(result: ResultDto | null, isRunning: boolean): RowOutcome {
+  if (result === null) return isRunning ? 'running' : 'waiting'
+  if (result.error !== null) return 'error'
+  if (result.leaked) return 'leaked'
+  return result.verdict === 'reject' ? 'caught' : 'accepted'
+}
+
+export function filterRows(rows: readonly MatrixRow[], filters: MatrixFilters): MatrixRow[] {
+  return rows.filter((row) => {
+    if (filters.tag !== null && !row.scenario.tags.includes(filters.tag)) return false
+    switch (filters.outcome) {
+      case 'all':
+        return true
+      case 'unexpected':
+        return row.asExpected === false
+      case 'leaked':
+        return row.leaked === true
+      default:
+        return row.outcome === filters.outcome
+    }
+  })
+}
+
+/** Grouping by tag lists a scenario under each of its tags, so every group is complete. */
+export function groupRows(rows: readonly MatrixRow[], groupBy: GroupBy): MatrixGroup[] {
+  if (groupBy === 'none') return [{ key: 'all', label: 'All scenarios', rows: [...rows] }]
+  const groups = new Map<string, MatrixRow[]>()
+  for (const row of rows) {
+    const keys = groupBy === 'tag' ? (row.scenario.tags.length > 0 ? row.scenario.tags : ['untagged']) : [row.outcome]
+    for (const key of keys) groups.set(key, [...(groups.get(key) ?? []), row])
+  }
+  return [...groups.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([key, groupRowsList]) => ({
+      key,
+      label: groupBy === 'tag' ? `#${key}` : OUTCOME_LABELS[key as RowOutcome],
+      rows: groupRowsList,
+    }))
+}
+
+export function allTags(catalog: readonly ScenarioDto[]): string[] {
+  return [...new Set(catalog.flatMap((scenario) => scenario.tags))].sort()
+}
+
+function unknownScenario(id: string): ScenarioDto {
+  return { id, title: id, explanation: '', references: [], tags: [], kind: 'attack', expect: { verdict: 'reject', step: null } }
+}
