@@ -1,6 +1,8 @@
 import { Command } from 'commander'
 import { isLabError } from '../errors.js'
+import { registerLimboCommand } from './limbo-command.js'
 import { registerListCommand } from './list-command.js'
+import { registerProxyCommand } from './proxy-command.js'
 import { registerRunCommand } from './run-command.js'
 import { registerServeCommand } from './serve-command.js'
 
@@ -11,7 +13,9 @@ export function buildProgram(): Command {
     .showHelpAfterError()
   registerRunCommand(program)
   registerListCommand(program)
+  registerProxyCommand(program)
   registerServeCommand(program)
+  registerLimboCommand(program)
   return program
 }
 
