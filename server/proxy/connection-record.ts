@@ -6,6 +6,8 @@ export interface ConnectionRecord {
   /** terminate: the proxy forges and decrypts; passthrough: it relays ciphertext it cannot read. */
   mode: 'terminate' | 'passthrough'
   clientAddress: string
+  /** The `host:port` an explicit client asked for with CONNECT (http-connect entry only). */
+  connectTarget?: string
   sni: string | null
   /** What the client offered in its ClientHello. */
   offered: OfferedHello | null
@@ -19,6 +21,7 @@ export interface ConnectionRecord {
   /** The TLS alert the client sent when it refused the handshake, e.g. 'unknown_ca'. */
   clientAlert: string | null
   error: { code: string; message: string } | null
+  /** Application bytes on each leg: plaintext in terminate mode, the bytes on the wire in passthrough mode. */
   bytes: { fromClient: number; toClient: number; toUpstream: number; fromUpstream: number }
   /** What the proxy could read in the clear: the prize. Empty in passthrough mode. */
   plaintext: {
@@ -46,6 +49,7 @@ export interface OfferedHello {
  * handshake-failed: the TLS handshake failed for another reason (versions, ciphers, garbage).
  * upstream-failed: the genuine server could not be reached.
  * passthrough: relayed as opaque bytes.
+ * refused: the proxy was at its connection limit and closed the connection at once.
  */
 export type ConnectionOutcome =
   | 'open'
@@ -56,3 +60,25 @@ export type ConnectionOutcome =
   | 'handshake-failed'
   | 'upstream-failed'
   | 'passthrough'
+  | 'refused'
+
+export function newConnectionRecord(id: number, mode: ConnectionRecord['mode'], clientAddress: string): ConnectionRecord {
+  return {
+    id,
+    startedAt: new Date().toISOString(),
+    endedAt: null,
+    mode,
+    clientAddress,
+    sni: null,
+    offered: null,
+    helloError: null,
+    negotiated: null,
+    servedChain: [],
+    outcome: 'open',
+    clientAlert: null,
+    error: null,
+    bytes: { fromClient: 0, toClient: 0, toUpstream: 0, fromUpstream: 0 },
+    plaintext: { requests: [], credentials: [], cookies: [] },
+    upstream: null,
+  }
+}

@@ -16,18 +16,23 @@ type Plaintext = ConnectionRecord['plaintext']
  * anything that is not HTTP/1.1 (the relay continues either way).
  */
 export class HttpSniffer {
-  private buffer = Buffer.alloc(0)
+  private buffer: Buffer = Buffer.alloc(0)
   private bodyRemaining = 0
   private body: Buffer[] = []
   private bodyType = ''
   private path = ''
   private isDisabled = false
 
-  constructor(private readonly plaintext: Plaintext) {}
+  constructor(
+    private readonly plaintext: Plaintext,
+    /** Told once when the sniffer gives up on an oversized request head (the relay goes on). */
+    private readonly onGiveUp?: (message: string) => void,
+  ) {}
 
   push(chunk: Buffer): void {
     if (this.isDisabled) return
-    this.buffer = Buffer.concat([this.buffer, chunk])
+    // The common case (keep-alive requests, one per chunk) copies nothing.
+    this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk])
     for (let guard = 0; guard < 64 && this.buffer.length > 0; guard++) {
       if (this.bodyRemaining > 0) {
         const take = Math.min(this.bodyRemaining, this.buffer.length)
@@ -39,7 +44,11 @@ export class HttpSniffer {
       }
       const end = this.buffer.indexOf('\r\n\r\n')
       if (end < 0) {
-        if (this.buffer.length > MAX_HEAD_BYTES) this.isDisabled = true
+        if (this.buffer.length > MAX_HEAD_BYTES) {
+          this.isDisabled = true
+          this.buffer = Buffer.alloc(0)
+          this.onGiveUp?.(`A request head passed ${MAX_HEAD_BYTES} bytes; relayed without reading it`)
+        }
         return
       }
       this.readHead(this.buffer.subarray(0, end).toString('latin1'))

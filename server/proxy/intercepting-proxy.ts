@@ -1,68 +1,56 @@
-import { connect as netConnect, createServer, type AddressInfo, type Server, type Socket } from 'node:net'
-import { connect as tlsConnect, TLSSocket, type SecureContext, type SecureVersion } from 'node:tls'
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net'
+import { createSecureContext } from 'node:tls'
 import { closeServer, listen } from '../genuine/genuine-server.js'
-import { readClientHello } from '../tls/client-hello/read-client-hello.js'
-import type { ConnectionRecord } from './connection-record.js'
-import { HttpSniffer } from './http-sniffer.js'
-import { describeOfferedHello } from './offered-hello.js'
-import { alertFromError, isCertificateAlert, isPeerHangUp } from './tls-alerts.js'
+import { newConnectionRecord, type ConnectionRecord } from './connection-record.js'
+import { ProxyConnection, type ProxySettings } from './proxy-connection.js'
+import type { InterceptingProxy, StartInterceptingProxyParams } from './proxy-types.js'
 
-/** What the proxy presents for one SNI: a ready secure context and the chain it holds (for the record). */
-export interface ServedCertificate {
-  secureContext: SecureContext
-  chainDer: Buffer[]
-  chainSubjects: { subject: string; issuer: string }[]
-}
+export type { InterceptingProxy, ProxyIncident, ServedCertificate, StartInterceptingProxyParams } from './proxy-types.js'
 
-export interface StartInterceptingProxyParams {
-  /** terminate: forge and decrypt; passthrough: relay ciphertext (the control). */
-  mode: 'terminate' | 'passthrough'
-  upstream: { host: string; port: number; caPem: string }
-  /** Asked once per connection in terminate mode; cache inside when forging is costly. */
-  certificateFor?: (sni: string | null) => ServedCertificate
-  /** The proxy's client-facing TLS policy: downgrade attacks narrow it. Default: Node's defaults. */
-  clientFacingTls?: { minVersion?: SecureVersion; maxVersion?: SecureVersion; ciphers?: string }
-  /** Called once per connection when it closes. */
-  onRecord?: (record: ConnectionRecord) => void
-  /** Incidents worth a log line: garbage, timeouts, upstream failures. */
-  onIncident?: (incident: { type: string; message: string; connectionId: number }) => void
-  /** Default: 127.0.0.1. */
-  host?: string
-  /** Default: 0. */
-  port?: number
-  /** Give up on a client that sends no whole ClientHello within this. Default: 5 s. */
-  helloTimeoutMs?: number
-  /** Close connections idle this long. Default: 30 s. */
-  idleTimeoutMs?: number
-}
-
-export interface InterceptingProxy {
-  port: number
-  host: string
-  records: ConnectionRecord[]
-  /** Resolves once every open connection has closed and been recorded, or after `timeoutMs`. */
-  whenIdle(timeoutMs: number): Promise<void>
-  close(): Promise<void>
-}
+const DEFAULT_MAX_CONNECTIONS = 10_000
 
 /**
- * The impersonating proxy. The client reaches it as if DNS were hijacked: it
- * connects here with SNI `bank.lab`. The proxy reads the ClientHello, then
+ * The impersonating proxy. The client reaches it as if DNS were hijacked (it
+ * connects here with SNI `bank.lab`), or names it as its explicit proxy and
+ * sends `CONNECT host:port` first. The proxy reads the ClientHello, then
  * either terminates TLS with a forged chain and relays plaintext to the
  * genuine server over its own TLS connection, or relays the bytes untouched.
- * A bad or vanishing peer is recorded, never fatal.
+ * A bad or vanishing peer is recorded, never fatal; past `maxConnections`
+ * new connections are refused and recorded.
  */
 export async function startInterceptingProxy(params: StartInterceptingProxyParams): Promise<InterceptingProxy> {
   const records: ConnectionRecord[] = []
   const sockets = new Set<Socket>()
+  const keepRecords = params.keepRecords !== false
+  const maxConnections = params.maxConnections ?? DEFAULT_MAX_CONNECTIONS
+  const publish = (record: ConnectionRecord): void => {
+    if (keepRecords) records.push(record)
+    params.onRecord?.(record)
+  }
+  const settings: ProxySettings = {
+    params,
+    upstreamContext: createSecureContext(params.upstream.caPem === '' ? {} : { ca: params.upstream.caPem }),
+    helloTimeoutMs: params.helloTimeoutMs ?? 5_000,
+    idleTimeoutMs: params.idleTimeoutMs ?? 30_000,
+    wantsRecords: keepRecords || params.onRecord !== undefined,
+    finish: (record) => {
+      unfinished--
+      if (record !== null) publish(record)
+    },
+  }
   let nextId = 1
-  const server: Server = createServer({ pauseOnConnect: false }, (socket) => {
+  /** Accepted connections whose record is not out yet: whenIdle waits for those too. */
+  let unfinished = 0
+  const server: Server = createServer((socket) => {
+    const id = nextId++
+    if (sockets.size >= maxConnections) {
+      refuse(socket, id, maxConnections, settings, publish)
+      return
+    }
     sockets.add(socket)
+    unfinished++
     socket.once('close', () => sockets.delete(socket))
-    handleConnection(socket, nextId++, params, (record) => {
-      records.push(record)
-      params.onRecord?.(record)
-    })
+    new ProxyConnection(socket, id, settings).start()
   })
   server.on('error', () => {})
   await listen(server, params.host ?? '127.0.0.1', params.port ?? 0)
@@ -70,7 +58,8 @@ export async function startInterceptingProxy(params: StartInterceptingProxyParam
     port: (server.address() as AddressInfo).port,
     host: params.host ?? '127.0.0.1',
     records,
-    whenIdle: (timeoutMs) => waitUntil(() => sockets.size === 0, timeoutMs),
+    openConnections: () => sockets.size,
+    whenIdle: (timeoutMs) => waitUntil(() => unfinished === 0, timeoutMs),
     close: async () => {
       for (const socket of sockets) socket.destroy()
       await closeServer(server)
@@ -78,169 +67,18 @@ export async function startInterceptingProxy(params: StartInterceptingProxyParam
   }
 }
 
-function handleConnection(
-  socket: Socket,
-  id: number,
-  params: StartInterceptingProxyParams,
-  finish: (record: ConnectionRecord) => void,
-): void {
-  const record = newRecord(id, params.mode, `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}`)
-  let isFinished = false
-  const done = (): void => {
-    if (isFinished) return
-    isFinished = true
-    record.endedAt = new Date().toISOString()
-    if (record.outcome === 'open') record.outcome = 'client-hung-up'
-    finish(record)
-  }
-  const incident = (type: string, message: string): void => params.onIncident?.({ type, message, connectionId: id })
-  socket.on('error', (error) => {
-    if (!isPeerHangUp(error)) incident('client-socket-error', error.message)
-  })
-  socket.once('close', done)
-  socket.setTimeout(params.idleTimeoutMs ?? 30_000, () => {
-    incident('idle-timeout', 'The client was idle too long; closed')
-    socket.destroy()
-  })
-
-  void readClientHello(socket, { timeoutMs: params.helloTimeoutMs ?? 5_000 }).then(({ hello, bytes }) => {
-    record.bytes.fromClient += bytes.length
-    if (!hello.ok) {
-      record.helloError = `${hello.code}: ${hello.message}`
-      record.outcome = hello.code === 'TRUNCATED' || hello.code === 'TIMEOUT' ? 'client-hung-up' : 'handshake-failed'
-      incident(`hello-${hello.code.toLowerCase()}`, hello.message)
-      socket.destroy()
-      return
-    }
-    record.sni = hello.hello.sni
-    record.offered = describeOfferedHello(hello.hello)
-    if (socket.destroyed) return
-    if (params.mode === 'passthrough') relayCiphertext(socket, bytes, params, record, incident)
-    else terminate(socket, bytes, params, record, incident)
-  })
-}
-
-/** The control: the proxy relays bytes it cannot read. */
-function relayCiphertext(
-  client: Socket,
-  hello: Buffer,
-  params: StartInterceptingProxyParams,
-  record: ConnectionRecord,
-  incident: (type: string, message: string) => void,
-): void {
-  record.outcome = 'passthrough'
-  record.upstream = { version: null, cipher: null, error: null }
-  const upstream = netConnect(params.upstream.port, params.upstream.host)
-  upstream.on('error', (error) => {
-    if (record.upstream) record.upstream.error = error.message
-    incident('upstream-error', error.message)
-    client.destroy()
-  })
-  upstream.write(hello)
-  record.bytes.toUpstream += hello.length
-  client.on('data', (chunk: Buffer) => {
-    record.bytes.fromClient += chunk.length
-    record.bytes.toUpstream += chunk.length
-  })
-  upstream.on('data', (chunk: Buffer) => {
-    record.bytes.fromUpstream += chunk.length
-    record.bytes.toClient += chunk.length
-  })
-  client.pipe(upstream)
-  upstream.pipe(client)
-  client.once('close', () => upstream.destroy())
-  upstream.once('close', () => client.destroy())
-  client.resume()
-}
-
-function terminate(
-  socket: Socket,
-  hello: Buffer,
-  params: StartInterceptingProxyParams,
-  record: ConnectionRecord,
-  incident: (type: string, message: string) => void,
-): void {
-  if (params.certificateFor === undefined) throw new Error('terminate mode needs certificateFor')
-  const served = params.certificateFor(record.sni)
-  record.servedChain = served.chainSubjects.map((names, index) => ({
-    ...names,
-    derBase64: served.chainDer[index]?.toString('base64') ?? '',
-  }))
-  socket.unshift(hello)
-  const client = new TLSSocket(socket, {
-    isServer: true,
-    secureContext: served.secureContext,
-    ALPNProtocols: ['http/1.1'],
-  })
-  let isSecure = false
-  client.on('error', (error) => {
-    if (isSecure) return
-    const alert = alertFromError(error)
-    record.clientAlert = alert
-    if (isCertificateAlert(alert)) record.outcome = 'client-rejected'
-    else if (isPeerHangUp(error)) record.outcome = 'client-hung-up'
-    else {
-      record.outcome = 'handshake-failed'
-      record.error = { code: String((error as NodeJS.ErrnoException).code ?? 'TLS_ERROR'), message: error.message }
-    }
-    incident('client-handshake-failed', `${alert ?? ''} ${error.message}`.trim())
-  })
-  client.once('secure', () => {
-    isSecure = true
-    record.negotiated = {
-      version: client.getProtocol() ?? 'unknown',
-      cipher: client.getCipher().standardName,
-      alpn: typeof client.alpnProtocol === 'string' ? client.alpnProtocol : null,
-    }
-    record.outcome = 'client-closed-after-handshake'
-    relayPlaintext(client, params, record, incident)
-  })
-}
-
-function relayPlaintext(
-  client: TLSSocket,
-  params: StartInterceptingProxyParams,
-  record: ConnectionRecord,
-  incident: (type: string, message: string) => void,
-): void {
-  const sniffer = new HttpSniffer(record.plaintext)
-  const upstream = tlsConnect({
-    host: params.upstream.host,
-    port: params.upstream.port,
-    servername: record.sni ?? undefined,
-    ca: params.upstream.caPem,
-    ALPNProtocols: ['http/1.1'],
-  })
-  record.upstream = { version: null, cipher: null, error: null }
-  upstream.once('secureConnect', () => {
-    if (record.upstream) {
-      record.upstream.version = upstream.getProtocol()
-      record.upstream.cipher = upstream.getCipher().standardName
-    }
-  })
-  upstream.on('error', (error) => {
-    if (record.upstream) record.upstream.error = error.message
-    if (!isPeerHangUp(error)) {
-      record.outcome = 'upstream-failed'
-      incident('upstream-error', error.message)
-    }
-    client.destroy()
-  })
-  client.on('data', (chunk: Buffer) => {
-    record.outcome = 'relayed'
-    record.bytes.fromClient += chunk.length
-    record.bytes.toUpstream += chunk.length
-    sniffer.push(chunk)
-  })
-  upstream.on('data', (chunk: Buffer) => {
-    record.bytes.fromUpstream += chunk.length
-    record.bytes.toClient += chunk.length
-  })
-  // pipe() respects backpressure in both directions; bodies stream, never buffer whole.
-  client.pipe(upstream)
-  upstream.pipe(client)
-  client.once('close', () => upstream.destroy())
-  upstream.once('close', () => client.destroy())
+/** Over the limit: close at once (a reset, cheaper than a TLS alert) and say so. */
+function refuse(socket: Socket, id: number, maxConnections: number, settings: ProxySettings, publish: (record: ConnectionRecord) => void): void {
+  socket.on('error', () => {})
+  socket.destroy()
+  const message = `${maxConnections} connections already open; refused`
+  settings.params.onIncident?.({ type: 'connection-limit', message, connectionId: id })
+  if (!settings.wantsRecords) return
+  const record = newConnectionRecord(id, settings.params.mode, `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}`)
+  record.outcome = 'refused'
+  record.endedAt = record.startedAt
+  record.error = { code: 'CONNECTION_LIMIT', message }
+  publish(record)
 }
 
 function waitUntil(condition: () => boolean, timeoutMs: number): Promise<void> {
@@ -252,25 +90,4 @@ function waitUntil(condition: () => boolean, timeoutMs: number): Promise<void> {
     }
     poll()
   })
-}
-
-function newRecord(id: number, mode: ConnectionRecord['mode'], clientAddress: string): ConnectionRecord {
-  return {
-    id,
-    startedAt: new Date().toISOString(),
-    endedAt: null,
-    mode,
-    clientAddress,
-    sni: null,
-    offered: null,
-    helloError: null,
-    negotiated: null,
-    servedChain: [],
-    outcome: 'open',
-    clientAlert: null,
-    error: null,
-    bytes: { fromClient: 0, toClient: 0, toUpstream: 0, fromUpstream: 0 },
-    plaintext: { requests: [], credentials: [], cookies: [] },
-    upstream: null,
-  }
 }

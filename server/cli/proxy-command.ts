@@ -1,0 +1,116 @@
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs'
+import { isIP } from 'node:net'
+import type { Command } from 'commander'
+import { loadOrCreateLabPki } from '../../ca/index.js'
+import { resolveDataDir } from '../config.js'
+import { ConfigError } from '../errors.js'
+import { createForgedCertificates } from '../proxy/forged-certificates.js'
+import { startInterceptingProxy } from '../proxy/intercepting-proxy.js'
+
+interface ProxyCommandOptions {
+  mode: string
+  listen: string
+  host: string
+  upstream?: string
+  upstreamCa?: string
+  insecureUpstream?: boolean
+  caCertOut?: string
+  dataDir?: string
+  leafKey: string
+  maxHosts: string
+  maxConnections: string
+  connectUpstream: string
+  records?: string
+  sniff: boolean
+  allowAnyTarget?: boolean
+}
+
+export function registerProxyCommand(program: Command): void {
+  program
+    .command('proxy')
+    .description('Run the forging proxy on its own: reverse (hijacked DNS) or explicit HTTP CONNECT')
+    .option('--mode <mode>', 'reverse: clients connect here as if DNS were hijacked; connect: explicit HTTP CONNECT proxy', 'reverse')
+    .option('--listen <port>', 'port to listen on', '8443')
+    .option('--host <address>', 'address to bind', '127.0.0.1')
+    .option('--upstream <url>', 'reverse mode: the genuine server, e.g. https://127.0.0.1:8444')
+    .option('--upstream-ca <file>', 'PEM of the CA that signed upstream servers (default: the lab trusted root)')
+    .option('--insecure-upstream', 'do not verify upstream certificates')
+    .option('--ca-cert-out <file>', 'write the interception CA certificate (what clients must trust) to FILE')
+    .option('--data-dir <dir>', 'lab PKI location (default: $MITMLAB_DATA_DIR or ./data)')
+    .option('--leaf-key <type>', 'forged leaf key: ec (P-256) or rsa (2048)', 'ec')
+    .option('--max-hosts <n>', 'forged certificates kept (LRU)', '1000')
+    .option('--max-connections <n>', 'open connections at most; extras are refused', '10000')
+    .option('--connect-upstream <when>', 'with-hello (in parallel with the client handshake) or after-handshake', 'with-hello')
+    .option('--records <file>', 'append one JSON record per closed connection to FILE')
+    .option('--no-sniff', 'do not read requests and credentials out of the plaintext')
+    .option('--allow-any-target', 'connect mode: allow CONNECT to any host (default: loopback and lab names only)')
+    .action(async (options: ProxyCommandOptions) => {
+      await runProxy(options)
+    })
+}
+
+async function runProxy(options: ProxyCommandOptions): Promise<void> {
+  const mode = options.mode === 'connect' ? 'connect' : options.mode === 'reverse' ? 'reverse' : null
+  if (mode === null) throw new ConfigError('CONFIG_INVALID', `--mode must be reverse or connect, not ${options.mode}`)
+  const upstreamUrl = mode === 'reverse' ? parseUpstream(options.upstream) : null
+  const pki = loadOrCreateLabPki(resolveDataDir(options.dataDir))
+  if (options.caCertOut !== undefined) writeFileSync(options.caCertOut, pki.interceptionCa.pem)
+  const forged = createForgedCertificates({
+    ca: pki.interceptionCa,
+    keySpec: options.leafKey === 'rsa' ? { type: 'rsa', bits: 2048 } : { type: 'ec', curve: 'P-256' },
+    maxHosts: positive(options.maxHosts, '--max-hosts'),
+    defaultHost: upstreamUrl?.hostname.replace(/^\[|\]$/g, '') ?? 'localhost',
+  })
+  const records = options.records
+  const proxy = await startInterceptingProxy({
+    mode: 'terminate',
+    entry: mode === 'connect' ? 'http-connect' : 'tls',
+    upstream: {
+      host: upstreamUrl?.hostname.replace(/^\[|\]$/g, '') ?? '127.0.0.1',
+      port: Number(upstreamUrl?.port || 443),
+      caPem: options.upstreamCa === undefined ? pki.trustedRoot.pem : readFileSync(options.upstreamCa, 'utf8'),
+      rejectUnauthorized: options.insecureUpstream !== true,
+    },
+    ...(options.allowAnyTarget === true ? {} : { isConnectTargetAllowed: isLabTarget }),
+    connectUpstream: options.connectUpstream === 'after-handshake' ? 'after-handshake' : 'with-hello',
+    certificateFor: forged.certificateFor,
+    keepRecords: false,
+    recordPlaintext: options.sniff,
+    maxConnections: positive(options.maxConnections, '--max-connections'),
+    host: options.host,
+    port: Number(options.listen),
+    onIncident: (incident) => process.stderr.write(`incident #${incident.connectionId} ${incident.type}: ${incident.message}\n`),
+    ...(records === undefined ? {} : { onRecord: (record) => appendFileSync(records, `${JSON.stringify(record)}\n`) }),
+  })
+  process.stderr.write(`mitmlab proxy (${mode}) listening on ${proxy.host}:${proxy.port}\n`)
+  const stop = (): void => {
+    const stats = forged.stats()
+    process.stderr.write(`forged ${stats.misses} hosts, ${stats.hits} cache hits, ${stats.evictions} evictions; stopping\n`)
+    void proxy.close().then(() => process.exit(0))
+  }
+  process.once('SIGTERM', stop)
+  process.once('SIGINT', stop)
+}
+
+function parseUpstream(value: string | undefined): URL {
+  if (value === undefined) throw new ConfigError('CONFIG_INVALID', 'reverse mode needs --upstream https://HOST:PORT')
+  try {
+    return new URL(value)
+  } catch {
+    throw new ConfigError('CONFIG_INVALID', `--upstream ${value} is not a URL`)
+  }
+}
+
+function positive(value: string, flag: string): number {
+  const number = Number(value)
+  if (!Number.isInteger(number) || number < 1) throw new ConfigError('CONFIG_INVALID', `${flag} must be a positive integer, not ${value}`)
+  return number
+}
+
+/** The lab never reaches out: loopback addresses and lab names (the names its CA may vouch for) only. */
+export function isLabTarget(host: string): boolean {
+  const name = host.toLowerCase()
+  if (isIP(name) === 4) return name.startsWith('127.')
+  if (isIP(name) === 6) return name === '::1'
+  return name === 'localhost' || /\.(lab|test|localhost)$/.test(name)
+}

@@ -1,0 +1,261 @@
+import { connect as netConnect, type Socket } from 'node:net'
+import { connect as tlsConnect, TLSSocket, type SecureContext } from 'node:tls'
+import type { ClientHello } from '../tls/client-hello/parse-client-hello.js'
+import { readClientHello } from '../tls/client-hello/read-client-hello.js'
+import type { ClientHelloParse } from '../tls/client-hello/types.js'
+import { newConnectionRecord, type ConnectionRecord } from './connection-record.js'
+import { readConnectRequest, type ConnectRequest } from './connect-request.js'
+import { HttpSniffer } from './http-sniffer.js'
+import { describeOfferedHello } from './offered-hello.js'
+import type { ServedCertificate, StartInterceptingProxyParams } from './proxy-types.js'
+import { alertFromError, isCertificateAlert, isPeerHangUp } from './tls-alerts.js'
+
+/** What every connection of one proxy shares, resolved once at start. */
+export interface ProxySettings {
+  params: StartInterceptingProxyParams
+  /** One context for every upstream connection: building it per connection would re-parse the CA each time. */
+  upstreamContext: SecureContext
+  helloTimeoutMs: number
+  idleTimeoutMs: number
+  /** False when nobody reads records: then they are never filled in (no per-connection strings or base64). */
+  wantsRecords: boolean
+  /** Called exactly once per connection, after it closed; null when records are not wanted. */
+  finish: (record: ConnectionRecord | null) => void
+}
+
+const CONNECT_ESTABLISHED = 'HTTP/1.1 200 Connection Established\r\n\r\n'
+const HANG_UPS = new Set(['TIMEOUT', 'TRUNCATED', 'SOCKET_ERROR'])
+
+/**
+ * One client connection through the proxy: optional CONNECT head, ClientHello,
+ * then either a forged TLS termination with a plaintext relay or a ciphertext
+ * relay. Relays are stream pipes (backpressure both ways, bodies never buffered
+ * whole); byte counts come from the sockets' own counters at close.
+ */
+export class ProxyConnection {
+  readonly record: ConnectionRecord
+  private hello: ClientHello | null = null
+  private served: ServedCertificate | null = null
+  private clientTls: TLSSocket | null = null
+  private upstream: Socket | null = null
+  private target: { host: string; port: number }
+  private isFinished = false
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly id: number,
+    private readonly settings: ProxySettings,
+  ) {
+    this.record = newConnectionRecord(id, settings.params.mode, `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}`)
+    this.target = { host: settings.params.upstream.host, port: settings.params.upstream.port }
+  }
+
+  start(): void {
+    const { socket, settings } = this
+    socket.on('error', (error) => {
+      if (!isPeerHangUp(error)) this.incident('client-socket-error', error.message)
+    })
+    // Deferred one turn, so a pending hello/CONNECT result lands in the record first.
+    socket.once('close', () => setImmediate(() => this.finish()))
+    socket.setTimeout(settings.idleTimeoutMs, () => {
+      this.incident('idle-timeout', `The client was idle for ${settings.idleTimeoutMs} ms; closed`)
+      socket.destroy()
+    })
+    if (settings.params.entry === 'http-connect') {
+      void readConnectRequest(socket, settings.helloTimeoutMs).then((request) => this.onConnectRequest(request))
+    } else {
+      this.readHello()
+    }
+  }
+
+  private onConnectRequest(request: ConnectRequest): void {
+    const { socket, record } = this
+    if (!request.ok) {
+      record.helloError = `CONNECT_${request.code}: ${request.message}`
+      record.outcome = HANG_UPS.has(request.code) ? 'client-hung-up' : 'handshake-failed'
+      this.incident(`connect-${request.code.toLowerCase().replace(/_/g, '-')}`, request.message)
+      if (HANG_UPS.has(request.code)) socket.destroy()
+      else this.reject(request.code === 'TOO_LARGE' ? '431 Request Header Fields Too Large' : '400 Bad Request')
+      return
+    }
+    record.connectTarget = `${request.host}:${request.port}`
+    if (this.settings.params.isConnectTargetAllowed?.(request.host, request.port) === false) {
+      record.outcome = 'refused'
+      this.incident('connect-target-refused', `CONNECT ${record.connectTarget} is not a target this proxy serves`)
+      this.reject('403 Forbidden')
+      return
+    }
+    this.target = { host: request.host, port: request.port }
+    socket.write(CONNECT_ESTABLISHED)
+    if (request.rest.length > 0) socket.unshift(request.rest)
+    this.readHello()
+  }
+
+  private reject(status: string): void {
+    this.socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`)
+    this.socket.destroySoon()
+  }
+
+  private readHello(): void {
+    void readClientHello(this.socket, { timeoutMs: this.settings.helloTimeoutMs }).then(({ hello, bytes }) => this.onHello(hello, bytes))
+  }
+
+  private onHello(parse: ClientHelloParse, bytes: Buffer): void {
+    const { socket, record } = this
+    if (!parse.ok) {
+      record.helloError = `${parse.code}: ${parse.message}`
+      record.outcome = parse.code === 'TRUNCATED' || parse.code === 'TIMEOUT' || parse.code === 'SOCKET_ERROR' ? 'client-hung-up' : 'handshake-failed'
+      this.incident(`hello-${parse.code.toLowerCase().replace(/_/g, '-')}`, parse.message)
+      socket.destroy()
+      return
+    }
+    this.hello = parse.hello
+    record.sni = parse.hello.sni
+    if (socket.destroyed) return
+    if (this.settings.params.mode === 'passthrough') this.relayCiphertext(bytes)
+    else this.terminate(bytes)
+  }
+
+  /** The control: the proxy relays bytes it cannot read. */
+  private relayCiphertext(hello: Buffer): void {
+    const { socket: client, record } = this
+    record.outcome = 'passthrough'
+    record.upstream = { version: null, cipher: null, error: null }
+    const upstream = netConnect(this.target.port, this.target.host)
+    this.upstream = upstream
+    upstream.on('error', (error) => this.onUpstreamError(error, client))
+    upstream.write(hello)
+    client.pipe(upstream)
+    upstream.pipe(client)
+    client.once('close', () => upstream.destroy())
+    upstream.once('close', () => client.destroy())
+    client.resume()
+  }
+
+  private terminate(hello: Buffer): void {
+    const { socket, record, settings } = this
+    const certificateFor = settings.params.certificateFor
+    if (certificateFor === undefined) throw new Error('terminate mode needs certificateFor')
+    try {
+      this.served = certificateFor(record.sni)
+    } catch (error) {
+      record.outcome = 'handshake-failed'
+      record.error = { code: 'FORGE_FAILED', message: (error as Error).message }
+      this.incident('forge-failed', (error as Error).message)
+      socket.destroy()
+      return
+    }
+    if (settings.params.connectUpstream === 'with-hello') this.openUpstream()
+    socket.unshift(hello)
+    // The TLS socket owns the timeout from here: the raw socket no longer sees reads in JS.
+    socket.setTimeout(0)
+    const client = new TLSSocket(socket, { isServer: true, secureContext: this.served.secureContext, ALPNProtocols: ['http/1.1'] })
+    this.clientTls = client
+    client.setTimeout(settings.idleTimeoutMs, () => {
+      this.incident('idle-timeout', `The client was idle for ${settings.idleTimeoutMs} ms; closed`)
+      client.destroy()
+    })
+    let isSecure = false
+    client.on('error', (error) => {
+      if (isSecure) return
+      const alert = alertFromError(error)
+      record.clientAlert = alert
+      if (isCertificateAlert(alert)) record.outcome = 'client-rejected'
+      else if (isPeerHangUp(error)) record.outcome = 'client-hung-up'
+      else {
+        record.outcome = 'handshake-failed'
+        record.error = { code: String((error as NodeJS.ErrnoException).code ?? 'TLS_ERROR'), message: error.message }
+      }
+      this.incident('client-handshake-failed', `${alert ?? ''} ${error.message}`.trim())
+    })
+    client.once('close', () => this.upstream?.destroy())
+    client.once('secure', () => {
+      isSecure = true
+      if (settings.wantsRecords) {
+        record.negotiated = {
+          version: client.getProtocol() ?? 'unknown',
+          cipher: client.getCipher().standardName,
+          alpn: typeof client.alpnProtocol === 'string' ? client.alpnProtocol : null,
+        }
+      }
+      if (record.outcome === 'open') record.outcome = 'client-closed-after-handshake'
+      this.relayPlaintext(client, this.upstream ?? this.openUpstream())
+    })
+  }
+
+  private openUpstream(): Socket {
+    const { params, upstreamContext } = this.settings
+    const { record } = this
+    const servername = record.sni ?? undefined
+    const upstream = tlsConnect({
+      host: this.target.host,
+      port: this.target.port,
+      ...(servername === undefined ? {} : { servername }),
+      secureContext: upstreamContext,
+      rejectUnauthorized: params.upstream.rejectUnauthorized ?? true,
+      ALPNProtocols: ['http/1.1'],
+    })
+    this.upstream = upstream
+    record.upstream = { version: null, cipher: null, error: null }
+    if (this.settings.wantsRecords) {
+      upstream.once('secureConnect', () => {
+        if (record.upstream === null) return
+        record.upstream.version = upstream.getProtocol()
+        record.upstream.cipher = upstream.getCipher().standardName
+      })
+    }
+    upstream.on('error', (error) => this.onUpstreamError(error, this.clientTls ?? this.socket))
+    upstream.once('close', () => (this.clientTls ?? this.socket).destroy())
+    return upstream
+  }
+
+  private onUpstreamError(error: Error, client: Socket): void {
+    if (this.record.upstream !== null) this.record.upstream.error = error.message
+    if (!isPeerHangUp(error) || this.record.outcome === 'open') {
+      if (this.record.outcome !== 'passthrough') this.record.outcome = 'upstream-failed'
+      this.incident('upstream-error', error.message)
+    }
+    client.destroy()
+  }
+
+  private relayPlaintext(client: TLSSocket, upstream: Socket): void {
+    const { record } = this
+    client.once('data', () => {
+      if (record.outcome === 'client-closed-after-handshake') record.outcome = 'relayed'
+    })
+    if (this.settings.params.recordPlaintext !== false) {
+      const sniffer = new HttpSniffer(record.plaintext, (message) => this.incident('http-head-too-large', message))
+      client.on('data', (chunk: Buffer) => sniffer.push(chunk))
+    }
+    // pipe() respects backpressure in both directions; bodies stream, never buffer whole.
+    client.pipe(upstream)
+    upstream.pipe(client)
+  }
+
+  private incident(type: string, message: string): void {
+    this.settings.params.onIncident?.({ type, message, connectionId: this.id })
+  }
+
+  /** Fills in the costly parts of the record only now, and only when someone reads records. */
+  private finish(): void {
+    if (this.isFinished) return
+    this.isFinished = true
+    const { record } = this
+    if (record.outcome === 'open') record.outcome = 'client-hung-up'
+    if (!this.settings.wantsRecords) return this.settings.finish(null)
+    record.endedAt = new Date().toISOString()
+    if (this.hello !== null) record.offered = describeOfferedHello(this.hello)
+    const served = this.served
+    if (served !== null) {
+      record.servedChain = served.chainSubjects.map((names, index) => ({ ...names, derBase64: served.chainDer[index]?.toString('base64') ?? '' }))
+    }
+    const client = this.clientTls ?? this.socket
+    record.bytes = {
+      fromClient: client.bytesRead,
+      toClient: client.bytesWritten,
+      toUpstream: this.upstream?.bytesWritten ?? 0,
+      fromUpstream: this.upstream?.bytesRead ?? 0,
+    }
+    this.settings.finish(record)
+  }
+}
