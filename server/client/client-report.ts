@@ -13,6 +13,11 @@ export interface ClientReport {
   presentedChainDer: string[]
   /** as-sent: from the decoded Certificate message; node-rebuilt: Node's view (decoding failed); none: no handshake. */
   chainSource: 'as-sent' | 'node-rebuilt' | 'none'
+  /**
+   * The client leg's bytes (base64, up to the verdict: the handshake and the login) and its
+   * NSS key log, so Wireshark can decrypt what the client and the attacker exchanged.
+   */
+  wire: { clientToServer: string; serverToClient: string; keyLog: string }
   /** The handshake messages as the network carried them, decrypted with the key log (certificate bytes omitted). */
   handshake: HandshakeTranscript | null
   presentedChain: CertSummary[]

@@ -75,7 +75,7 @@ export async function runInstrumentedClient(params: RunInstrumentedClientParams)
       proto ?? failStep('PROTO', 'HANDSHAKE_FAILED', `The TLS handshake failed: ${connection.error?.message ?? 'unknown error'}`, { error: connection.error?.code }),
     ], null)
     return finish(
-      { ...base, tls: null, presentedChainDer: [], chainSource: 'none', presentedChain: [], certificate: null, http: null, handshake: summarizeTranscript(connection.transcript) },
+      { ...base, tls: null, presentedChainDer: [], chainSource: 'none', wire: connection.readWire(), presentedChain: [], certificate: null, http: null, handshake: summarizeTranscript(connection.transcript) },
       steps,
       null,
       params.onStep,
@@ -107,6 +107,7 @@ export async function runInstrumentedClient(params: RunInstrumentedClientParams)
     },
     presentedChainDer: chainDer.map((der) => der.toString('base64')),
     chainSource,
+    wire: connection.readWire(),
     handshake: summarizeTranscript(connection.transcript),
     presentedChain: chainDer.flatMap((der) => {
       const parsed = parseCertificate(der)
@@ -119,6 +120,7 @@ export async function runInstrumentedClient(params: RunInstrumentedClientParams)
   if (decided.verdict === 'accept') {
     decided.http = await sendLogin(socket, params, clientId, timeoutMs)
     if (decided.http.error === null) replaceStep(decided.steps, passStep('REC', 'Application records exchanged with intact MACs/tags'))
+    decided.wire = connection.readWire()
   }
   socket.destroy()
   return decided
@@ -128,6 +130,8 @@ interface OpenedConnection {
   socket: TLSSocket | null
   /** The handshake as the network carried it, decrypted with the client's key log. */
   transcript: HandshakeTranscript
+  /** Read at the end, so the login exchange is on the wire too. */
+  readWire: () => ClientReport['wire']
   error: { code: string; message: string } | null
   node: ClientReport['node']
 }
@@ -155,6 +159,7 @@ function openConnection(params: RunInstrumentedClientParams, protocol: ProtocolP
       resolve({
         socket,
         transcript: decodeConnection({ clientToServer: capture.clientToServer, serverToClient: capture.serverToClient, keylog: keylog.text }),
+        readWire: () => wireOf(capture, keylog),
         error: null,
         node: { authorized: socket.authorized, error: error === null || error === undefined ? null : String(error) },
       })
@@ -163,7 +168,7 @@ function openConnection(params: RunInstrumentedClientParams, protocol: ProtocolP
       clearTimeout(timer)
       const code = error.code ?? 'TLS_ERROR'
       const transcript = decodeConnection({ clientToServer: capture.clientToServer, serverToClient: capture.serverToClient, keylog: keylog.text })
-      resolve({ socket: null, transcript, error: { code, message: error.message }, node: { authorized: false, error: code } })
+      resolve({ socket: null, transcript, readWire: () => wireOf(capture, keylog), error: { code, message: error.message }, node: { authorized: false, error: code } })
     }
     socket.once('error', onError)
   })
@@ -283,6 +288,15 @@ async function sendLogin(socket: TLSSocket, params: RunInstrumentedClientParams,
     return { sentCredentials: true, status: response.status, headers: response.headers, error: null }
   } catch (error) {
     return { sentCredentials: true, status: null, headers: {}, error: (error as Error).message }
+  }
+}
+
+/** The bytes on the wire up to the verdict, and the secrets that open them (SSLKEYLOGFILE format). */
+function wireOf(capture: CapturingSocket, keylog: KeylogRecorder): ClientReport['wire'] {
+  return {
+    clientToServer: capture.clientToServer.toString('base64'),
+    serverToClient: capture.serverToClient.toString('base64'),
+    keyLog: keylog.text,
   }
 }
 
