@@ -114,9 +114,15 @@ function readHostName(list: ByteReader): string | null {
   while (!list.isAtEnd) {
     const nameType = list.u8('server_name type')
     const name = list.vector(2, 'server_name', 1)
-    const text = latin1(name.take(name.remaining, 'server_name'))
-    // RFC 6066 §3: at most one name of each type; later host_names are ignored, as OpenSSL does.
-    if (nameType === HOST_NAME && hostName === null) hostName = text
+    const bytes = name.take(name.remaining, 'server_name')
+    // RFC 6066 §3 allows one name per type; only the first host_name counts, other types are skipped.
+    if (nameType !== HOST_NAME || hostName !== null) continue
+    // RFC 6066 §3: a host_name is an ASCII DNS name. Rejecting NUL, spaces and 8-bit bytes keeps
+    // a crafted SNI out of certificate selection and logs (OpenSSL refuses NUL the same way).
+    if (!bytes.every((byte) => byte > 0x20 && byte < 0x7f)) {
+      throw new WireFormatError('server_name host_name holds a control, space or non-ASCII byte (RFC 6066 §3)')
+    }
+    hostName = latin1(bytes)
   }
   return hostName
 }

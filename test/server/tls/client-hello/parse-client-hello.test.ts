@@ -107,6 +107,14 @@ describe('parseClientHello', () => {
     expect(expectCode(records([...message, 20, 0, 0, 0]))).toBe('MALFORMED')
   })
 
+  it('fails MALFORMED for an SNI host_name with a NUL byte (RFC 6066 §3)', () => {
+    const name = [...Buffer.from('bank.lab'), 0, ...Buffer.from('evil.lab')]
+    const nul = helloMessage({ extensions: [extension(0x0000, vec(2, [0, ...vec(2, name)]))] })
+    expect(expectCode(records(nul))).toBe('MALFORMED')
+    const ok = helloMessage({ extensions: [extension(0x0000, vec(2, [0, ...vec(2, [...Buffer.from('bank.lab')])]))] })
+    expect(expectHello(records(ok)).sni).toBe('bank.lab')
+  })
+
   it('fails MALFORMED for a duplicated extension (RFC 8446 §4.2)', () => {
     const dup = helloMessage({ extensions: [extension(0x0017, []), extension(0x0017, [])] })
     expect(expectCode(records(dup))).toBe('MALFORMED')

@@ -3,13 +3,16 @@ import { connect as netConnect, createServer, type AddressInfo, type Server, typ
 import { connect, createSecureContext, TLSSocket } from 'node:tls'
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { issueCertificate, type IssuedCertificate } from '../../../../ca/index.js'
-import { readClientHello, type ReadClientHelloResult } from '../../../../server/tls/client-hello/read-client-hello.js'
+import { readClientHello, type ReadClientHelloParams, type ReadClientHelloResult } from '../../../../server/tls/client-hello/read-client-hello.js'
 
 /** A raw TCP server that peeks the hello, then (optionally) hands the socket to TLS. */
-async function startPeekingServer(onPeek: (socket: Socket, result: ReadClientHelloResult) => void, timeoutMs = 2000): Promise<Server> {
+async function startPeekingServer(
+  onPeek: (socket: Socket, result: ReadClientHelloResult) => void,
+  params: ReadClientHelloParams = { timeoutMs: 2000 },
+): Promise<Server> {
   const server = createServer((socket) => {
     socket.on('error', () => undefined)
-    void readClientHello(socket, { timeoutMs }).then((result) => onPeek(socket, result))
+    void readClientHello(socket, params).then((result) => onPeek(socket, result))
   })
   server.listen(0, '127.0.0.1')
   await once(server, 'listening')
@@ -61,9 +64,15 @@ describe('readClientHello', () => {
   })
 
   it('resolves TIMEOUT when the peer sends part of a hello and waits', async () => {
-    const result = await peekRaw(servers, (socket) => socket.write(Buffer.from([22, 3, 1])), 150)
+    const result = await peekRaw(servers, (socket) => socket.write(Buffer.from([22, 3, 1])), { timeoutMs: 150 })
     expect(result.hello.ok ? 'OK' : result.hello.code).toBe('TIMEOUT')
     expect([...result.bytes]).toEqual([22, 3, 1])
+  })
+
+  it('resolves TOO_LARGE once maxBytes are read without a whole hello', async () => {
+    const header = [22, 3, 1, 0x40, 0x00]
+    const result = await peekRaw(servers, (socket) => socket.write(Buffer.from([...header, ...new Array<number>(100).fill(1)])), { timeoutMs: 2000, maxBytes: 64 })
+    expect(result.hello.ok ? 'OK' : result.hello.code).toBe('TOO_LARGE')
   })
 
   it('resolves NOT_TLS at once for plain HTTP, returning the bytes read', async () => {
@@ -73,13 +82,17 @@ describe('readClientHello', () => {
   })
 })
 
-async function peekRaw(servers: Server[], send: (socket: Socket) => void, timeoutMs = 2000): Promise<ReadClientHelloResult> {
+async function peekRaw(
+  servers: Server[],
+  send: (socket: Socket) => void,
+  params: ReadClientHelloParams = { timeoutMs: 2000 },
+): Promise<ReadClientHelloResult> {
   let resolveResult: (r: ReadClientHelloResult) => void = () => undefined
   const done = new Promise<ReadClientHelloResult>((resolve) => (resolveResult = resolve))
   const server = await startPeekingServer((socket, result) => {
     socket.destroy()
     resolveResult(result)
-  }, timeoutMs)
+  }, params)
   servers.push(server)
   const client = netConnect({ host: '127.0.0.1', port: portOf(server) }, () => send(client))
   client.on('error', () => undefined)
