@@ -131,7 +131,7 @@ function createLabPkiAt(dataDir: string, dir: string, now: Date): void {
     writeCertificates(staging, Object.fromEntries(ROLES.map((role) => [role, pki[role]])))
     renameSync(staging, dir)
   } catch (cause) {
-    rmSync(staging, { recursive: true, force: true })
+    removeQuietly(staging)
     // Another process won the race: its PKI is as good as ours.
     if (existsSync(join(dir, 'manifest.json'))) return
     const code = (cause as NodeJS.ErrnoException).code
@@ -142,6 +142,15 @@ function createLabPkiAt(dataDir: string, dir: string, now: Date): void {
       `Cannot create the lab PKI in ${dir}: ${(cause as Error).message}`,
       { cause },
     )
+  }
+}
+
+/** Best-effort cleanup: its own failure (ENOTDIR when the data dir lies beneath a file) must not hide the cause. */
+function removeQuietly(path: string): void {
+  try {
+    rmSync(path, { recursive: true, force: true })
+  } catch {
+    // Nothing was created there, or nothing can be removed: either way the original error is what matters.
   }
 }
 
