@@ -69,9 +69,12 @@ export function connectLab(client: LabClient): () => void {
 }
 
 /** Loads a run not in memory yet (a past run picked from the list, or a shared link). */
+const loading = new Set<string>()
+
 export async function loadRun(runId: string): Promise<void> {
   const client = activeClient.value
-  if (client === null || runViews.value.has(runId)) return
+  if (client === null || runViews.value.has(runId) || loading.has(runId)) return
+  loading.add(runId)
   try {
     const detail = await client.getRun(runId)
     const views = new Map(runViews.value)
@@ -79,6 +82,8 @@ export async function loadRun(runId: string): Promise<void> {
     runViews.value = views
   } catch (error) {
     lastError.value = (error as Error).message
+  } finally {
+    loading.delete(runId)
   }
 }
 
