@@ -47,11 +47,16 @@ export function readClientHello(socket: Socket, params: ReadClientHelloParams): 
       socket.off('error', onError)
       resolve({ hello, bytes: Buffer.concat(chunks, total) })
     }
+    // Re-parse only once the bytes the last parse asked for have arrived, so a peer
+    // trickling one byte per packet costs one parse per record, not one per byte.
+    let nextParseAt = 1
     const onData = (chunk: Buffer): void => {
       chunks.push(chunk)
       total += chunk.length
+      if (total < nextParseAt && total < maxBytes) return
       const parsed = parseClientHello(Buffer.concat(chunks, total))
       if (parsed.ok || parsed.code !== 'INCOMPLETE') return finish(parsed)
+      nextParseAt = total + parsed.needBytes
       if (total >= maxBytes) {
         finish({ ok: false, code: 'TOO_LARGE', message: `No whole ClientHello within ${maxBytes} bytes` })
       }

@@ -2,6 +2,8 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { computeJa3 } from '../../../../server/fingerprint/ja3.js'
 import { computeJa4 } from '../../../../server/fingerprint/ja4.js'
 import { parseClientHello } from '../../../../server/tls/client-hello/parse-client-hello.js'
+import { LAB_CLIENTS } from '../../../../server/fingerprint/lab-clients.js'
+import { captureClientHello } from '../../../../server/tls/client-hello/capture-client-hello.js'
 import { captureNodeHello } from './hello-bytes.js'
 
 /** Fixed seed and count: a failure reproduces exactly. Override with FUZZ_ITERATIONS for longer runs. */
@@ -54,6 +56,10 @@ describe('parseClientHello under fuzzing', () => {
   let seeds: Uint8Array[] = []
   beforeAll(async () => {
     seeds = [await captureNodeHello({ ALPNProtocols: ['h2', 'http/1.1'] }), await captureNodeHello({ maxVersion: 'TLSv1.2' })]
+    // Real hellos of the lab's other clients widen the corpus (curl adds padding and post_handshake_auth).
+    for (const client of LAB_CLIENTS.filter((c) => c.id === 'curl' || c.id === 'openssl-s-client')) {
+      if (client.software() !== null) seeds.push((await captureClientHello((port) => client.connectTls(port))).bytes)
+    }
   })
 
   it(`returns a value and never throws or hangs on ${ITERATIONS} random and mutated hellos (seed ${SEED})`, () => {
@@ -79,7 +85,7 @@ describe('parseClientHello under fuzzing', () => {
       outcomes.set(key, (outcomes.get(key) ?? 0) + 1)
     }
     const elapsedMs = Math.round(performance.now() - started)
-    console.info(`fuzz: ${ITERATIONS} inputs in ${elapsedMs} ms`, Object.fromEntries(outcomes))
+    console.info(`fuzz: ${ITERATIONS} inputs from ${seeds.length} seeds in ${elapsedMs} ms`, Object.fromEntries(outcomes))
     // The corpus must reach both the accept path and the main rejections, or it tests nothing.
     expect(outcomes.get('OK') ?? 0).toBeGreaterThan(0)
     expect(outcomes.get('MALFORMED') ?? 0).toBeGreaterThan(0)

@@ -3,6 +3,7 @@ import { connect as netConnect, createServer, type AddressInfo, type Server, typ
 import { connect, createSecureContext, TLSSocket } from 'node:tls'
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { issueCertificate, type IssuedCertificate } from '../../../../ca/index.js'
+import { captureNodeHello } from './hello-bytes.js'
 import { readClientHello, type ReadClientHelloParams, type ReadClientHelloResult } from '../../../../server/tls/client-hello/read-client-hello.js'
 
 /** A raw TCP server that peeks the hello, then (optionally) hands the socket to TLS. */
@@ -55,6 +56,21 @@ describe('readClientHello', () => {
     expect(result.hello.ok && result.hello.consumedBytes).toBe(result.bytes.length)
     await vi.waitFor(() => expect(replies).toHaveLength(1), { timeout: 5000 })
     expect(replies).toEqual(['echo:ping'])
+  })
+
+  it('assembles a real hello trickled a few bytes per packet', async () => {
+    const hello = await captureNodeHello()
+    const result = await peekRaw(servers, (socket) => {
+      socket.setNoDelay(true)
+      let at = 0
+      const timer = setInterval(() => {
+        if (at >= hello.length) return clearInterval(timer)
+        socket.write(hello.subarray(at, at + 37))
+        at += 37
+      }, 1)
+    })
+    expect(result.hello.ok && result.hello.hello.sni).toBe('bank.lab')
+    expect(result.bytes.equals(hello)).toBe(true)
   })
 
   it('resolves TRUNCATED when the peer closes after half a hello', async () => {
