@@ -36,18 +36,26 @@ export function openDatabase(file: string): Database.Database {
   } catch (cause) {
     throw new LabError('DATA_DIR_NOT_WRITABLE', `The data directory ${dir} is not writable: ${(cause as Error).message}`, { cause })
   }
-  let db: Database.Database
+  let opened: Database.Database | undefined
   try {
-    db = new Database(file)
-    db.pragma('journal_mode = WAL')
+    opened = new Database(file)
+    opened.pragma('journal_mode = WAL')
     // NORMAL is durable across process kills in WAL mode (only a power loss can drop the last commits).
-    db.pragma('synchronous = NORMAL')
-    db.pragma('foreign_keys = ON')
-    db.pragma('busy_timeout = 5000')
+    opened.pragma('synchronous = NORMAL')
+    opened.pragma('foreign_keys = ON')
+    opened.pragma('busy_timeout = 5000')
   } catch (cause) {
+    opened?.close()
     throw storeError(cause, file)
   }
-  migrate(db, file)
+  const db = opened
+  try {
+    migrate(db, file)
+  } catch (error) {
+    // A refused or failed migration must not leave the file open (the dashboard process lives on).
+    db.close()
+    throw error
+  }
   return db
 }
 
