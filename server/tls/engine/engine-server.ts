@@ -1,10 +1,11 @@
 import { once } from 'node:events'
 import net from 'node:net'
 import type { AddressInfo } from 'node:net'
-import type { EngineOutcome, Tls12EngineOptions } from './engine-types.js'
+import type { EngineOutcome, EngineOptions } from './engine-types.js'
 import { serveTls12 } from './tls12-server-engine.js'
+import { serveTls13 } from './tls13-server-engine.js'
 
-export interface Tls12EngineServer {
+export interface EngineServer {
   host: string
   port: number
   /** One promise per accepted connection, in order. */
@@ -12,14 +13,15 @@ export interface Tls12EngineServer {
   close(): Promise<void>
 }
 
-/** Listens on 127.0.0.1:0 and runs the TLS 1.2 engine on every connection. */
-export async function createTls12EngineServer(options: Tls12EngineOptions): Promise<Tls12EngineServer> {
+/** Listens on 127.0.0.1:0 and runs the engine (TLS 1.2 by default) on every connection. */
+export async function createEngineServer(options: EngineOptions): Promise<EngineServer> {
+  const serve = options.version === 'TLSv1.3' ? serveTls13 : serveTls12
   const outcomes: Promise<EngineOutcome>[] = []
   const sockets = new Set<net.Socket>()
   const server = net.createServer((socket) => {
     sockets.add(socket)
     socket.on('close', () => sockets.delete(socket))
-    outcomes.push(serveTls12(socket, options))
+    outcomes.push(serve(socket, options))
   })
   server.listen(0, '127.0.0.1')
   await once(server, 'listening')

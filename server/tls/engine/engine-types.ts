@@ -2,10 +2,12 @@ import type { KeyObject } from 'node:crypto'
 import type { EngineGroup } from './ecdhe-key-share.js'
 import type { EngineSignatureScheme } from './server-key-exchange.js'
 
-export interface Tls12EngineOptions {
+export interface EngineOptions {
+  /** TLS 1.2: ECDHE-RSA-AES128-GCM-SHA256, ServerKeyExchange signed. TLS 1.3: AES-128-GCM, CertificateVerify signed. Default TLS 1.2. */
+  version?: 'TLSv1.2' | 'TLSv1.3'
   /** DER certificates to present, leaf first: e.g. the genuine server's chain. */
   certificateChain: readonly Buffer[]
-  /** RSA key that signs ServerKeyExchange. It need not belong to the leaf: that is the attack. */
+  /** RSA key that signs ServerKeyExchange / CertificateVerify. It need not belong to the leaf: that is the attack. */
   signingKey: KeyObject
   /** Preference order. Default: x25519, then secp256r1. */
   groups?: readonly EngineGroup[]

@@ -1,60 +1,23 @@
 import { createPrivateKey, generateKeyPairSync } from 'node:crypto'
 import type { KeyObject } from 'node:crypto'
 import net from 'node:net'
-import tls from 'node:tls'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { createTls12EngineServer } from '../../../../server/tls/engine/engine-server.js'
-import type { Tls12EngineServer } from '../../../../server/tls/engine/engine-server.js'
-import type { Tls12EngineOptions } from '../../../../server/tls/engine/engine-types.js'
+import { createEngineServer } from '../../../../server/tls/engine/engine-server.js'
+import type { EngineServer } from '../../../../server/tls/engine/engine-server.js'
+import type { EngineOptions } from '../../../../server/tls/engine/engine-types.js'
 import { decodeConnection } from '../../../../server/tls/handshake/decode-connection.js'
 import { handshakeSteps } from '../../../../server/tls/handshake/handshake-steps.js'
-import { KeylogRecorder } from '../../../../server/tls/keylog/keylog-recorder.js'
 import { createTamperRelay } from '../../../../server/tls/tamper/tamper-relay.js'
 import type { TamperRelay } from '../../../../server/tls/tamper/tamper-relay.js'
 import { randomInt, seededRandom } from '../support/seeded-random.js'
 import { makeTestPki } from '../support/test-pki.js'
+import { connectClient } from './engine-client.js'
 import type { TestPki } from '../support/test-pki.js'
-
-interface ClientResult {
-  secureConnected: boolean
-  error: { code: string | undefined; message: string } | undefined
-  received: string
-  ended: boolean
-  keylog: string
-}
-
-/** A real Node client that trusts the test CA, connecting to `port` as localhost. */
-function connectClient(pki: TestPki, port: number, options: tls.ConnectionOptions = {}): Promise<ClientResult> {
-  return new Promise((resolve) => {
-    const keylog = new KeylogRecorder()
-    const socket = tls.connect({ host: '127.0.0.1', port, servername: 'localhost', ca: pki.caPem, ...options })
-    keylog.attach(socket)
-    const result: ClientResult = { secureConnected: false, error: undefined, received: '', ended: false, keylog: '' }
-    const timer = setTimeout(() => socket.destroy(new Error('client timed out')), 5000)
-    socket.on('secureConnect', () => {
-      result.secureConnected = true
-      socket.write('hello engine')
-    })
-    socket.on('data', (data: Buffer) => {
-      result.received += data.toString()
-      socket.end()
-    })
-    socket.on('end', () => (result.ended = true))
-    socket.on('error', (e: NodeJS.ErrnoException) => {
-      result.error ??= { code: e.code, message: e.message }
-      socket.destroy()
-    })
-    socket.on('close', () => {
-      clearTimeout(timer)
-      resolve({ ...result, keylog: keylog.text })
-    })
-  })
-}
 
 describe('TLS 1.2 ECDHE-RSA engine', () => {
   let pki: TestPki
   let attackerKey: KeyObject
-  let engine: Tls12EngineServer | undefined
+  let engine: EngineServer | undefined
   let relay: TamperRelay | undefined
 
   beforeAll(() => {
@@ -69,8 +32,8 @@ describe('TLS 1.2 ECDHE-RSA engine', () => {
     engine = undefined
   })
 
-  const start = async (options: Partial<Tls12EngineOptions>): Promise<Tls12EngineServer> => {
-    engine = await createTls12EngineServer({
+  const start = async (options: Partial<EngineOptions>): Promise<EngineServer> => {
+    engine = await createEngineServer({
       certificateChain: pki.chainDer,
       signingKey: createPrivateKey(pki.leafKeyPem),
       respond: (data) => Buffer.from(`engine got: ${data.toString()}`),
