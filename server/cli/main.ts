@@ -1,8 +1,10 @@
 import { Command } from 'commander'
 import { isLabError } from '../errors.js'
 import { registerLimboCommand } from './limbo-command.js'
+import { registerDiffCommand } from './diff-command.js'
 import { registerListCommand } from './list-command.js'
 import { registerProxyCommand } from './proxy-command.js'
+import { registerReportCommand } from './report-command.js'
 import { registerRunCommand } from './run-command.js'
 import { registerServeCommand } from './serve-command.js'
 
@@ -16,6 +18,8 @@ export function buildProgram(): Command {
   registerProxyCommand(program)
   registerServeCommand(program)
   registerLimboCommand(program)
+  registerReportCommand(program)
+  registerDiffCommand(program)
   return program
 }
 

@@ -5,7 +5,11 @@ import { findScenario, scenarios as allScenarios, type Scenario } from '../../sc
 import { runScenarios } from '../../scenarios/runner.js'
 import { LabBus } from '../bus/lab-bus.js'
 import { resolveDataDir, storeFile } from '../config.js'
-import { ScenarioError } from '../errors.js'
+import { ConfigError, ScenarioError } from '../errors.js'
+import { findingOf, type RunReport, type ScenarioInfo } from '../report/run-report.js'
+import { REPORT_FORMATS, type ReportFormat } from '../report/report-formats.js'
+import { parseCertificate, summarizeCertificate } from '../x509/index.js'
+import type { LabPki } from '../../ca/index.js'
 import { LabStore } from '../store/lab-store.js'
 import { recordLogsToStore } from '../addons/record-logs-to-store.js'
 import { printProgress } from '../addons/print-progress.js'
@@ -17,7 +21,17 @@ interface RunCommandOptions {
   dataDir?: string
   store: boolean
   quiet?: boolean
+  failOn: string
+  report?: string[]
 }
+
+/**
+ * What makes `mitmlab run` exit 1, for CI gates:
+ * unexpected — any result differs from its scenario's expectation (the lab's own check, default);
+ * accepted-attack — any client accepted an attack (gate a client you test with the lab);
+ * never — always 0 once the run completed.
+ */
+const FAIL_ON = ['unexpected', 'accepted-attack', 'never'] as const
 
 export function registerRunCommand(program: Command): void {
   program
@@ -28,6 +42,8 @@ export function registerRunCommand(program: Command): void {
     .option('--data-dir <dir>', 'PKI and SQLite location (default: $MITMLAB_DATA_DIR or ./data)')
     .option('--no-store', 'do not record the run in SQLite')
     .option('-q, --quiet', 'no per-scenario progress lines')
+    .option('--fail-on <policy>', `exit 1 on: ${FAIL_ON.join(' | ')}`, 'unexpected')
+    .option('--report <format:file...>', 'also write reports, e.g. junit:results.xml html:report.html md:summary.md')
     .action(async (options: RunCommandOptions) => {
       process.exitCode = await runCommand(options)
     })
@@ -35,6 +51,10 @@ export function registerRunCommand(program: Command): void {
 
 /** Exit 0 only when every scenario behaved as expected. */
 export async function runCommand(options: RunCommandOptions): Promise<number> {
+  if (!(FAIL_ON as readonly string[]).includes(options.failOn)) {
+    throw new ConfigError('CONFIG_INVALID', `--fail-on must be one of ${FAIL_ON.join(', ')}, not "${options.failOn}"`)
+  }
+  const reports = parseReportTargets(options.report ?? [])
   const started = Date.now()
   const selected = selectScenarios(options.scenario)
   const dataDir = resolveDataDir(options.dataDir)
@@ -57,7 +77,17 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
         (store === null ? '\n' : ` (stored in ${store.file})\n`),
     )
     if (options.json !== undefined) writeFileSync(options.json, JSON.stringify({ run, results }, null, 2))
-    return unexpected.length === 0 ? 0 : 1
+    if (reports.length > 0) {
+      const report = { run, results, scenarios: scenarioInfo(selected), genuineChain: genuineChain(pki), generatedAt: new Date().toISOString() }
+      for (const target of reports) writeFileSync(target.file, REPORT_FORMATS[target.format](report))
+    }
+    const acceptedAttacks = results.filter((result) => findingOf(result) === 'accepted-attack')
+    if (options.failOn === 'accepted-attack' && acceptedAttacks.length > 0) {
+      process.stdout.write(`${acceptedAttacks.length} attack(s) accepted: ${acceptedAttacks.map((r) => `${r.scenarioId} (${r.clientId})`).join(', ')}\n`)
+      return 1
+    }
+    if (options.failOn === 'unexpected') return unexpected.length === 0 ? 0 : 1
+    return 0
   } finally {
     store?.close()
   }
@@ -71,5 +101,29 @@ function selectScenarios(ids: string[] | undefined): readonly Scenario[] {
       throw new ScenarioError('SCENARIO_NOT_FOUND', `No scenario "${id}"; \`mitmlab list\` shows the ${allScenarios.length} there are`)
     }
     return scenario
+  })
+}
+
+function parseReportTargets(targets: string[]): { format: ReportFormat; file: string }[] {
+  return targets.map((target) => {
+    const colon = target.indexOf(':')
+    const format = target.slice(0, colon)
+    if (colon < 1 || !(format in REPORT_FORMATS) || colon === target.length - 1) {
+      throw new ConfigError('CONFIG_INVALID', `--report takes FORMAT:FILE with FORMAT one of ${Object.keys(REPORT_FORMATS).join(', ')}, not "${target}"`)
+    }
+    return { format: format as ReportFormat, file: target.slice(colon + 1) }
+  })
+}
+
+function scenarioInfo(selected: readonly Scenario[]): Record<string, ScenarioInfo> {
+  return Object.fromEntries(
+    selected.map((s) => [s.id, { id: s.id, title: s.title, explanation: s.explanation, references: s.references, tags: s.tags }]),
+  )
+}
+
+function genuineChain(pki: LabPki): RunReport['genuineChain'] {
+  return [pki.genuineLeaf.der, pki.trustedIntermediate.der].flatMap((der) => {
+    const parsed = parseCertificate(der)
+    return parsed.ok ? [summarizeCertificate(parsed.value)] : []
   })
 }
