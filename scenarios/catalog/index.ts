@@ -1,0 +1,61 @@
+import { readdirSync } from 'node:fs'
+import { dirname, join, relative } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { FileScenario } from '../scenario-file/compile-scenario.js'
+import { loadScenarioFile } from '../scenario-file/load-scenario-file.js'
+
+/** The catalog's families, in the order a run plays them: one folder of scenario files each. */
+export const CATALOG_FAMILIES = ['chain', 'names', 'crypto', 'strategies', 'controls'] as const
+export type CatalogFamily = (typeof CATALOG_FAMILIES)[number]
+
+const CATALOG_DIR = dirname(fileURLToPath(import.meta.url))
+const SCENARIO_FILE = /\.(ya?ml|json)$/i
+
+export type CatalogScenario = FileScenario & { family: string }
+
+export interface LoadedCatalog {
+  scenarios: CatalogScenario[]
+  /** One line per problem: a malformed file is left out, the others still load. */
+  problems: string[]
+}
+
+/**
+ * Loads every scenario file of the catalog: data, so a trainer adds a
+ * scenario by dropping a YAML file in a family folder. Files load one by one;
+ * a bad file is reported and skipped, never taking the others down.
+ */
+export function loadCatalog(dir: string = CATALOG_DIR, families: readonly string[] = CATALOG_FAMILIES): LoadedCatalog {
+  const scenarios: CatalogScenario[] = []
+  const problems: string[] = []
+  const seen = new Map<string, string>()
+  for (const family of families) {
+    const familyDir = join(dir, family)
+    for (const name of readdirSync(familyDir).filter((n) => SCENARIO_FILE.test(n)).sort()) {
+      const file = join(familyDir, name)
+      const shown = relative(process.cwd(), file)
+      const loaded = loadScenarioFile(shown.startsWith('..') ? file : shown)
+      if (!loaded.ok) {
+        problems.push(...loaded.problems)
+        continue
+      }
+      const duplicate = loaded.scenarios.find((s) => seen.has(s.id))
+      if (duplicate !== undefined) {
+        problems.push(`${loaded.file}: id: "${duplicate.id}" is already defined by ${seen.get(duplicate.id) ?? 'another file'}`)
+        continue
+      }
+      for (const scenario of loaded.scenarios) seen.set(scenario.id, loaded.file)
+      scenarios.push(...loaded.scenarios.map((s) => ({ ...s, family })))
+    }
+  }
+  return { scenarios, problems }
+}
+
+const catalog = loadCatalog()
+
+/** The certificate-parameter catalog (issue 5), compiled from the scenario files. */
+export const catalogScenarios: readonly CatalogScenario[] = catalog.scenarios
+export const catalogProblems: readonly string[] = catalog.problems
+
+export function catalogFamily(family: CatalogFamily): CatalogScenario[] {
+  return catalogScenarios.filter((scenario) => scenario.family === family)
+}
