@@ -13,6 +13,8 @@ const MAX_CAPTURE_BYTES = 1024 * 1024
 export class CapturingSocket extends Duplex {
   readonly sent: Buffer[] = []
   readonly received: Buffer[] = []
+  /** Both directions in the order they crossed the socket, for a packet capture. */
+  readonly segments: { from: 'client' | 'server'; data: Buffer }[] = []
   private capturedBytes = 0
   private readonly tcp: Socket
 
@@ -57,6 +59,7 @@ export class CapturingSocket extends Duplex {
   private capture(into: Buffer[], chunk: Buffer): void {
     if (this.capturedBytes >= MAX_CAPTURE_BYTES) return
     into.push(chunk)
+    this.segments.push({ from: into === this.sent ? 'client' : 'server', data: chunk })
     this.capturedBytes += chunk.length
   }
 }

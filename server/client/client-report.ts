@@ -17,7 +17,7 @@ export interface ClientReport {
    * The client leg's bytes (base64, up to the verdict: the handshake and the login) and its
    * NSS key log, so Wireshark can decrypt what the client and the attacker exchanged.
    */
-  wire: { clientToServer: string; serverToClient: string; keyLog: string }
+  wire: { segments: { from: 'client' | 'server'; base64: string }[]; keyLog: string }
   /** The handshake messages as the network carried them, decrypted with the key log (certificate bytes omitted). */
   handshake: HandshakeTranscript | null
   presentedChain: CertSummary[]

@@ -294,8 +294,7 @@ async function sendLogin(socket: TLSSocket, params: RunInstrumentedClientParams,
 /** The bytes on the wire up to the verdict, and the secrets that open them (SSLKEYLOGFILE format). */
 function wireOf(capture: CapturingSocket, keylog: KeylogRecorder): ClientReport['wire'] {
   return {
-    clientToServer: capture.clientToServer.toString('base64'),
-    serverToClient: capture.serverToClient.toString('base64'),
+    segments: capture.segments.map((segment) => ({ from: segment.from, base64: segment.data.toString('base64') })),
     keyLog: keylog.text,
   }
 }
