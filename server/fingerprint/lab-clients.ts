@@ -2,9 +2,10 @@ import { execFileSync, spawn } from 'node:child_process'
 import { request as httpRequest } from 'node:http'
 import { request as httpsRequest } from 'node:https'
 import { connect } from 'node:tls'
+import { runInstrumentedClient } from '../client/instrumented-client.js'
 
 /** The clients the lab drives, whose fingerprints the catalog records. */
-export const LAB_CLIENT_IDS = ['node-tls', 'node-https', 'node-fetch', 'curl', 'openssl-s-client'] as const
+export const LAB_CLIENT_IDS = ['lab-verifier', 'node-tls', 'node-https', 'node-fetch', 'curl', 'openssl-s-client'] as const
 export type LabClientId = (typeof LAB_CLIENT_IDS)[number]
 
 /** The host name every lab client asks for (SNI); the recorder resolves it to 127.0.0.1. */
@@ -35,6 +36,22 @@ function commandVersion(command: string, args: string[]): string | null {
 const nodeSoftware = (): string => `node ${process.version}, OpenSSL ${process.versions.openssl}`
 
 export const LAB_CLIENTS: readonly LabClient[] = [
+  {
+    id: 'lab-verifier',
+    description: "the lab's instrumented client (server/client/instrumented-client.ts), as scenarios run it",
+    software: nodeSoftware,
+    // The real client, not a copy of its options: it trusts nothing here and fails after the hello, as intended.
+    // It names itself with x-mitmlab-client only after a verified handshake, so no User-Agent is recorded.
+    connectTls: (port) => {
+      void runInstrumentedClient({
+        connectTo: { host: '127.0.0.1', port },
+        expectedHost: LAB_HOST,
+        policy: { trustAnchors: [] },
+        credentials: { username: 'catalog', password: 'catalog' },
+        timeoutMs: 5000,
+      }).catch(ignore)
+    },
+  },
   {
     id: 'node-tls',
     description: 'node:tls connect() with default options',

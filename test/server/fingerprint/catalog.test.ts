@@ -6,8 +6,8 @@ import { computeJa4 } from '../../../server/fingerprint/ja4.js'
 describe('catalog', () => {
   const catalog = loadCatalog()
 
-  it('holds a recorded entry for every node client, and for curl and openssl', () => {
-    expect(catalog.entries.map((e) => e.clientId)).toEqual(['node-tls', 'node-https', 'node-fetch', 'curl', 'openssl-s-client'])
+  it('holds a recorded entry for the lab verifier, every node client, curl and openssl', () => {
+    expect(catalog.entries.map((e) => e.clientId)).toEqual(['lab-verifier', 'node-tls', 'node-https', 'node-fetch', 'curl', 'openssl-s-client'])
   })
 
   it('stores fingerprints that recompute from the stored hello', () => {

@@ -32,7 +32,8 @@ describe('detectInterception', () => {
   it('flags INTERCEPTION_DETECTED when node:tls re-originates a curl request, naming each differing field', () => {
     const detection = detectInterception(nodeProxyLeg, { userAgent: 'curl/7.88.1' })
     expect(detection.verdict).toBe('intercepted')
-    expect(detection.matchedClient).toBe('node-fetch')
+    // The proxy leg (node:tls + ALPN http/1.1) is byte-for-byte the lab verifier's own hello.
+    expect(detection.matchedClient).toBe('lab-verifier')
     expect(detection.differences.map((d) => d.field)).toEqual(['supportedVersions', 'cipherSuites', 'cipherSuiteOrder', 'extensions', 'alpn'])
     const byField = Object.fromEntries(detection.differences.map((d) => [d.field, d]))
     expect(byField['supportedVersions']).toMatchObject({ expected: ['TLS 1.3', 'TLS 1.2', 'TLS 1.1', 'TLS 1.0'], actual: ['TLS 1.3', 'TLS 1.2'] })
@@ -53,7 +54,7 @@ describe('detectInterception', () => {
     expect(fingerprintStep(detection)).toMatchObject({ step: 'FP', status: 'skip', code: 'UNKNOWN_CLIENT' })
   })
 
-  it.each(['curl', 'openssl-s-client', 'node-fetch'])(
+  it.each(['lab-verifier', 'curl', 'openssl-s-client', 'node-fetch'])(
     'leaves exactly the fields planImpersonation calls unmirrorable when node:tls impersonates %s',
     async (clientId) => {
       const entry = findClaimedEntry({ clientId })
