@@ -169,10 +169,9 @@ export class DirectionDecoder {
       }
       if (type === HandshakeType.serverHello) {
         const summary = serverHelloSummary(body, this.context.clientMaxVersion)
-        if (!summary.helloRetryRequest) {
-          this.context.serverRandom = summary.random
-          this.context.version = summary.version
-        }
+        if (!summary.helloRetryRequest) this.context.serverRandom = summary.random
+        // A HelloRetryRequest exists only in TLS 1.3 and carries supported_versions (RFC 8446 §4.1.4).
+        this.context.version = summary.version
         this.context.cipherSuite = summary.cipherSuite
         return summary.fields
       }

@@ -12,7 +12,12 @@ export function protocolOrder(client: readonly DecodedMessage[], server: readonl
   const seen = { clientHellos: 0, serverHellos: 0, retries: 0, serverFlightDone: false, clientFinished: false }
   let c = 0
   let s = 0
-  const clientReady = (m: DecodedMessage): boolean => {
+  const clientReady = (at: number): boolean => {
+    const m = client[at]
+    if (!m) return false
+    // A ChangeCipherSpec goes with the client message that follows it: the second
+    // ClientHello after a HelloRetryRequest, or the Finished (RFC 8446 §D.4).
+    if (m.message.type === undefined && client[at + 1]) return clientReady(at + 1)
     if (m.message.type === HandshakeType.clientHello) return seen.retries >= seen.clientHellos
     return seen.serverFlightDone
   }
@@ -40,12 +45,18 @@ export function protocolOrder(client: readonly DecodedMessage[], server: readonl
   while (c < client.length || s < server.length) {
     const nextClient = client[c]
     const nextServer = server[s]
-    if (nextClient && (clientReady(nextClient) || !nextServer)) {
+    if (nextClient && (clientReady(c) || !nextServer)) {
       note(nextClient, true)
       c++
     } else if (nextServer && (serverReady(nextServer) || !nextClient)) {
       note(nextServer, false)
       s++
+      // TLS 1.3's dummy CCS travels with the server's first handshake message (RFC 8446 §D.4).
+      const following = server[s]
+      if (tls13 && following && following.message.type === undefined) {
+        note(following, false)
+        s++
+      }
     } else if (nextServer) {
       // Neither side's trigger was captured (a truncated or edited stream): keep capture order per side.
       note(nextServer, false)

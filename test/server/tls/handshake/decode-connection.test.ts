@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { decodeConnection } from '../../../../server/tls/handshake/decode-connection.js'
 import type { HandshakeTranscript } from '../../../../server/tls/handshake/transcript-types.js'
 import { makeTestPki } from '../support/test-pki.js'
+import type { TestPki } from '../support/test-pki.js'
 import { runExchange } from '../support/tls-exchange.js'
 import type { ExchangeOutcome } from '../support/tls-exchange.js'
 
@@ -11,9 +12,11 @@ const sequence = (t: HandshakeTranscript): string[] =>
 describe('decodeConnection on real Node connections captured by a relay', () => {
   let tls13: ExchangeOutcome
   let tls12: ExchangeOutcome
+  const pkis: Partial<Record<'rsa' | 'ec', TestPki>> = {}
+  const pkiOf = (keyType: 'rsa' | 'ec'): TestPki => (pkis[keyType] ??= makeTestPki(keyType))
 
   beforeAll(async () => {
-    const pki = makeTestPki()
+    const pki = pkiOf('rsa')
     const alpn = { ALPNProtocols: ['h2', 'http/1.1'] }
     tls13 = await runExchange({ pki, client: alpn, server: { ALPNProtocols: ['http/1.1'] } })
     tls12 = await runExchange({ pki, client: { ...alpn, maxVersion: 'TLSv1.2', ciphers: 'ECDHE-RSA-AES128-GCM-SHA256' }, server: { ALPNProtocols: ['http/1.1'] } })
@@ -113,5 +116,36 @@ describe('decodeConnection on real Node connections captured by a relay', () => 
     const t = decodeConnection({ clientToServer: Buffer.alloc(0), serverToClient: Buffer.alloc(0), keylog: '' })
     expect(t.errors.map((e) => e.code)).toEqual(['NO_CLIENT_HELLO'])
     expect(t.messages).toEqual([])
+  })
+
+  it('decodes a HelloRetryRequest handshake: both ClientHellos, both Finished verified over message_hash', async () => {
+    const out = await runExchange({ pki: pkiOf('rsa'), client: { ecdhCurve: 'P-256:X25519' }, server: { ecdhCurve: 'X25519' } })
+    const t = decodeConnection({ ...out.connection.clientLeg(), keylog: out.keylog })
+    expect(t.errors).toEqual([])
+    expect(sequence(t).slice(0, 7)).toEqual([
+      'C ClientHello',
+      'S ServerHello',
+      'S ChangeCipherSpec',
+      'C ChangeCipherSpec',
+      'C ClientHello',
+      'S ServerHello',
+      'S EncryptedExtensions (encrypted)',
+    ])
+    expect(t.serverToClient[0]?.fields['helloRetryRequest']).toBe(true)
+    expect(t).toMatchObject({ keyShareGroup: 'x25519', finished: { client: 'verified', server: 'verified' } })
+  })
+
+  it.each([
+    ['TLS 1.3 ChaCha20-Poly1305', 'rsa', { ciphers: 'TLS_CHACHA20_POLY1305_SHA256' }, 'TLS_CHACHA20_POLY1305_SHA256'],
+    ['TLS 1.3 AES-128-GCM', 'rsa', { ciphers: 'TLS_AES_128_GCM_SHA256' }, 'TLS_AES_128_GCM_SHA256'],
+    ['TLS 1.2 ECDHE-ECDSA ChaCha20-Poly1305', 'ec', { maxVersion: 'TLSv1.2', ciphers: 'ECDHE-ECDSA-CHACHA20-POLY1305' }, 'TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256'],
+    ['TLS 1.2 ECDHE-ECDSA AES-256-GCM (SHA-384 PRF)', 'ec', { maxVersion: 'TLSv1.2', ciphers: 'ECDHE-ECDSA-AES256-GCM-SHA384' }, 'TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384'],
+  ] as const)('decrypts and verifies both Finished under %s', async (_name, keyType, client, suite) => {
+    const out = await runExchange({ pki: pkiOf(keyType), client: { ...client } })
+    const t = decodeConnection({ ...out.connection.clientLeg(), keylog: out.keylog })
+    expect(t.errors).toEqual([])
+    expect(t.cipherSuite).toBe(suite)
+    expect(t.finished).toEqual({ client: 'verified', server: 'verified' })
+    expect(t.totals.serverToClient).toMatchObject({ applicationRecords: 1, closeNotify: true })
   })
 })
