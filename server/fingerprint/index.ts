@@ -19,3 +19,4 @@ export {
 export { fingerprintStep, describeDetection, type FingerprintCode } from './fingerprint-step.js'
 export { planImpersonation, unmirrorableFields, type ImpersonationOptions, type ImpersonationPlan, type UnmirrorableField } from './impersonate.js'
 export { LAB_CLIENTS, LAB_CLIENT_IDS, LAB_HOST, type LabClient, type LabClientId } from './lab-clients.js'
+export { UPSTREAM_PROFILES, upstreamTlsOptions, type UpstreamProfile, type UpstreamProfileId } from './upstream-profiles.js'
