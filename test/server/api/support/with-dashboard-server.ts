@@ -18,34 +18,52 @@ export interface DashboardFixture {
   bus: LabBus
   server: DashboardServer
   base: string
+  /** Stops the server and starts a new one on the same port and store: what a page sees when `mitmlab serve` restarts. */
+  restart(): Promise<void>
+  /** Stops the server only (the store stays open). */
+  stop(): Promise<void>
   close(): Promise<void>
 }
+
+type FixtureOptions = Partial<Pick<StartDashboardServerParams, 'token' | 'canRun' | 'dashboardDir'>>
 
 let sharedPki: { dir: string; pki: LabPki } | null = null
 
 /** A real dashboard server on 127.0.0.1:0 over a real SQLite store in a temp dir (the PKI is shared by the file's tests). */
-export async function startDashboardFixture(options: Partial<Pick<StartDashboardServerParams, 'token' | 'canRun'>> = {}): Promise<DashboardFixture> {
+export async function startDashboardFixture(options: FixtureOptions = {}): Promise<DashboardFixture> {
   sharedPki ??= (() => {
     const dir = mkdtempSync(join(tmpdir(), 'mitmlab-api-pki-'))
     return { dir, pki: loadOrCreateLabPki(dir) }
   })()
+  const { pki } = sharedPki
   const dir = mkdtempSync(join(tmpdir(), 'mitmlab-api-'))
   const store = new LabStore(storeFile(dir))
   const bus = new LabBus()
-  const server = await startDashboardServer({ store, bus, pki: sharedPki.pki, port: 0, ...options })
-  return {
+  const server = await startDashboardServer({ store, bus, pki, port: 0, ...options })
+  let isRunning = true
+  const fixture: DashboardFixture = {
     dir,
-    pki: sharedPki.pki,
+    pki,
     store,
     bus,
     server,
     base: `http://127.0.0.1:${server.port}`,
+    stop: async () => {
+      if (isRunning) await fixture.server.close()
+      isRunning = false
+    },
+    restart: async () => {
+      await fixture.stop()
+      fixture.server = await startDashboardServer({ store, bus, pki, ...options, port: server.port })
+      isRunning = true
+    },
     close: async () => {
-      await server.close()
+      await fixture.stop()
       store.close()
       rmSync(dir, { recursive: true, force: true })
     },
   }
+  return fixture
 }
 
 export function removeSharedPki(): void {

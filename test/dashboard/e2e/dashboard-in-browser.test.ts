@@ -1,0 +1,107 @@
+import { mkdirSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { scenarios } from '../../../scenarios/index.js'
+import { removeSharedPki, startDashboardFixture, type DashboardFixture } from '../../server/api/support/with-dashboard-server.js'
+import { buildDashboardToTemp } from '../support/build-dashboard.js'
+import { hasChromium, launchChromium, NO_CHROMIUM_REASON } from '../support/chromium.js'
+
+/** Git-ignored (test-results/): the screenshots a reviewer looks at. */
+const SCREENSHOT_DIR = join(process.cwd(), 'test-results', 'dashboard')
+
+if (!hasChromium) process.stderr.write(`skipping the dashboard browser test: ${NO_CHROMIUM_REASON}\n`)
+
+describe.skipIf(!hasChromium)('dashboard in a real browser (Debian chromium)', () => {
+  let lab: DashboardFixture
+  let browser: Browser
+  let page: Page
+  let distDir: string
+
+  beforeAll(async () => {
+    mkdirSync(SCREENSHOT_DIR, { recursive: true })
+    distDir = await buildDashboardToTemp()
+    lab = await startDashboardFixture({ dashboardDir: distDir })
+    browser = await launchChromium()
+    page = await browser.newPage({ viewport: { width: 1600, height: 1000 } })
+    page.on('pageerror', (error) => process.stderr.write(`page error: ${error.message}\n`))
+  }, 60_000)
+
+  afterAll(async () => {
+    await browser?.close()
+    await lab?.close()
+    removeSharedPki()
+    if (distDir !== undefined) rmSync(distDir, { recursive: true, force: true })
+  })
+
+  it('starts a run from the page and fills the matrix live with the expected catching steps', async () => {
+    await page.goto(`${lab.base}/`)
+    await page.getByTestId('start-all').waitFor()
+    await expectNoBanner(page)
+    // Record every status a cell shows, to prove cells fill in live (pending first) rather than all at once at the end.
+    await page.evaluate(() => {
+      const seen = new Set<string>()
+      ;(window as unknown as { seenStatuses: Set<string> }).seenStatuses = seen
+      new MutationObserver((mutations) => {
+        for (const m of mutations) {
+          const target = m.target as Element
+          if (target instanceof Element && target.hasAttribute('data-status')) seen.add(target.getAttribute('data-status') ?? '')
+          for (const node of m.addedNodes) if (node instanceof Element) node.querySelectorAll('[data-status]').forEach((el) => seen.add(el.getAttribute('data-status') ?? ''))
+        }
+      }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-status'] })
+    })
+    await page.getByTestId('start-all').click()
+    await page.locator('[data-testid="run-status"]', { hasText: 'running' }).first().waitFor()
+    await page.locator('[data-testid="run-status"]', { hasText: 'passed' }).first().waitFor({ timeout: 45_000 })
+    const seen = await page.evaluate(() => [...(window as unknown as { seenStatuses: Set<string> }).seenStatuses])
+    expect(seen).toContain('pending')
+    const catching = await page.evaluate(() => [...document.querySelectorAll('[data-catching="true"]')].map((el) => el.getAttribute('data-testid')))
+    const expected = scenarios.flatMap((scenario) => (scenario.expect.step === null ? [] : [`cell-${scenario.id}-${scenario.expect.step}`]))
+    expect(catching.sort()).toEqual(expected.sort())
+    await expect.poll(() => page.getByTestId('leak-installed-interception-ca').textContent()).toBe('LEAKED')
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'matrix.png') })
+  }, 60_000)
+
+  it('opens a scenario from the matrix and compares the chain it was shown with the genuine one', async () => {
+    await page.getByTestId('cell-wrong-host-HOST').click()
+    const detail = page.getByTestId('scenario-detail')
+    await detail.waitFor()
+    expect(await page.getByTestId('detail-title').textContent()).toContain('another host')
+    expect(page.url()).toContain('scenario=wrong-host')
+    expect(page.url()).toContain('step=HOST')
+    expect(await page.getByTestId('chosen-step').textContent()).toContain('HOSTNAME_MISMATCH')
+    const leafSubject = page.locator('[data-testid="chain-leaf"] [data-testid="field-Subject"]')
+    expect(await leafSubject.getAttribute('data-differs')).toBe('true')
+    expect(await leafSubject.locator('.presented').textContent()).toContain('evil.lab')
+    expect(await leafSubject.locator('.genuine').textContent()).toContain('bank.lab')
+    expect(await page.locator('[data-testid="chain-leaf"] [data-testid="field-Issuer"]').getAttribute('data-differs')).toBe('false')
+    expect(await page.getByTestId('timeline-HOST').getAttribute('class')).toContain('catching')
+    await detail.screenshot({ path: join(SCREENSHOT_DIR, 'scenario-detail.png') })
+  }, 30_000)
+
+  it('keeps the selection in the URL across a reload, and shows what the proxy read in the dark theme', async () => {
+    const url = page.url().replace('scenario=wrong-host', 'scenario=installed-interception-ca').replace('step=HOST', '')
+    await page.goto(url)
+    await page.reload()
+    await page.getByTestId('scenario-detail').waitFor()
+    expect(await page.getByTestId('proxy-plaintext').textContent()).toContain('Plaintext credentials')
+    await page.getByTestId('theme-toggle').click()
+    await expect.poll(() => page.evaluate(() => document.documentElement.getAttribute('data-theme'))).toBe('dark')
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'dark-theme.png'), fullPage: true })
+  }, 30_000)
+
+  it('reconnects and resyncs after the server restarts', async () => {
+    await lab.stop()
+    await page.getByTestId('connection-banner').waitFor({ timeout: 10_000 })
+    await lab.restart()
+    await page.getByTestId('connection-banner').waitFor({ state: 'detached', timeout: 15_000 })
+    await page.getByTestId('start-one-select').selectOption('expired-leaf')
+    await page.getByTestId('start-one').click()
+    await page.locator('[data-testid="cell-expired-leaf-DATES"][data-catching="true"]').waitFor({ timeout: 20_000 })
+    expect(await page.locator('[data-testid="run-list"] li').count()).toBe(2)
+  }, 40_000)
+})
+
+async function expectNoBanner(page: Page): Promise<void> {
+  await page.getByTestId('connection-banner').waitFor({ state: 'detached', timeout: 10_000 })
+}
