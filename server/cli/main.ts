@@ -1,6 +1,7 @@
 import { Command } from 'commander'
 import { isLabError } from '../errors.js'
 import { registerLimboCommand } from './limbo-command.js'
+import { registerCaptureCommand } from './capture-command.js'
 import { registerDiffCommand } from './diff-command.js'
 import { registerListCommand } from './list-command.js'
 import { registerProxyCommand } from './proxy-command.js'
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerLimboCommand(program)
   registerReportCommand(program)
   registerDiffCommand(program)
+  registerCaptureCommand(program)
   return program
 }
 
