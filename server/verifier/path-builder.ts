@@ -7,7 +7,7 @@ import type { SignatureCache } from './signature.js'
 export const MAX_SIGNATURE_CHECKS = 100
 /** mozilla::pkix MAX_BUILD_CALLS: recursion steps before path building gives up. */
 export const MAX_BUILD_CALLS = 200_000
-/** rustls-webpki MAX_SUB_CA_COUNT: intermediates allowed between the leaf and the anchor. */
+/** rustls-webpki MAX_SUB_CA_COUNT: logical (not self-issued) intermediates allowed between the leaf and the anchor. */
 export const MAX_INTERMEDIATES = 6
 
 export interface BuildPathParams {
@@ -67,10 +67,11 @@ export function buildPath(params: BuildPathParams): BuildOutcome {
       params.signatures.verify(current, anchor)
       if (offer([...path, anchor], true, null)) return true
     }
-    const depthLeft = path.length - 1 < maxIntermediates
+    // Self-issued intermediates (key rollover) are the same logical CA and do not count (RFC 5280 §6.1.4 (l)).
+    const logicalIntermediates = path.slice(1).filter((cert) => !isSelfIssued(cert)).length
     for (const intermediate of params.intermediates) {
       if (!issues(intermediate)) continue
-      if (!depthLeft) {
+      if (logicalIntermediates + (isSelfIssued(intermediate) ? 0 : 1) > maxIntermediates) {
         found = true
         if (offer(path, false, 'MAX_DEPTH_EXCEEDED')) return true
         break

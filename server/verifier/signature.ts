@@ -1,6 +1,7 @@
-import { constants, createPublicKey, verify as cryptoVerify, type KeyObject } from 'node:crypto'
+import { constants, verify as cryptoVerify, type KeyObject } from 'node:crypto'
 import { decodeOid, readChildren, readSingle } from '../x509/der-reader.js'
 import type { AlgorithmIdentifier, ParsedCertificate, PublicKeyInfo } from '../x509/types.js'
+import { memoizedOutcome, publicKeyFromSpki } from './verification-memo.js'
 
 /** What verifying one signature found. */
 export type SignatureOutcome = 'valid' | 'invalid' | 'bad-key' | 'unsupported-algorithm'
@@ -89,15 +90,7 @@ export class SignatureCache {
   }
 
   private keyOf(cert: ParsedCertificate): KeyObject | null {
-    if (!this.keys.has(cert)) {
-      let key: KeyObject | null = null
-      try {
-        key = createPublicKey({ key: Buffer.from(cert.spkiDer), format: 'der', type: 'spki' })
-      } catch {
-        key = null // recorded as 'bad-key' by the caller: an unusable key is a value, not a crash
-      }
-      this.keys.set(cert, key)
-    }
+    if (!this.keys.has(cert)) this.keys.set(cert, publicKeyFromSpki(cert.spkiDer))
     return this.keys.get(cert) ?? null
   }
 
@@ -107,6 +100,10 @@ export class SignatureCache {
 
   /** Verifies any signed structure (a certificate, a CRL) with `issuer`'s key. Not cached, not budgeted. */
   verifySigned(signed: { algorithm: AlgorithmIdentifier; tbsDer: Uint8Array; signature: Uint8Array }, issuer: ParsedCertificate): SignatureOutcome {
+    return memoizedOutcome([signed.tbsDer, signed.algorithm.der, signed.signature, issuer.spkiDer], () => this.computeSigned(signed, issuer))
+  }
+
+  private computeSigned(signed: { algorithm: AlgorithmIdentifier; tbsDer: Uint8Array; signature: Uint8Array }, issuer: ParsedCertificate): SignatureOutcome {
     const scheme = signatureScheme(signed.algorithm)
     if (scheme === null || scheme.keyKind !== issuer.publicKey.kind) return 'unsupported-algorithm'
     const key = this.keyOf(issuer)

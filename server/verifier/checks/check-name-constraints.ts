@@ -25,14 +25,13 @@ export function checkNameConstraints(ctx: VerifyContext): StepResult {
     const ca = certs[i]
     const constraints = ca?.nameConstraints
     if (ca === undefined || constraints == null) continue
+    const below = certs.slice(0, i).map((cert, j) => ({ cert, names: j > 0 && isSelfIssued(cert) ? [] : constrainedNames(cert, j === 0) }))
+    // The budget is charged before any work, so a constraint bomb costs nothing (limbo pathological::nc-dos-*).
+    comparisons += below.reduce((sum, { names }) => sum + names.length, 0) * countBases(constraints)
+    if (comparisons > MAX_NAME_CONSTRAINT_COMPARISONS) return fail('NAME_CONSTRAINTS_BUDGET_EXCEEDED', { subject: subjectOf(ca), comparisons })
     const problem = nameConstraintProblem(constraints, ctx.profile)
     if (problem !== null) return fail('NAME_CONSTRAINTS_INVALID', { subject: subjectOf(ca), reason: problem })
-    for (let j = 0; j < i; j++) {
-      const cert = certs[j]
-      if (cert === undefined || (j > 0 && isSelfIssued(cert))) continue
-      const names = constrainedNames(cert, j === 0)
-      comparisons += names.length * countBases(constraints)
-      if (comparisons > MAX_NAME_CONSTRAINT_COMPARISONS) return fail('NAME_CONSTRAINTS_BUDGET_EXCEEDED', { subject: subjectOf(cert) })
+    for (const { cert, names } of below) {
       const result = checkNames(names, constraints, ca, cert)
       if (result !== null) return result
     }

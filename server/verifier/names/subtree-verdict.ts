@@ -18,8 +18,20 @@ export type SubtreeVerdict =
   | { kind: 'not-permitted'; constraint: string }
   | { kind: 'uncheckable'; constraint: string }
 
-/** Why a nameConstraints extension is unusable, or null (RFC 5280 §4.2.1.10). */
+const problemMemo = new WeakMap<NameConstraintsInfo, Map<VerifyProfile, string | null>>()
+
+/** Why a nameConstraints extension is unusable, or null (RFC 5280 §4.2.1.10). Memoized per parsed extension. */
 export function nameConstraintProblem(constraints: NameConstraintsInfo, profile: VerifyProfile): string | null {
+  let byProfile = problemMemo.get(constraints)
+  if (byProfile === undefined) problemMemo.set(constraints, (byProfile = new Map()))
+  const cached = byProfile.get(profile)
+  if (cached !== undefined) return cached
+  const problem = findProblem(constraints, profile)
+  byProfile.set(profile, problem)
+  return problem
+}
+
+function findProblem(constraints: NameConstraintsInfo, profile: VerifyProfile): string | null {
   if (constraints.permitted === null && constraints.excluded === null) return 'neither permitted nor excluded subtrees'
   // RFC 5280 §4.2.1.10 MUST be critical; the Web PKI tolerates non-critical (CA/B BR §7.1.2.5.2 allows it).
   if (profile === 'rfc5280' && !constraints.critical) return 'not marked critical'
