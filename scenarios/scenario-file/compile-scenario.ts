@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import type { ClientPolicy } from '../../server/client/instrumented-client.js'
-import { defineScenario, TARGET_HOST, type Scenario, type ScenarioContext } from '../define-scenario.js'
+import { defineScenario, TARGET_HOST, type ForgedChain, type Scenario, type ScenarioContext, type Topology } from '../define-scenario.js'
+import { startSiteWithChain } from './site-with-chain.js'
 import { compileChain } from './compile-chain.js'
 import { LAB_ROLES, type Expectation, type ScenarioFile } from './schema.js'
 
@@ -38,11 +39,7 @@ function compileVariant(file: ScenarioFile, expectation: Expectation, variant: '
     references: file.references,
     tags: variant === 'strict' ? file.tags : [...file.tags, 'legacy-client'],
     kind: file.kind,
-    topology: {
-      kind: 'intercept',
-      forge: (context: ScenarioContext) => compileChain(file, { pki: context.pki, now: context.now, host, scenarioId: file.id }),
-      ...(ciphers === undefined ? {} : { clientFacingTls: { ciphers } }),
-    },
+    topology: topologyFor(file, host, ciphers),
     clientPolicy: (context) => ({ ...clientTweaks(file, context), ...(variant === 'legacy' ? LEGACY_POLICY : {}) }),
     expect: {
       verdict: expectation.verdict,
@@ -51,6 +48,12 @@ function compileVariant(file: ScenarioFile, expectation: Expectation, variant: '
     },
   })
   return { ...scenario, ...(file.host === undefined ? {} : { host: file.host }), ...(sourceFile === undefined ? {} : { sourceFile }) }
+}
+
+function topologyFor(file: ScenarioFile, host: string, ciphers: string | undefined): Topology {
+  const forge = (context: ScenarioContext): ForgedChain => compileChain(file, { pki: context.pki, now: context.now, host, scenarioId: file.id })
+  if ((file.servedBy ?? (file.kind === 'control' ? 'site' : 'proxy')) === 'site') return { kind: 'custom', start: (context) => startSiteWithChain(forge(context)) }
+  return { kind: 'intercept', forge, ...(ciphers === undefined ? {} : { clientFacingTls: { ciphers } }) }
 }
 
 function clientTweaks(file: ScenarioFile, context: ScenarioContext): Partial<ClientPolicy> {

@@ -55,7 +55,7 @@ function parseData(text: string, file: string): { ok: true; value: unknown } | {
       return { ok: false, problems: [`${file}: not valid JSON: ${(cause as Error).message}`] }
     }
   }
-  const document = parseDocument(text, { prettyErrors: false, uniqueKeys: true })
+  const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true })
   if (document.errors.length > 0) {
     return {
       ok: false,

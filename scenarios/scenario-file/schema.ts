@@ -149,6 +149,12 @@ export const scenarioFileSchema = z.strictObject({
       allowCommonNameFallback: z.boolean().optional(),
     })
     .optional(),
+  /**
+   * Who presents the chain. proxy: the intercepting proxy (attacks). site: the bank's own server is
+   * configured with it, no attacker on the path (false-reject controls). Default: proxy for
+   * attacks, site for controls.
+   */
+  servedBy: z.enum(['proxy', 'site']).optional(),
   /** The proxy's client-facing TLS (OpenSSL cipher string, e.g. to load weak-hash chains). */
   proxy: z.strictObject({ ciphers: z.string().optional() }).optional(),
   chain: z.strictObject({
