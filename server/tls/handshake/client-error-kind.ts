@@ -9,7 +9,7 @@ export interface ClientErrorLike {
   message: string
 }
 
-export type ErrorKind = 'signature' | 'record-mac' | 'finished' | 'downgrade' | 'other'
+export type ErrorKind = 'signature' | 'record-mac' | 'finished' | 'downgrade' | 'state-machine' | 'other'
 
 export interface ClassifiedError {
   kind: ErrorKind
@@ -38,6 +38,11 @@ const LOCAL_KINDS: Readonly<Record<string, ErrorKind>> = {
   ERR_SSL_CIPHER_OPERATION_FAILED: 'record-mac',
   ERR_SSL_DIGEST_CHECK_FAILED: 'finished',
   ERR_SSL_INAPPROPRIATE_FALLBACK: 'downgrade',
+  // A record or message the handshake state machine does not allow here (early CCS, heartbeat).
+  ERR_SSL_UNEXPECTED_MESSAGE: 'state-machine',
+  ERR_SSL_UNEXPECTED_RECORD: 'state-machine',
+  ERR_SSL_BAD_RECORD_TYPE: 'state-machine',
+  ERR_SSL_CCS_RECEIVED_EARLY: 'state-machine',
 }
 
 const ALERT_KINDS: Readonly<Record<string, ErrorKind>> = {
@@ -46,6 +51,7 @@ const ALERT_KINDS: Readonly<Record<string, ErrorKind>> = {
   // correctly verify a signature or validate a Finished message" (RFC 8446 §6.2).
   decrypt_error: 'finished',
   inappropriate_fallback: 'downgrade',
+  unexpected_message: 'state-machine',
 }
 
 export function classifyClientError(error: ClientErrorLike): ClassifiedError {

@@ -64,6 +64,9 @@ function hsStep(outcome: ConnectionOutcome, error: ClassifiedError | undefined):
       ...errorDetail(error),
     })
   }
+  if (error?.kind === 'state-machine' && !outcome.handshakeCompleted) {
+    return failStep('HS', 'UNEXPECTED_MESSAGE', 'A record arrived that the handshake state machine does not allow at that point, and the client aborted.', errorDetail(error))
+  }
   if (outcome.handshakeCompleted || clientAcceptedSignature(outcome.transcript)) {
     return passStep('HS', "The server's handshake signature verified with the certificate's key.", { signatureScheme: scheme })
   }

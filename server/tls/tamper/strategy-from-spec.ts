@@ -1,4 +1,5 @@
 import { editClientHelloStrategy } from './client-hello-tampering.js'
+import { earlyCcsStrategy, heartbeatRequestStrategy } from './handshake-injection.js'
 import { flipBitStrategy, injectStrategy, reorderStrategy, truncateStrategy } from './record-tampering.js'
 import { pass } from './tamper-strategy.js'
 import type { TamperSpec, TamperStrategy } from './tamper-strategy.js'
@@ -22,5 +23,9 @@ export function strategyFromSpec(spec: TamperSpec): TamperStrategy {
       return reorderStrategy(spec.direction, spec.applicationIndex)
     case 'truncate':
       return truncateStrategy(spec.direction, spec.afterApplicationRecords)
+    case 'early-ccs':
+      return earlyCcsStrategy()
+    case 'heartbeat-request':
+      return heartbeatRequestStrategy()
   }
 }

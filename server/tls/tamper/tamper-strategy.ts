@@ -35,5 +35,7 @@ export type TamperSpec =
   | { kind: 'inject'; direction: Direction; applicationIndex?: number }
   | { kind: 'reorder'; direction: Direction; applicationIndex?: number }
   | { kind: 'truncate'; direction: Direction; afterApplicationRecords?: number }
+  | { kind: 'early-ccs' }
+  | { kind: 'heartbeat-request' }
 
 export const pass = (record: TlsRecord): RelayDecision => ({ forward: [record.raw] })

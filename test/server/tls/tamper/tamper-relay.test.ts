@@ -130,3 +130,23 @@ describe('application records tampered by a relay without keys', () => {
     expect(steps['REC']).toMatchObject({ status: 'fail', code: 'TRUNCATED_WITHOUT_CLOSE_NOTIFY' })
   })
 })
+
+describe('records injected into the handshake (early CCS, Heartbleed probe)', () => {
+  it.each<[string, TamperSpec, NonNullable<ExchangeOptions['client']>, string]>([
+    ['TLS 1.2 ChangeCipherSpec before the key exchange', { kind: 'early-ccs' }, TLS12, 'ERR_SSL_UNEXPECTED_MESSAGE'],
+    ['TLS 1.2 HeartbeatRequest', { kind: 'heartbeat-request' }, TLS12, 'ERR_SSL_UNEXPECTED_RECORD'],
+    ['TLS 1.3 HeartbeatRequest', { kind: 'heartbeat-request' }, {}, 'ERR_SSL_BAD_RECORD_TYPE'],
+  ])('%s: HS UNEXPECTED_MESSAGE', async (_name, tamper, client, clientCode) => {
+    const { outcome, steps } = await observe(tamper, { client })
+    expect(outcome.clientError?.code).toBe(clientCode)
+    expect(outcome.serverError?.code).toBe('ERR_SSL_SSLV3_ALERT_UNEXPECTED_MESSAGE')
+    expect(statusAndCode(steps)).toEqual({ PROTO: 'pass', HS: 'fail UNEXPECTED_MESSAGE', FIN: 'skip NOT_REACHED', REC: 'skip NOT_REACHED' })
+  })
+
+  it('TLS 1.3 ignores a ChangeCipherSpec during the handshake (RFC 8446 §5): nothing fails', async () => {
+    const { outcome, steps } = await observe({ kind: 'early-ccs' })
+    expect(outcome.connection.notes).toEqual(['injected a ChangeCipherSpec right after ServerHello'])
+    expect(outcome.clientError).toBeUndefined()
+    expect(statusAndCode(steps)).toEqual({ PROTO: 'pass', HS: 'pass', FIN: 'pass', REC: 'pass' })
+  })
+})
