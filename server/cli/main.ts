@@ -8,6 +8,7 @@ import { registerProxyCommand } from './proxy-command.js'
 import { registerReportCommand } from './report-command.js'
 import { registerRunCommand } from './run-command.js'
 import { registerServeCommand } from './serve-command.js'
+import { registerTrainCommand } from './train-command.js'
 
 /** The composition root of the `mitmlab` command: one line per command. */
 export function buildProgram(): Command {
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerReportCommand(program)
   registerDiffCommand(program)
   registerCaptureCommand(program)
+  registerTrainCommand(program)
   return program
 }
 

@@ -1,0 +1,41 @@
+import type { Scenario } from '../../scenarios/define-scenario.js'
+import type { ScenarioResult } from '../lab/scenario-result.js'
+import { isStepId, STEP_IDS, type StepId } from '../steps/step-ids.js'
+
+/** "Nothing catches it": the answer for attacks no verification step stops. */
+export const NOTHING = 'NONE'
+export type Prediction = StepId | typeof NOTHING
+
+/** What the trainee is shown before predicting: the attack, not the answer. */
+export interface Question {
+  scenarioId: string
+  title: string
+  tags: string[]
+  kind: Scenario['kind']
+}
+
+export function questionFor(scenario: Scenario): Question {
+  return { scenarioId: scenario.id, title: scenario.title, tags: scenario.tags, kind: scenario.kind }
+}
+
+/** Reads a typed answer: a step id in any case, or none / nothing / accept. Null when it is neither. */
+export function parsePrediction(input: string): Prediction | null {
+  const answer = input.trim().toUpperCase()
+  if (['NONE', 'NOTHING', 'ACCEPT', '-'].includes(answer)) return NOTHING
+  return isStepId(answer) ? answer : null
+}
+
+export interface Grade {
+  predicted: Prediction
+  /** What really caught it in the live run, or NONE when the client accepted. */
+  actual: Prediction
+  isCorrect: boolean
+}
+
+/** Graded against what the lab's verifier actually did just now, not against the catalog. */
+export function gradePrediction(predicted: Prediction, result: ScenarioResult): Grade {
+  const actual: Prediction = result.catchingStep ?? NOTHING
+  return { predicted, actual, isCorrect: predicted === actual }
+}
+
+export const PREDICTION_CHOICES = [...STEP_IDS, NOTHING] as const
