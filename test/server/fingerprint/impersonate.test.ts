@@ -56,8 +56,15 @@ describe('planImpersonation', () => {
     }
   })
 
-  it('mirrors a node client completely: nothing is left unmirrorable', () => {
-    const node = loadCatalog().entries.find((e) => e.clientId === 'node-tls')
-    expect(node && planImpersonation(node.hello).unmirrorable).toEqual([])
+  it('leaves nothing unmirrorable for the node clients and openssl s_client, and only post_handshake_auth for curl', () => {
+    const unmirrorable = Object.fromEntries(loadCatalog().entries.map((e) => [e.clientId, planImpersonation(e.hello).unmirrorable.map((u) => u.extra?.length === 0 ? u.missing : u.field)]))
+    expect(unmirrorable).toEqual({
+      'lab-verifier': [],
+      'node-tls': [],
+      'node-https': [],
+      'node-fetch': [],
+      curl: [['post_handshake_auth']],
+      'openssl-s-client': [],
+    })
   })
 })
