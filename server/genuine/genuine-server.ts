@@ -1,8 +1,11 @@
 import { createServer, type Server } from 'node:https'
-import type { AddressInfo } from 'node:net'
+import type { AddressInfo, Server as NetServer } from 'node:net'
 import type { GenuineRequest } from '../lab/scenario-result.js'
 import { LabError } from '../errors.js'
 import { createBankSite } from './bank-site.js'
+import { recordBodyIncidents, recordConnectionIncidents, type GenuineIncident } from './genuine-incidents.js'
+
+export type { GenuineIncident, GenuineIncidentType } from './genuine-incidents.js'
 
 export interface StartGenuineServerParams {
   /** The server's chain, PEM, leaf first. */
@@ -12,45 +15,97 @@ export interface StartGenuineServerParams {
   host?: string
   /** Default: 0 (any free port). */
   port?: number
+  /** Hostile and broken peers (garbage, timeouts, oversized input, vanishing clients), one call each. */
+  onIncident?: (incident: GenuineIncident) => void
+  /** Bounds that keep hostile peers from holding the origin. Defaults in DEFAULT_GENUINE_LIMITS. */
+  limits?: Partial<GenuineLimits>
+}
+
+export interface GenuineLimits {
+  /** A TCP peer must complete the TLS handshake within this. */
+  handshakeTimeoutMs: number
+  /** ... and send a complete request head within this (slowloris). */
+  headersTimeoutMs: number
+  /** ... and a complete request within this. */
+  requestTimeoutMs: number
+  /** Idle keep-alive connections close after this. */
+  keepAliveTimeoutMs: number
+  /** How often Node checks the two timeouts above (its default, 30 s, would let slowloris last 35 s). */
+  checkIntervalMs: number
+  /** Request head limit in bytes (Node's default is 16 KiB). */
+  maxHeaderBytes: number
+  /** Keep at most this many recorded requests (a long-lived server must not grow without bound). */
+  maxRecordedRequests: number
+}
+
+export const DEFAULT_GENUINE_LIMITS: GenuineLimits = {
+  handshakeTimeoutMs: 5_000,
+  headersTimeoutMs: 5_000,
+  requestTimeoutMs: 10_000,
+  keepAliveTimeoutMs: 5_000,
+  checkIntervalMs: 1_000,
+  maxHeaderBytes: 16_384,
+  maxRecordedRequests: 10_000,
 }
 
 export interface GenuineServer {
   port: number
   host: string
-  /** Every request that reached the site, in order. */
+  /** Every request that reached the site, in order (the newest maxRecordedRequests). */
   requests: GenuineRequest[]
+  /** Open TCP connections right now: hostile peers must not pile up. */
+  connectionCount(): number
   close(): Promise<void>
 }
 
 /** The real origin: the lab bank over HTTPS with its genuine certificate. */
 export async function startGenuineServer(params: StartGenuineServerParams): Promise<GenuineServer> {
+  const limits = { ...DEFAULT_GENUINE_LIMITS, ...params.limits }
   const requests: GenuineRequest[] = []
   const host = params.host ?? '127.0.0.1'
+  const report = (incident: GenuineIncident): void => {
+    try {
+      params.onIncident?.(incident)
+    } catch {
+      // A broken listener must not turn a hostile peer into a crash.
+    }
+  }
+  const site = createBankSite((request) => {
+    requests.push(request)
+    if (requests.length > limits.maxRecordedRequests) requests.shift()
+  })
+  site.use(recordBodyIncidents(report))
   const server: Server = createServer(
     {
       key: params.privateKeyPem,
       cert: params.certificateChainPem,
       ALPNProtocols: ['http/1.1'],
-      // Slowloris and idle peers: bounded, so a hostile client cannot hold the origin.
-      requestTimeout: 10_000,
-      headersTimeout: 5_000,
+      handshakeTimeout: limits.handshakeTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      headersTimeout: limits.headersTimeoutMs,
+      keepAliveTimeout: limits.keepAliveTimeoutMs,
+      connectionsCheckingInterval: limits.checkIntervalMs,
+      maxHeaderSize: limits.maxHeaderBytes,
     },
-    createBankSite((request) => requests.push(request)),
+    site,
   )
-  server.keepAliveTimeout = 5_000
-  // A peer that sends garbage or hangs up mid-handshake is an expected event, not a crash.
-  server.on('tlsClientError', () => {})
-  server.on('clientError', (_error, socket) => socket.destroy())
+  // A peer that sends garbage, stalls or hangs up is an expected event, recorded, not a crash.
+  const { connectionCount, sockets } = recordConnectionIncidents(server, report)
   await listen(server, host, params.port ?? 0)
   return {
     port: (server.address() as AddressInfo).port,
     host,
     requests,
-    close: () => closeServer(server),
+    connectionCount,
+    close: () => {
+      // closeAllConnections only knows HTTP connections; a peer still in (or stuck before) the handshake is ours to end.
+      for (const socket of sockets) socket.destroy()
+      return closeServer(server)
+    },
   }
 }
 
-export function listen(server: import('node:net').Server, host: string, port: number): Promise<void> {
+export function listen(server: NetServer, host: string, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const onError = (error: Error): void =>
       reject(new LabError('SERVER_START_FAILED', `Cannot listen on ${host}:${port}: ${error.message}`, { cause: error }))
@@ -62,7 +117,7 @@ export function listen(server: import('node:net').Server, host: string, port: nu
   })
 }
 
-export function closeServer(server: import('node:net').Server & { closeAllConnections?: () => void }): Promise<void> {
+export function closeServer(server: NetServer & { closeAllConnections?: () => void }): Promise<void> {
   return new Promise((resolve) => {
     server.close(() => resolve())
     server.closeAllConnections?.()
