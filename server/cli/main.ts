@@ -7,6 +7,7 @@ import { registerListCommand } from './list-command.js'
 import { registerProxyCommand } from './proxy-command.js'
 import { registerReportCommand } from './report-command.js'
 import { registerRunCommand } from './run-command.js'
+import { registerScenariosCommand } from './scenarios-command.js'
 import { registerServeCommand } from './serve-command.js'
 import { registerTrainCommand } from './train-command.js'
 
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerDiffCommand(program)
   registerCaptureCommand(program)
   registerTrainCommand(program)
+  registerScenariosCommand(program)
   return program
 }
 

@@ -3,6 +3,7 @@ import type { Command } from 'commander'
 import { loadOrCreateLabPki } from '../../ca/index.js'
 import { findScenario, scenarios as allScenarios, type Scenario } from '../../scenarios/index.js'
 import { runScenarios } from '../../scenarios/runner.js'
+import { loadScenarioFilesOrThrow } from '../../scenarios/scenario-file/load-scenario-files.js'
 import { LabBus } from '../bus/lab-bus.js'
 import { resolveDataDir, storeFile } from '../config.js'
 import { ConfigError, ScenarioError } from '../errors.js'
@@ -17,6 +18,7 @@ import { formatResultTable } from './result-table.js'
 
 interface RunCommandOptions {
   scenario?: string[]
+  scenarioFile?: string[]
   json?: string
   dataDir?: string
   store: boolean
@@ -38,6 +40,7 @@ export function registerRunCommand(program: Command): void {
     .command('run')
     .description('Run attack scenarios end to end and print which step caught each one')
     .option('-s, --scenario <id...>', 'run only these scenarios (default: all)')
+    .option('--scenario-file <file...>', 'run the scenarios of these YAML/JSON files (with -s: as well)')
     .option('--json <file>', 'also write the machine-readable result to FILE')
     .option('--data-dir <dir>', 'PKI and SQLite location (default: $MITMLAB_DATA_DIR or ./data)')
     .option('--no-store', 'do not record the run in SQLite')
@@ -56,7 +59,9 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
   }
   const reports = parseReportTargets(options.report ?? [])
   const started = Date.now()
-  const selected = selectScenarios(options.scenario)
+  // Files load all-or-nothing before the PKI or the store is touched: a bad file changes nothing.
+  const fromFiles = options.scenarioFile === undefined ? [] : loadScenarioFilesOrThrow(options.scenarioFile)
+  const selected = fromFiles.length > 0 && (options.scenario ?? []).length === 0 ? fromFiles : [...selectScenarios(options.scenario), ...fromFiles]
   const dataDir = resolveDataDir(options.dataDir)
   const pki = loadOrCreateLabPki(dataDir)
   const store = options.store ? new LabStore(storeFile(dataDir)) : null

@@ -1,0 +1,47 @@
+import type { Command } from 'commander'
+import { catalogScenarios } from '../../scenarios/catalog/index.js'
+import { loadScenarioFile } from '../../scenarios/scenario-file/load-scenario-file.js'
+import { foundationScenarios } from '../../scenarios/index.js'
+import { resolve } from 'node:path'
+
+export function registerScenariosCommand(program: Command): void {
+  const scenarios = program.command('scenarios').description('Work with declarative scenario files (YAML or JSON)')
+  scenarios
+    .command('validate')
+    .description('Check scenario files against the schema and compile them; exit 1 if any is invalid')
+    .argument('<file...>', 'scenario files')
+    .action((files: string[]) => {
+      process.exitCode = validateScenarioFiles(files, process.stdout, process.stderr)
+    })
+}
+
+/** One line per valid file on `out`, one line per problem on `err`; 0 when every file is valid. */
+export function validateScenarioFiles(files: readonly string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): number {
+  let invalid = 0
+  for (const file of files) {
+    const loaded = loadScenarioFile(file)
+    const problems = loaded.ok ? idCollisions(file, loaded.scenarios.map((s) => s.id)) : loaded.problems
+    if (problems.length > 0 || !loaded.ok) {
+      invalid += 1
+      for (const problem of problems) err.write(`${problem}\n`)
+      continue
+    }
+    const summary = loaded.scenarios.map((s) => `${s.id} (${s.expect.verdict}${s.expect.step === null ? '' : ` at ${s.expect.step}`})`)
+    out.write(`ok ${file}: ${summary.join(', ')}\n`)
+  }
+  out.write(`${files.length - invalid} valid, ${invalid} invalid\n`)
+  return invalid === 0 ? 0 : 1
+}
+
+/** An id already used by a built-in scenario, or by a catalog file other than this one. */
+function idCollisions(file: string, ids: string[]): string[] {
+  const here = resolve(file)
+  const taken = new Map<string, string>([
+    ...foundationScenarios.map((s): [string, string] => [s.id, 'a built-in scenario']),
+    ...catalogScenarios.filter((s) => s.sourceFile === undefined || resolve(s.sourceFile) !== here).map((s): [string, string] => [s.id, s.sourceFile ?? 'the catalog']),
+  ])
+  return ids.flatMap((id) => {
+    const owner = taken.get(id)
+    return owner === undefined ? [] : [`${file}: id: "${id}" is already used by ${owner}`]
+  })
+}
