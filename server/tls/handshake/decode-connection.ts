@@ -22,6 +22,8 @@ export interface CapturedConnection {
 
 /** 4 MiB per direction is far more than a handshake plus a test exchange. */
 const MAX_STREAM_BYTES = 4 * 1024 * 1024
+/** Empty records cost a header each; cap their number too. */
+const MAX_RECORDS = 50_000
 
 /**
  * Lists the handshake messages of one captured connection, both directions,
@@ -62,7 +64,9 @@ function framed(direction: Direction, bytes: Uint8Array, sink: DecoderSink): Ret
   if (error) {
     sink.errors.push({ direction, code: error.code === 'TRUNCATED_RECORD' ? 'TRUNCATED_RECORD' : 'RECORD_FRAMING', message: error.message })
   }
-  return records
+  if (records.length <= MAX_RECORDS) return records
+  sink.errors.push({ direction, code: 'LIMIT_REACHED', message: `only the first ${MAX_RECORDS} records were decoded` })
+  return records.slice(0, MAX_RECORDS)
 }
 
 type Summary = Pick<

@@ -12,6 +12,8 @@ export interface TamperRelayOptions {
   upstream: { host: string; port: number }
   /** Default: faithful relaying. */
   tamper?: TamperSpec | (() => TamperStrategy)
+  /** A leg silent this long is closed, so a stuck peer cannot hold the relay. Default 30 s. */
+  idleTimeoutMs?: number
 }
 
 /** Capture limit per stream; beyond it bytes are relayed but not kept. */
@@ -86,6 +88,11 @@ export async function createTamperRelay(options: TamperRelayOptions): Promise<Ta
     for (const socket of [client, upstream]) {
       sockets.add(socket)
       socket.on('close', () => sockets.delete(socket))
+      socket.setTimeout(options.idleTimeoutMs ?? 30_000, () => {
+        connection.notes.push('idle timeout: both legs closed')
+        client.destroy()
+        upstream.destroy()
+      })
     }
     relayConnection(client, upstream, strategy, connection)
   })

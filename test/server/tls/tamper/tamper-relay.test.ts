@@ -1,6 +1,9 @@
+import { once } from 'node:events'
+import net from 'node:net'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { decodeConnection } from '../../../../server/tls/handshake/decode-connection.js'
 import { handshakeSteps } from '../../../../server/tls/handshake/handshake-steps.js'
+import { createTamperRelay } from '../../../../server/tls/tamper/tamper-relay.js'
 import { STRONGEST_SUITES, SSL_OP_NO_EXTENDED_MASTER_SECRET } from '../../../../server/tls/tamper/client-hello-edit.js'
 import type { TamperSpec } from '../../../../server/tls/tamper/tamper-strategy.js'
 import type { StepResult } from '../../../../server/steps/step-result.js'
@@ -148,5 +151,28 @@ describe('records injected into the handshake (early CCS, Heartbleed probe)', ()
     expect(outcome.connection.notes).toEqual(['injected a ChangeCipherSpec right after ServerHello'])
     expect(outcome.clientError).toBeUndefined()
     expect(statusAndCode(steps)).toEqual({ PROTO: 'pass', HS: 'pass', FIN: 'pass', REC: 'pass' })
+  })
+})
+
+describe('relay plumbing', () => {
+  it('relays bytes that are not TLS verbatim and records the framing loss', async () => {
+    const echo = net.createServer((socket) => socket.pipe(socket))
+    echo.listen(0, '127.0.0.1')
+    await once(echo, 'listening')
+    const address = echo.address()
+    if (address === null || typeof address === 'string') throw new Error('no echo address')
+    const relay = await createTamperRelay({ upstream: { host: '127.0.0.1', port: address.port }, tamper: { kind: 'flip-bit', direction: 'clientToServer' } })
+    const socket = net.connect(relay.port, '127.0.0.1')
+    const request = 'GET / HTTP/1.1\r\nHost: bank.lab\r\n\r\n'
+    socket.end(request)
+    let echoed = ''
+    socket.on('data', (d: Buffer) => (echoed += d.toString()))
+    await once(socket, 'close')
+    const connection = relay.connections[0]
+    expect(echoed).toBe(request)
+    expect(connection?.framingError?.code).toBe('UNKNOWN_CONTENT_TYPE')
+    expect(connection?.toServer.bytes.toString()).toBe(request)
+    await relay.close()
+    await new Promise<void>((resolve) => echo.close(() => resolve()))
   })
 })
