@@ -4,6 +4,8 @@ import { registerLimboCommand } from './limbo-command.js'
 import { registerCaptureCommand } from './capture-command.js'
 import { registerDiffCommand } from './diff-command.js'
 import { registerListCommand } from './list-command.js'
+import { registerGenuineCommand } from './genuine-command.js'
+import { registerClientCommand } from './client-command.js'
 import { registerProxyCommand } from './proxy-command.js'
 import { registerReportCommand } from './report-command.js'
 import { registerRunCommand } from './run-command.js'
@@ -18,6 +20,8 @@ export function buildProgram(): Command {
     .showHelpAfterError()
   registerRunCommand(program)
   registerListCommand(program)
+  registerGenuineCommand(program)
+  registerClientCommand(program)
   registerProxyCommand(program)
   registerServeCommand(program)
   registerLimboCommand(program)
