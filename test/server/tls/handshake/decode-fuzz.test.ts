@@ -1,6 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { decodeConnection } from '../../../../server/tls/handshake/decode-connection.js'
-import { encodeRecord } from '../../../../server/tls/records/record-splitter.js'
+import { aeadSuite } from '../../../../server/tls/handshake/cipher-suites.js'
+import { tls13TrafficKeys } from '../../../../server/tls/handshake/key-schedule.js'
+import { RecordProtection } from '../../../../server/tls/handshake/record-protection.js'
+import { encodeRecord, splitRecords } from '../../../../server/tls/records/record-splitter.js'
+import { secretsFor } from '../../../../server/tls/keylog/keylog-parse.js'
 import { parseKeylog } from '../../../../server/tls/keylog/keylog-parse.js'
 import type { Keylog } from '../../../../server/tls/keylog/keylog-parse.js'
 import { makeTestPki } from '../support/test-pki.js'
@@ -93,5 +97,40 @@ describe('decodeConnection bounded fuzz', () => {
     }
     expect(malformed).toBeGreaterThan(1000)
     console.info(`handshake-message fuzz: 2000 streams, ${malformed} with malformed messages recorded`)
+  })
+
+  it('never throws when the protected TLS 1.3 server messages decrypt to garbage: 1,000 re-sealed mutations (seed 5)', () => {
+    const base = captures[0]
+    if (!base) throw new Error('no TLS 1.3 capture')
+    const records = splitRecords(base.serverToClient).records
+    const clientRandom = splitRecords(base.clientToServer).records[0]?.payload.subarray(6, 38)
+    const secret = clientRandom ? secretsFor(base.keylog, clientRandom)?.SERVER_HANDSHAKE_TRAFFIC_SECRET : undefined
+    const suite = aeadSuite(0x1302) // the suite Node negotiates by default, asserted in decode-connection.test.ts
+    if (!secret || !suite) throw new Error('no handshake secret for the capture')
+    const fresh = (): RecordProtection => new RecordProtection({ suite, ...tls13TrafficKeys(suite.hash, secret, suite.keyLength) }, true)
+    // Open the server's protected handshake records (EncryptedExtensions .. Finished) once.
+    const opener = fresh()
+    const firstProtected = records.findIndex((r) => r.type === 23)
+    const plain: Buffer[] = []
+    for (let i = firstProtected; i < records.length; i++) {
+      const record = records[i]
+      const opened = record ? opener.open(record.type, record.version, record.payload) : undefined
+      if (!opened) break
+      plain.push(opened.content)
+      if (opened.content[0] === 20) break // Finished ends the handshake epoch
+    }
+    expect(plain.length).toBeGreaterThanOrEqual(1)
+    const random = seededRandom(5)
+    let malformed = 0
+    for (let i = 0; i < 1000; i++) {
+      const target = randomInt(random, plain.length)
+      const sealer = fresh()
+      const resealed = plain.map((content, index) => sealer.seal(22, 0x0303, index === target ? mutate(content, random) : content))
+      const stream = Buffer.concat([...records.slice(0, firstProtected).map((r) => r.raw), ...resealed, ...records.slice(firstProtected + plain.length).map((r) => r.raw)])
+      const transcript = decodeConnection({ clientToServer: base.clientToServer, serverToClient: stream, keylog: base.keylog })
+      if (transcript.errors.length > 0) malformed++
+    }
+    expect(malformed).toBeGreaterThan(500)
+    console.info(`encrypted-message fuzz: 1000 re-sealed server flights, ${malformed} with recorded errors`)
   })
 })
