@@ -40,7 +40,7 @@ export function publicKeyFromSpki(spkiDer: Uint8Array): KeyObject | null {
   const id = digest(spkiDer)
   const cached = keys.get(id)
   if (cached !== undefined) return cached
-  let key: KeyObject | null = null
+  let key: KeyObject | null
   try {
     const jwk = ecJwk(spkiDer)
     key = jwk === null ? createPublicKey({ key: Buffer.from(spkiDer), format: 'der', type: 'spki' }) : createPublicKey({ key: jwk, format: 'jwk' })

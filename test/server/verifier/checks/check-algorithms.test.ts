@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest'
+import { generateKeyPair, issueCertificate } from '../../../../ca/index.js'
+import { makeLeaf, makeRoot, stepOf, verifyChain, NOT_AFTER, NOT_BEFORE } from '../support/make-chain.js'
+
+describe('checkAlgorithms', () => {
+  it('fails WEAK_SIGNATURE_HASH for a SHA-1 signed leaf, caught by ALG', () => {
+    const root = makeRoot()
+    const report = verifyChain([makeLeaf(root, { signatureHash: 'sha1' })], [root])
+    expect(report).toMatchObject({ catchingStep: 'ALG', code: 'WEAK_SIGNATURE_HASH' })
+    expect(stepOf(report, 'ALG').detail).toEqual({ subject: 'CN=bank.lab', algorithm: 'ecdsa-with-SHA1' })
+  })
+
+  it('fails WEAK_RSA_KEY for an RSA-1024 leaf key', () => {
+    const root = makeRoot()
+    const report = verifyChain([makeLeaf(root, { key: generateKeyPair({ type: 'rsa', bits: 1024 }) })], [root])
+    expect(stepOf(report, 'ALG')).toMatchObject({ code: 'WEAK_RSA_KEY', detail: { key: 'RSA-1024' } })
+  })
+
+  it('fails WEAK_SIGNATURE_HASH for an MD5 signature from an RSA root', () => {
+    const root = issueCertificate({ subject: { CN: 'RSA Root' }, key: generateKeyPair({ type: 'rsa', bits: 2048 }), basicConstraints: { ca: true }, keyUsage: ['keyCertSign'], notBefore: NOT_BEFORE, notAfter: NOT_AFTER })
+    expect(stepOf(verifyChain([makeLeaf(root, { signatureHash: 'md5' })], [root]), 'ALG').code).toBe('WEAK_SIGNATURE_HASH')
+  })
+
+  it('passes ALG for SHA-256 ECDSA P-256 and does not judge the anchor self-signature', () => {
+    const root = makeRoot({ signatureHash: 'sha1' })
+    expect(stepOf(verifyChain([makeLeaf(root)], [root]), 'ALG').status).toBe('pass')
+  })
+})

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest'
+import { makeIntermediate, makeLeaf, makeRoot, stepOf, verifyChain } from '../support/make-chain.js'
+
+const NULL_DER = Buffer.from([0x05, 0x00])
+
+describe('checkExtensions', () => {
+  it('fails UNKNOWN_CRITICAL_EXTENSION for a leaf with an unknown critical extension, caught by CRIT', () => {
+    const root = makeRoot()
+    const leaf = makeLeaf(root, { extra: [{ oid: '1.3.6.1.4.1.55555.1', critical: true, valueDer: NULL_DER }] })
+    const report = verifyChain([leaf], [root])
+    expect(report).toMatchObject({ catchingStep: 'CRIT', code: 'UNKNOWN_CRITICAL_EXTENSION' })
+    expect(stepOf(report, 'CRIT').detail).toEqual({ subject: 'CN=bank.lab', oid: '1.3.6.1.4.1.55555.1' })
+  })
+
+  it('ignores an unknown non-critical extension', () => {
+    const root = makeRoot()
+    const leaf = makeLeaf(root, { extra: [{ oid: '1.3.6.1.4.1.55555.1', critical: false, valueDer: NULL_DER }] })
+    expect(verifyChain([leaf], [root]).verdict).toBe('accept')
+  })
+
+  it('fails UNKNOWN_CRITICAL_EXTENSION on an intermediate too', () => {
+    const root = makeRoot()
+    const intermediate = makeIntermediate(root, { extra: [{ oid: '1.3.6.1.4.1.55555.2', critical: true, valueDer: NULL_DER }] })
+    expect(verifyChain([makeLeaf(intermediate), intermediate], [root]).code).toBe('UNKNOWN_CRITICAL_EXTENSION')
+  })
+
+  it('fails DUPLICATE_EXTENSION when an extension appears twice', () => {
+    const root = makeRoot()
+    const eku = Buffer.from('300a06082b06010505070301', 'hex')
+    const leaf = makeLeaf(root, { extra: [{ oid: '2.5.29.37', critical: false, valueDer: eku }] })
+    expect(stepOf(verifyChain([leaf], [root]), 'CRIT').code).toBe('DUPLICATE_EXTENSION')
+  })
+
+  it('fails EXTENSION_MALFORMED for an undecodable known extension', () => {
+    const root = makeRoot()
+    const leaf = makeLeaf(root, { sans: [], extra: [{ oid: '2.5.29.17', critical: false, valueDer: Buffer.from([0x30, 0x00]) }] })
+    expect(stepOf(verifyChain([leaf], [root]), 'CRIT').code).toBe('EXTENSION_MALFORMED')
+  })
+
+  it('fails UNSUPPORTED_VERSION for a v1 leaf', () => {
+    const root = makeRoot()
+    expect(stepOf(verifyChain([makeLeaf(root, { version: 1 })], [root]), 'CRIT').code).toBe('UNSUPPORTED_VERSION')
+  })
+})

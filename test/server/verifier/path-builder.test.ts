@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest'
+import { ecKey, makeIntermediate, makeLeaf, makeRoot, stepOf, verifyChain } from './support/make-chain.js'
+
+describe('buildPath (through verify)', () => {
+  it('follows a cross-signed intermediate to the trusted root when another copy leads to an untrusted one', () => {
+    const oldRoot = makeRoot({ subject: { CN: 'Old Root' } })
+    const newRoot = makeRoot({ subject: { CN: 'New Root' } })
+    const key = ecKey()
+    const viaOld = makeIntermediate(oldRoot, { key })
+    const viaNew = makeIntermediate(newRoot, { key })
+    const report = verifyChain([makeLeaf(viaOld), viaOld, viaNew], [newRoot])
+    expect(report.verdict).toBe('accept')
+    expect(report.path.at(-1)?.subject).toBe('CN=New Root')
+  })
+
+  it('prefers a valid alternative over an expired copy of the same intermediate', () => {
+    const root = makeRoot()
+    const key = ecKey()
+    const expired = makeIntermediate(root, { key, notAfter: new Date('2024-12-01T00:00:00Z') })
+    const valid = makeIntermediate(root, { key })
+    const report = verifyChain([makeLeaf(valid), expired, valid], [root])
+    expect(report.verdict).toBe('accept')
+    expect(report.rejectedCandidates).toEqual([
+      expect.objectContaining({ step: 'DATES', code: 'CERT_EXPIRED' }),
+    ])
+  })
+
+  it('ends a cycle of cross-signed intermediates with a failure, not a hang (RFC 4158 §5.2)', () => {
+    const root = makeRoot()
+    const keyA = ecKey()
+    const keyB = ecKey()
+    const a0 = makeIntermediate(root, { subject: { CN: 'A' }, key: keyA })
+    const b = makeIntermediate(a0, { subject: { CN: 'B' }, key: keyB })
+    const a = makeIntermediate(b, { subject: { CN: 'A' }, key: keyA })
+    const report = verifyChain([makeLeaf(a), a, b], [makeRoot({ subject: { CN: 'Unrelated' } })])
+    expect(report).toMatchObject({ verdict: 'reject', catchingStep: 'TRUST' })
+    expect(['UNKNOWN_ISSUER', 'UNTRUSTED_ROOT']).toContain(report.code)
+  })
+
+  it('fails PATH_BUDGET_EXCEEDED on a pathological mesh of same-named intermediates', () => {
+    // Every key signs every other under one name: 36 valid edges, 6! paths (limbo pathological-chain-same-subject-distinct-key).
+    const keys = Array.from({ length: 6 }, () => ecKey())
+    const seed = makeRoot({ subject: { CN: 'Mesh' } })
+    const mesh = keys.flatMap((key) => keys.map((issuerKey) => makeIntermediate({ ...seed, key: issuerKey }, { subject: { CN: 'Mesh' }, key })))
+    const report = verifyChain([makeLeaf(mesh[0]), ...mesh], [makeRoot({ subject: { CN: 'Unrelated' } })])
+    expect(report).toMatchObject({ verdict: 'reject', catchingStep: 'TRUST', code: 'PATH_BUDGET_EXCEEDED' })
+  })
+
+  it('fails MAX_DEPTH_EXCEEDED beyond the allowed number of intermediates', () => {
+    const root = makeRoot()
+    const chain = [makeIntermediate(root, { subject: { CN: 'I0' } })]
+    for (let i = 1; i < 3; i++) chain.push(makeIntermediate(chain[i - 1] ?? root, { subject: { CN: `I${i}` } }))
+    const leaf = makeLeaf(chain.at(-1))
+    expect(verifyChain([leaf, ...chain], [root]).verdict).toBe('accept')
+    expect(verifyChain([leaf, ...chain], [root], { maxIntermediates: 2 })).toMatchObject({ catchingStep: 'TRUST', code: 'MAX_DEPTH_EXCEEDED' })
+  })
+
+  it('reports the path that reaches an anchor over a dead end with a bad signature', () => {
+    const root = makeRoot()
+    const intermediate = makeIntermediate(root)
+    const impostor = makeIntermediate(makeRoot({ subject: { CN: 'Elsewhere' } })) // same name, other key
+    const leaf = makeLeaf(intermediate, { sans: [{ dns: 'other.lab' }] })
+    const report = verifyChain([leaf, impostor, intermediate], [root])
+    expect(report).toMatchObject({ catchingStep: 'HOST', code: 'HOSTNAME_MISMATCH' })
+    expect(stepOf(report, 'SIG').status).toBe('pass')
+  })
+})
