@@ -2,6 +2,8 @@ import type { ClientReport } from '../server/client/client-report.js'
 import type { GenuineRequest, ScenarioResult } from '../server/lab/scenario-result.js'
 import type { ConnectionRecord } from '../server/proxy/connection-record.js'
 import { VICTIM_CREDENTIALS } from '../server/genuine/bank-site.js'
+import type { DriverOutcome } from '../server/drivers/client-driver.js'
+import type { StepResult } from '../server/steps/step-result.js'
 import type { Scenario } from './define-scenario.js'
 
 export interface JudgeResultParams {
@@ -15,12 +17,16 @@ export interface JudgeResultParams {
   durationMs: number
 }
 
+function credentialsLeaked(connections: readonly ConnectionRecord[]): boolean {
+  return connections.some((connection) =>
+    connection.plaintext.credentials.some((credential) => credential.value === VICTIM_CREDENTIALS.password),
+  )
+}
+
 /** Compares what happened with what the scenario expects, and says why they differ. */
 export function judgeResult(params: JudgeResultParams): ScenarioResult {
   const { scenario, client } = params
-  const leaked = params.connections.some((connection) =>
-    connection.plaintext.credentials.some((credential) => credential.value === VICTIM_CREDENTIALS.password),
-  )
+  const leaked = credentialsLeaked(params.connections)
   const verdict = client?.verdict ?? 'reject'
   const catchingStep = client?.catchingStep ?? null
   const code = client?.code ?? null
@@ -59,5 +65,68 @@ export function judgeResult(params: JudgeResultParams): ScenarioResult {
     client: client === null ? null : (clientWithoutSteps as Omit<ClientReport, 'steps'>),
     genuine: { requests: params.genuineRequests },
     mismatches,
+  }
+}
+
+export interface JudgeDriverResultParams extends Omit<JudgeResultParams, 'client'> {
+  clientId: string
+  outcome: DriverOutcome | null
+}
+
+/**
+ * A real client against a scenario. Its verdict is judged against the
+ * scenario (a correct client accepts controls and refuses attacks that a
+ * check can catch); its step is whatever its own error maps to, which may
+ * name a different step than the lab's verifier: that is information, not a failure.
+ */
+export function judgeDriverResult(params: JudgeDriverResultParams): ScenarioResult {
+  const { scenario, outcome } = params
+  const leaked = credentialsLeaked(params.connections)
+  const verdict = outcome?.verdict ?? 'reject'
+  const mismatches: string[] = []
+  if (params.error !== null) mismatches.push(`The client could not be run: ${params.error.split('\n')[0] ?? ''}`)
+  else if (verdict !== scenario.expect.verdict) {
+    mismatches.push(
+      verdict === 'accept'
+        ? `${params.clientId} accepted an attack that ${scenario.expect.step ?? 'a check'} should catch`
+        : `${params.clientId} rejected a connection a correct client accepts`,
+    )
+  }
+  const code = outcome === null || outcome.verdict === 'accept' ? null : outcome.isMapped ? 'CLIENT_REJECTED' : 'UNMAPPED_CLIENT_ERROR'
+  const steps: StepResult[] =
+    outcome?.verdict === 'reject'
+      ? [
+          outcome.step === null
+            ? { step: 'TRUST', status: 'skip', code: 'UNMAPPED_CLIENT_ERROR', message: `Unmapped: ${outcome.rawError ?? ''}` }
+            : { step: outcome.step, status: 'fail', code: 'CLIENT_REJECTED', message: outcome.rawError ?? '' },
+        ]
+      : []
+  return {
+    runId: params.position.runId,
+    ordinal: params.position.ordinal,
+    scenarioId: scenario.id,
+    clientId: params.clientId,
+    kind: scenario.kind,
+    expected: scenario.expect,
+    verdict,
+    catchingStep: outcome?.verdict === 'reject' ? outcome.step : null,
+    code,
+    node: { authorized: verdict === 'accept', error: outcome?.rawError ?? params.error },
+    leaked,
+    asExpected: mismatches.length === 0,
+    error: params.error,
+    startedAt: params.startedAt.toISOString(),
+    durationMs: params.durationMs,
+    steps,
+    connections: params.connections,
+    client: null,
+    genuine: { requests: params.genuineRequests },
+    mismatches,
+    external: {
+      rawError: outcome?.rawError ?? null,
+      exitCode: outcome?.exitCode ?? null,
+      isMapped: outcome?.isMapped ?? false,
+      output: outcome?.output ?? '',
+    },
   }
 }

@@ -1,17 +1,23 @@
 import { randomBytes } from 'node:crypto'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { createSecureContext } from 'node:tls'
-import { chainPem, formatName, type LabPki } from '../ca/index.js'
+import { chainPem, derToPem, formatName, type LabPki } from '../ca/index.js'
+import type { ClientDriver, DriverTarget } from '../server/drivers/client-driver.js'
+import { startConnectTunnel, type ConnectTunnel } from '../server/drivers/connect-tunnel.js'
+import type { ConnectionRecord } from '../server/proxy/connection-record.js'
 import type { LabBus } from '../server/bus/lab-bus.js'
 import { runInstrumentedClient, type ClientPolicy } from '../server/client/instrumented-client.js'
 import type { ClientReport } from '../server/client/client-report.js'
 import { LabError } from '../server/errors.js'
 import { VICTIM_CREDENTIALS } from '../server/genuine/bank-site.js'
 import { startGenuineServer, type GenuineServer } from '../server/genuine/genuine-server.js'
-import type { ScenarioResult } from '../server/lab/scenario-result.js'
+import type { GenuineRequest, ScenarioResult } from '../server/lab/scenario-result.js'
 import { startInterceptingProxy, type InterceptingProxy } from '../server/proxy/intercepting-proxy.js'
 import type { LabStore, RunRow } from '../server/store/lab-store.js'
 import { TARGET_HOST, type PathMiddlebox, type Scenario, type ScenarioContext } from './define-scenario.js'
-import { judgeResult } from './judge-result.js'
+import { judgeDriverResult, judgeResult } from './judge-result.js'
 
 export interface LabEnvironment {
   pki: LabPki
@@ -22,6 +28,12 @@ export interface LabEnvironment {
   now?: () => Date
   /** Per scenario. Default: 20 s. */
   scenarioTimeoutMs?: number
+  /**
+   * Real clients to point at every scenario besides the lab's own verifier
+   * (curl, openssl, browsers, `--client CMD`). Only available ones: the caller
+   * checks availability and reports the rest as skipped.
+   */
+  drivers?: readonly ClientDriver[]
 }
 
 export interface RunScenariosParams {
@@ -56,10 +68,11 @@ export async function runScenarios(env: LabEnvironment, params: RunScenariosPara
       isCancelled = true
       break
     }
-    const result = await runScenario(env, scenario, { runId, ordinal })
-    env.store?.insertScenarioResult(result)
-    results.push(result)
-    env.bus.emit('scenario:finished', { result })
+    for (const result of await runScenarioWithClients(env, scenario, { runId, ordinal })) {
+      env.store?.insertScenarioResult(result)
+      results.push(result)
+      env.bus.emit('scenario:finished', { result })
+    }
   }
   const status = isCancelled ? 'cancelled' : results.every((r) => r.asExpected) ? 'passed' : 'failed'
   env.store?.finishRun(runId, status)
@@ -68,53 +81,130 @@ export async function runScenarios(env: LabEnvironment, params: RunScenariosPara
   return { run, results }
 }
 
-/** Stands up the genuine server, the proxy the scenario needs and the victim; tears them down; judges. */
+/** Stands up the genuine server, the proxy the scenario needs and the lab's victim; tears them down; judges. */
 export async function runScenario(
   env: LabEnvironment,
   scenario: Scenario,
   position: { runId: string; ordinal: number },
 ): Promise<ScenarioResult> {
+  const [result] = await runScenarioWithClients({ ...env, drivers: [] }, scenario, position)
+  if (result === undefined) throw new LabError('INTERNAL', `Scenario ${scenario.id} produced no result`)
+  return result
+}
+
+/**
+ * One scenario, every client: the lab's instrumented victim first, then each
+ * real client driver against the same servers. Each client's connections and
+ * the requests that reached the genuine server are judged separately.
+ */
+export async function runScenarioWithClients(
+  env: LabEnvironment,
+  scenario: Scenario,
+  position: { runId: string; ordinal: number },
+): Promise<ScenarioResult[]> {
   const startedAt = new Date()
   const now = env.now?.() ?? startedAt
   const context: ScenarioContext = { pki: env.pki, host: TARGET_HOST, now }
-  const servers: Servers = { genuine: null, proxy: null }
+  const servers: Servers = { genuine: null, proxy: null, tunnel: null, caDir: null }
   const log = (level: 'info' | 'warn' | 'error', type: string, message: string, data?: unknown): void =>
     env.bus.emit('lab:log', { runId: position.runId, scenarioId: scenario.id, level, source: 'runner', type, message, data })
-  let client: ClientReport | null = null
-  let error: string | null = null
+  const timeoutMs = env.scenarioTimeoutMs ?? 20_000
+  const results: ScenarioResult[] = []
   try {
-    client = await withTimeout(
-      playScenario(env, scenario, context, servers, position, log),
-      env.scenarioTimeoutMs ?? 20_000,
-      `Scenario ${scenario.id} did not finish`,
+    let setupError: string | null = null
+    try {
+      await withTimeout(stageScenario(env, scenario, context, servers, position, log), timeoutMs, `Scenario ${scenario.id} did not start`)
+    } catch (cause) {
+      setupError = describeError(cause)
+      log('error', 'scenario-error', `Scenario ${scenario.id} could not be staged: ${(cause as Error).message}`)
+    }
+    const victim = await observeClient(servers, 'lab-verifier', setupError, () =>
+      withTimeout(playVictim(env, scenario, context, servers, position), timeoutMs, `Scenario ${scenario.id} did not finish`),
     )
-  } catch (cause) {
-    error = cause instanceof LabError ? `${cause.code}: ${cause.message}` : (cause as Error).stack ?? String(cause)
-    log('error', 'scenario-error', `Scenario ${scenario.id} could not be run: ${(cause as Error).message}`)
+    results.push(judgeResult({ scenario, position, client: victim.value, error: victim.error, ...victim.observed, startedAt, durationMs: Date.now() - startedAt.getTime() }))
+    for (const driver of env.drivers ?? []) {
+      const driverStartedAt = new Date()
+      env.bus.emit('scenario:started', { runId: position.runId, scenarioId: scenario.id, clientId: driver.id, ordinal: position.ordinal })
+      const outcome = await observeClient(servers, driver.id, setupError, () =>
+        withTimeout(driver.run(driverTarget(context, servers)), timeoutMs, `${driver.id} did not finish ${scenario.id}`),
+      )
+      results.push(
+        judgeDriverResult({
+          scenario,
+          position,
+          clientId: driver.id,
+          outcome: outcome.value,
+          error: outcome.error,
+          ...outcome.observed,
+          startedAt: driverStartedAt,
+          durationMs: Date.now() - driverStartedAt.getTime(),
+        }),
+      )
+    }
   } finally {
-    await servers.proxy?.whenIdle(2_000)
-    await Promise.all([servers.proxy?.close(), servers.genuine?.close()])
+    await Promise.all([servers.proxy?.close(), servers.genuine?.close(), servers.tunnel?.close()])
+    if (servers.caDir !== null) rmSync(servers.caDir, { recursive: true, force: true })
   }
-  return judgeResult({
-    scenario,
-    position,
-    client,
-    error,
-    connections: servers.proxy?.records() ?? [],
-    genuineRequests: servers.genuine?.requests ?? [],
-    startedAt,
-    durationMs: Date.now() - startedAt.getTime(),
-  })
+  return results
 }
 
-async function playScenario(
+/** Runs one client and slices out what the proxy and the genuine server saw of it alone. */
+async function observeClient<T>(
+  servers: Servers,
+  clientId: string,
+  setupError: string | null,
+  play: () => Promise<T>,
+): Promise<{ value: T | null; error: string | null; observed: { connections: ConnectionRecord[]; genuineRequests: GenuineRequest[] } }> {
+  const recordsBefore = servers.proxy?.records().length ?? 0
+  const requestsBefore = servers.genuine?.requests.length ?? 0
+  let value: T | null = null
+  let error = setupError
+  if (setupError === null) {
+    try {
+      value = await play()
+    } catch (cause) {
+      error = `${clientId}: ${describeError(cause)}`
+    }
+  }
+  await servers.proxy?.whenIdle(2_000)
+  return {
+    value,
+    error,
+    observed: {
+      connections: servers.proxy?.records().slice(recordsBefore) ?? [],
+      genuineRequests: servers.genuine?.requests.slice(requestsBefore) ?? [],
+    },
+  }
+}
+
+function describeError(cause: unknown): string {
+  return cause instanceof LabError ? `${cause.code}: ${cause.message}` : ((cause as Error).stack ?? String(cause))
+}
+
+function driverTarget(context: ScenarioContext, servers: Servers): DriverTarget {
+  const connectTo = servers.proxy?.connectTo ?? servers.genuine
+  if (connectTo === null || servers.tunnel === null || servers.caDir === null) {
+    throw new LabError('INTERNAL', 'The scenario was not staged for real clients')
+  }
+  return {
+    host: context.host,
+    connectTo: { host: connectTo.host, port: connectTo.port },
+    tunnel: { host: servers.tunnel.host, port: servers.tunnel.port },
+    caFile: join(servers.caDir, 'victim-roots.pem'),
+    credentials: VICTIM_CREDENTIALS,
+    timeoutMs: 15_000,
+  }
+}
+
+/** Starts the genuine server and whatever the scenario puts on the path. */
+async function stageScenario(
   env: LabEnvironment,
   scenario: Scenario,
   context: ScenarioContext,
   servers: Servers,
   position: { runId: string; ordinal: number },
   log: (level: 'info' | 'warn' | 'error', type: string, message: string, data?: unknown) => void,
-): Promise<ClientReport> {
+): Promise<void> {
   const { pki } = env
   servers.genuine = await startGenuineServer({
     certificateChainPem: chainPem(pki.genuineLeaf, pki.trustedIntermediate),
@@ -153,7 +243,25 @@ async function playScenario(
   } else if (topology.kind === 'custom') {
     servers.proxy = await topology.start(context, upstream)
   }
+  if ((env.drivers ?? []).length > 0) {
+    const connectTo = servers.proxy?.connectTo ?? servers.genuine
+    servers.tunnel = await startConnectTunnel({ host: connectTo.host, port: connectTo.port })
+    servers.caDir = mkdtempSync(join(tmpdir(), 'mitmlab-victim-'))
+    const policy = victimPolicy(context, scenario)
+    writeFileSync(join(servers.caDir, 'victim-roots.pem'), policy.trustAnchors.map((der) => derToPem(der)).join(''))
+  }
+}
+
+/** The lab's own victim: the instrumented client with the step-by-step verifier. */
+async function playVictim(
+  env: LabEnvironment,
+  scenario: Scenario,
+  context: ScenarioContext,
+  servers: Servers,
+  position: { runId: string; ordinal: number },
+): Promise<ClientReport> {
   const connectTo = servers.proxy?.connectTo ?? servers.genuine
+  if (connectTo === null) throw new LabError('INTERNAL', `Scenario ${scenario.id} has no server to connect to`)
   env.bus.emit('scenario:started', { runId: position.runId, scenarioId: scenario.id, clientId: 'lab-verifier', ordinal: position.ordinal })
   return runInstrumentedClient({
     connectTo: { host: connectTo.host, port: connectTo.port },
@@ -169,6 +277,10 @@ async function playScenario(
 interface Servers {
   genuine: GenuineServer | null
   proxy: PathMiddlebox | null
+  /** Only when real client drivers run: the CONNECT stand-in for a hijacked resolver. */
+  tunnel: ConnectTunnel | null
+  /** Only when real client drivers run: holds the victim's trust anchors as a PEM file. */
+  caDir: string | null
 }
 
 function asMiddlebox(proxy: InterceptingProxy): PathMiddlebox {

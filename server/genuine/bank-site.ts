@@ -23,7 +23,10 @@ export function createBankSite(record: (request: GenuineRequest) => void): Expre
   app.use(express.json({ limit: '16kb' }))
   app.use((request, response, next) => {
     response.setHeader('Strict-Transport-Security', BANK_HSTS)
-    response.on('finish', () => record(describe(request, response.locals['receivedCredentials'] === true)))
+    // Recorded on arrival (bodies are parsed by now), so a run that reads the log right after
+    // its client finished sees every request, even before the response has drained.
+    const body = (request.body ?? {}) as Record<string, unknown>
+    record(describe(request, typeof body['password'] === 'string'))
     next()
   })
 
@@ -44,7 +47,6 @@ export function createBankSite(record: (request: GenuineRequest) => void): Expre
   })
   app.post('/login', (request, response) => {
     const body = (request.body ?? {}) as Record<string, unknown>
-    response.locals['receivedCredentials'] = typeof body['password'] === 'string'
     if (body['username'] !== VICTIM_CREDENTIALS.username || body['password'] !== VICTIM_CREDENTIALS.password) {
       response.status(401).type('html').send(page('Sign in failed', '<p>Wrong user or password.</p>'))
       return

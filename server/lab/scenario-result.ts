@@ -39,6 +39,16 @@ export interface ScenarioResult {
   genuine: { requests: GenuineRequest[] }
   /** Why the result differs from the expectation, one sentence per difference. */
   mismatches: string[]
+  /** For a real client (curl, a browser, `--client CMD`): what it said, verbatim, and how that maps to a step. */
+  external?: ExternalClientDetail
+}
+
+export interface ExternalClientDetail {
+  rawError: string | null
+  exitCode: number | null
+  /** False when the client's error matched no row of its table: shown verbatim, never guessed. */
+  isMapped: boolean
+  output: string
 }
 
 export interface GenuineRequest {

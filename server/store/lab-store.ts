@@ -112,7 +112,7 @@ export class LabStore {
         error: result.error,
         startedAt: result.startedAt,
         durationMs: result.durationMs,
-        detailJson: JSON.stringify({ client: result.client, genuine: result.genuine, mismatches: result.mismatches }),
+        detailJson: JSON.stringify({ client: result.client, genuine: result.genuine, mismatches: result.mismatches, external: result.external }),
       })
       const resultId = Number(lastInsertRowid)
       result.steps.forEach((step, index) =>
@@ -167,7 +167,7 @@ export class LabStore {
     const steps = this.db.prepare('SELECT * FROM step_results WHERE result_id = ? ORDER BY ordinal')
     const connections = this.db.prepare('SELECT record_json FROM connections WHERE result_id = ? ORDER BY ordinal')
     return results.map((row) => {
-      const detail = JSON.parse(row.detail_json) as Pick<ScenarioResult, 'client' | 'genuine' | 'mismatches'>
+      const detail = JSON.parse(row.detail_json) as Pick<ScenarioResult, 'client' | 'genuine' | 'mismatches' | 'external'>
       return {
         runId: row.run_id,
         ordinal: row.ordinal,
@@ -193,6 +193,7 @@ export class LabStore {
         client: detail.client,
         genuine: detail.genuine,
         mismatches: detail.mismatches,
+        ...(detail.external === undefined ? {} : { external: detail.external }),
       }
     })
   }
