@@ -24,6 +24,16 @@ export function checkReferences(file: ScenarioFile): FieldProblem[] {
   }
   const checkKey = (path: FieldProblem['path'], key: KeySpecInput | undefined): void => {
     if (key !== undefined && typeof key === 'object' && 'reuse' in key) refProblem([...path, 'reuse'], key.reuse, 'key to reuse')
+    if (key !== undefined && typeof key === 'object' && 'ec' in key && key.explicitParameters === true && key.ec !== 'P-256') {
+      problems.push({ path: [...path, 'explicitParameters'], message: 'explicit curve parameters are only written for P-256' })
+    }
+  }
+  if (file.kind === 'control') {
+    for (const variant of ['strict', 'legacy'] as const) {
+      if (file.expect[variant]?.verdict === 'reject') {
+        problems.push({ path: ['expect', variant, 'verdict'], message: 'a control is a case a correct client must accept: expected accept' })
+      }
+    }
   }
   file.chain.certificates.forEach((certificate, index) => {
     const at = ['chain', 'certificates', index]
