@@ -14,6 +14,7 @@ const testcaseSchema = z.object({
   extended_key_usage: z.array(z.string()).nullable(),
   expected_peer_name: z.object({ kind: z.string(), value: z.string() }).nullable(),
   max_chain_depth: z.number().nullable(),
+  key_usage: z.array(z.string()).nullable(),
   crls: z.array(z.string()).nullable(),
 })
 const suiteSchema = z.object({ version: z.number(), testcases: z.array(z.unknown()) })
@@ -72,6 +73,7 @@ function runTestcase(raw: unknown, now: Date): LimboResult['results'][number] {
     ...(tc.crls !== null && tc.crls.length > 0 ? { crls: tc.crls.map(pemToDer) } : {}),
     ...(ekuNames.length > 0 ? { requiredEku: ekuNames.map((name) => EKU_OIDS[name] ?? name) } : {}),
     ...(tc.max_chain_depth === null ? {} : { maxIntermediates: tc.max_chain_depth }),
+    ...(tc.key_usage !== null && tc.key_usage.length > 0 ? { requiredKeyUsage: tc.key_usage } : {}),
   }
   const report = verify(input)
   if (report.verdict === 'accept') return { id, actual_result: 'SUCCESS', context: null }

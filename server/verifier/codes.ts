@@ -46,6 +46,8 @@ export type FailureCode =
   | 'PATH_LEN_EXCEEDED'
   /** A CA's keyUsage lacks keyCertSign. */
   | 'ISSUER_NOT_CERT_SIGNER'
+  /** The leaf's keyUsage lacks a usage the connection needs (e.g. digitalSignature for ECDHE). */
+  | 'LEAF_KEY_USAGE_INSUFFICIENT'
   /** A certificate asserts keyCertSign without being a CA (RFC 5280 §4.2.1.3). */
   | 'KEY_CERT_SIGN_WITHOUT_CA'
   /** The leaf's extendedKeyUsage does not include serverAuth. */
@@ -84,6 +86,8 @@ export type FailureCode =
   | 'REQUIRED_EXTENSION_MISSING'
   /** A certificate's issuer or subject field is empty where RFC 5280 §4.1.2.4/§4.1.2.6 forbids it. */
   | 'EMPTY_NAME'
+  /** A serial number is zero, negative or longer than 20 octets (RFC 5280 §4.1.2.2). */
+  | 'INVALID_SERIAL_NUMBER'
   /** A certificate is not v3 where the profile requires it. */
   | 'UNSUPPORTED_VERSION'
   /** A certificate on the path is listed as revoked by its issuer's CRL. */
@@ -118,6 +122,7 @@ export const FAILURE_RANK = {
   PATH_LEN_EXCEEDED: 550,
   ISSUER_NOT_CERT_SIGNER: 510,
   KEY_CERT_SIGN_WITHOUT_CA: 500,
+  LEAF_KEY_USAGE_INSUFFICIENT: 495,
   EKU_MISSING_SERVER_AUTH: 460,
   ISSUER_EKU_MISSING_SERVER_AUTH: 450,
   NAME_CONSTRAINTS_BUDGET_EXCEEDED: 420,
@@ -137,6 +142,7 @@ export const FAILURE_RANK = {
   REQUIRED_EXTENSION_MISSING: 290,
   EMPTY_NAME: 285,
   UNSUPPORTED_VERSION: 280,
+  INVALID_SERIAL_NUMBER: 275,
   CERT_REVOKED: 250,
   CRL_INVALID: 240,
   PIN_MISMATCH: 200,
@@ -169,6 +175,7 @@ export const FAILURE_STEP = {
   PATH_LEN_EXCEEDED: 'PATHLEN',
   ISSUER_NOT_CERT_SIGNER: 'KU',
   KEY_CERT_SIGN_WITHOUT_CA: 'KU',
+  LEAF_KEY_USAGE_INSUFFICIENT: 'KU',
   EKU_MISSING_SERVER_AUTH: 'EKU',
   ISSUER_EKU_MISSING_SERVER_AUTH: 'EKU',
   NAME_NOT_PERMITTED: 'NC',
@@ -188,6 +195,7 @@ export const FAILURE_STEP = {
   REQUIRED_EXTENSION_MISSING: 'CRIT',
   EMPTY_NAME: 'CRIT',
   UNSUPPORTED_VERSION: 'CRIT',
+  INVALID_SERIAL_NUMBER: 'CRIT',
   CERT_REVOKED: 'REV',
   CRL_INVALID: 'REV',
   PIN_MISMATCH: 'PIN',

@@ -30,6 +30,8 @@ export interface VerifyContext {
   crls: readonly ParsedCrl[] | null
   /** EKU OIDs the leaf must allow. Default: serverAuth. */
   requiredEku: readonly string[]
+  /** Key usage names the leaf must assert when it has keyUsage. */
+  requiredKeyUsage: readonly string[]
   signatures: SignatureCache
 }
 

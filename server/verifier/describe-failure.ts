@@ -67,6 +67,8 @@ export function describeFailure(code: FailureCode, d: FailureDetail): string {
       return `${who(d)} allows ${d.pathLen ?? '?'} intermediate(s) below it, but ${d.below ?? '?'} follow`
     case 'ISSUER_NOT_CERT_SIGNER':
       return `${who(d)} issued a certificate but its key usage does not allow certificate signing`
+    case 'LEAF_KEY_USAGE_INSUFFICIENT':
+      return `${who(d)} may not be used for ${d.expected ?? 'this connection'}: its key usage is ${(d.presented ?? []).join(', ') || 'empty'}`
     case 'KEY_CERT_SIGN_WITHOUT_CA':
       return `${who(d)} claims certificate signing in key usage without being a CA`
     case 'EKU_MISSING_SERVER_AUTH':
@@ -107,6 +109,8 @@ export function describeFailure(code: FailureCode, d: FailureDetail): string {
       return `A certificate has an empty ${d.name ?? 'name'}`
     case 'UNSUPPORTED_VERSION':
       return `${who(d)} is a version ${String(d.version ?? '?')} certificate; only v3 is accepted`
+    case 'INVALID_SERIAL_NUMBER':
+      return `${who(d)} has an invalid serial number (${d.reason ?? '?'})`
     case 'CERT_REVOKED':
       return `${who(d)} has been revoked by its issuer`
     case 'CRL_INVALID':

@@ -51,6 +51,7 @@ export function verify(input: VerifyInput): VerifyReport {
     pins: input.pins ?? null,
     crls: crls.parsed,
     requiredEku: input.requiredEku ?? [SERVER_AUTH],
+    requiredKeyUsage: input.requiredKeyUsage ?? [],
     signatures,
   }
 

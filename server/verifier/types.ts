@@ -27,6 +27,8 @@ export interface VerifyInput {
   crls?: readonly Uint8Array[]
   /** EKU OIDs the leaf (and every EKU-restricted intermediate) must allow. Default: serverAuth only. */
   requiredEku?: readonly string[]
+  /** Key usage bits (RFC 5280 §4.2.1.3 names) the leaf must assert when it has a keyUsage extension. Default: none. */
+  requiredKeyUsage?: readonly string[]
   /** Most intermediates between leaf and anchor. Default: 6 (rustls-webpki MAX_SUB_CA_COUNT). */
   maxIntermediates?: number
 }

@@ -21,8 +21,9 @@ export function checkEku(ctx: VerifyContext): StepResult {
   if (leaf?.extendedKeyUsage != null) {
     const eku = leaf.extendedKeyUsage
     // CA/B BR §7.1.2.7.10: anyExtendedKeyUsage MUST NOT appear in a subscriber certificate.
-    const anyAllowed = ctx.profile === 'rfc5280' && eku.includes(ANY_EXTENDED_KEY_USAGE)
-    if (!anyAllowed && !required.every((oid) => eku.includes(oid)))
+    const hasAny = eku.includes(ANY_EXTENDED_KEY_USAGE)
+    const allowed = required.every((oid) => eku.includes(oid)) || (ctx.profile === 'rfc5280' && hasAny)
+    if (!allowed || (ctx.profile === 'webpki' && hasAny))
       return fail('EKU_MISSING_SERVER_AUTH', { subject: subjectOf(leaf), presented: names(eku), expected: names(required).join(', ') })
   }
   const lastIntermediate = ctx.path.reachedAnchor ? certs.length - 1 : certs.length

@@ -62,8 +62,13 @@ function checkOne(cert: ParsedCertificate, isLeaf: boolean, isAnchor: boolean, c
   // CA/B BR §7.1.2.7.12: otherwise subjectAltName MUST NOT be critical.
   if (ctx.profile === 'webpki' && cert.subject.length > 0 && san?.critical === true) return fail('EXTENSION_CRITICALITY_INVALID', { subject, name: 'subjectAltName', critical: true })
   if (isAnchor) return checkAnchorKeyIds(cert, ctx)
+  // CA/B BR §7.1.2.7.10: a subscriber certificate's extKeyUsage MUST NOT be critical.
+  const eku = cert.extensions.find((e) => e.oid === OID.extendedKeyUsage)
+  if (isLeaf && ctx.profile === 'webpki' && eku?.critical === true) return fail('EXTENSION_CRITICALITY_INVALID', { subject, name: 'extKeyUsage', critical: true })
   // webpki accepts only v3 end-entity and intermediate certificates.
   if (cert.version !== 3) return fail('UNSUPPORTED_VERSION', { subject, version: cert.version })
+  const serialProblem = serialNumberProblem(cert.serial)
+  if (serialProblem !== null) return fail('INVALID_SERIAL_NUMBER', { subject, reason: serialProblem })
   // RFC 5280 §4.2.1.1: AKI MUST appear in all but self-signed certificates; §4.2.1.2: SKI MUST appear in CAs.
   if (cert.authorityKeyId === null && !isSelfIssued(cert)) return fail('REQUIRED_EXTENSION_MISSING', { subject, name: 'authorityKeyIdentifier' })
   if (!isLeaf && isCa && cert.subjectKeyId === null) return fail('REQUIRED_EXTENSION_MISSING', { subject, name: 'subjectKeyIdentifier' })
@@ -79,4 +84,13 @@ function checkAnchorKeyIds(cert: ParsedCertificate, ctx: VerifyContext): StepRes
   const matches = aki.keyIdentifier !== null && cert.subjectKeyId !== null && bytesEqual(aki.keyIdentifier, cert.subjectKeyId)
   if (aki.hasIssuerAndSerial || !matches) return fail('EXTENSION_MALFORMED', { subject, name: 'authorityKeyIdentifier of a root', reason: 'CA/B BR §7.1.2.1.3' })
   return null
+}
+
+/** RFC 5280 §4.1.2.2: a positive integer of at most 20 octets. */
+function serialNumberProblem(serial: Uint8Array): string | null {
+  if (((serial[0] ?? 0) & 0x80) !== 0) return 'negative'
+  if (serial.every((byte) => byte === 0)) return 'zero'
+  // A leading 0x00 only marks a positive number whose top bit is set; it is not part of the 20 octets.
+  const length = serial[0] === 0 && serial.length > 1 ? serial.length - 1 : serial.length
+  return length > 20 ? `${length} octets, more than 20` : null
 }

@@ -14,5 +14,10 @@ export function checkKeyUsage(ctx: VerifyContext): StepResult {
     // RFC 5280 §4.2.1.3 / §6.1.4 (n): an issuer's keyUsage, when present, must assert keyCertSign.
     if (i > 0 && cert.keyUsage !== null && !cert.keyUsage.has('keyCertSign')) return fail('ISSUER_NOT_CERT_SIGNER', detail)
   }
+  // RFC 5280 §4.2.1.3: when keyUsage is present, the key may serve only the listed purposes.
+  const leaf = certs[0]
+  const missing = ctx.requiredKeyUsage.filter((usage) => leaf?.keyUsage != null && !leaf.keyUsage.has(usage as never))
+  if (leaf !== undefined && missing.length > 0)
+    return fail('LEAF_KEY_USAGE_INSUFFICIENT', { subject: subjectOf(leaf), presented: [...(leaf.keyUsage ?? [])], expected: missing.join(', ') })
   return pass('KU', 'Key usage permits each certificate its role')
 }

@@ -42,3 +42,19 @@ describe('checkExtensions', () => {
     expect(stepOf(verifyChain([makeLeaf(root, { version: 1 })], [root]), 'CRIT').code).toBe('UNSUPPORTED_VERSION')
   })
 })
+
+describe('checkExtensions serial numbers (RFC 5280 §4.1.2.2)', () => {
+  it.each([
+    ['zero', '00', 'zero'],
+    ['longer than 20 octets', '01'.repeat(21), '21 octets, more than 20'],
+  ])('fails INVALID_SERIAL_NUMBER for a %s serial', (_what, serialNumber, reason) => {
+    const root = makeRoot()
+    const report = verifyChain([makeLeaf(root, { serialNumber })], [root])
+    expect(stepOf(report, 'CRIT')).toMatchObject({ code: 'INVALID_SERIAL_NUMBER', detail: { reason } })
+  })
+
+  it('accepts a 20-octet serial', () => {
+    const root = makeRoot()
+    expect(verifyChain([makeLeaf(root, { serialNumber: '7f'.repeat(20) })], [root]).verdict).toBe('accept')
+  })
+})

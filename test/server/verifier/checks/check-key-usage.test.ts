@@ -24,3 +24,13 @@ describe('checkKeyUsage', () => {
     expect(stepOf(report, 'KU').status).toBe('pass')
   })
 })
+
+describe('checkKeyUsage with a required leaf usage', () => {
+  it('fails LEAF_KEY_USAGE_INSUFFICIENT when the leaf keyUsage lacks a required usage', () => {
+    const root = makeRoot()
+    const leaf = makeLeaf(root, { keyUsage: ['keyEncipherment'] })
+    const report = verifyChain([leaf], [root], { requiredKeyUsage: ['digitalSignature'] })
+    expect(report).toMatchObject({ catchingStep: 'KU', code: 'LEAF_KEY_USAGE_INSUFFICIENT' })
+    expect(stepOf(report, 'KU').detail).toEqual({ subject: 'CN=bank.lab', presented: ['keyEncipherment'], expected: 'digitalSignature' })
+  })
+})
