@@ -46,14 +46,21 @@ export class LabStore {
     this.db = openDatabase(file)
   }
 
-  /** Marks runs whose process is gone as aborted. Returns their ids. */
+  /**
+   * Marks runs whose process is gone as aborted. Returns their ids. A run
+   * with this process's pid that this process did not create belongs to an
+   * earlier incarnation: containers restart with the same pid every time.
+   */
   markAbortedRuns(isAlive: (pid: number) => boolean = processIsAlive): string[] {
     const running = this.db.prepare("SELECT id, pid, hostname FROM runs WHERE status = 'running'").all() as {
       id: string
       pid: number
       hostname: string
     }[]
-    const dead = running.filter((run) => run.hostname !== hostname() || run.pid === process.pid ? false : !isAlive(run.pid))
+    const dead = running.filter((run) => {
+      if (run.hostname !== hostname() || RUNS_OF_THIS_PROCESS.has(run.id)) return false
+      return run.pid === process.pid || !isAlive(run.pid)
+    })
     const mark = this.db.prepare("UPDATE runs SET status = 'aborted', finished_at = ? WHERE id = ?")
     this.write(() => {
       for (const run of dead) mark.run(new Date().toISOString(), run.id)
@@ -62,6 +69,7 @@ export class LabStore {
   }
 
   createRun(run: { id: string; trigger: string; options: Record<string, unknown>; scenarioCount: number }): void {
+    RUNS_OF_THIS_PROCESS.add(run.id)
     this.write(() =>
       this.db
         .prepare(
@@ -232,6 +240,9 @@ export class LabStore {
     }
   }
 }
+
+/** Runs created by this process (across every LabStore it opened): alive as long as it is. */
+const RUNS_OF_THIS_PROCESS = new Set<string>()
 
 function processIsAlive(pid: number): boolean {
   try {
