@@ -25,6 +25,13 @@ function deadPid(): number {
   return pid
 }
 
+/** A 'running' row as another process (pid, host) would have written it. */
+function insertRunOfAnotherProcess(store: LabStore, id: string, pid: number, host: string): void {
+  store.db
+    .prepare("INSERT INTO runs (id, started_at, status, trigger, options_json, pid, hostname, scenario_count) VALUES (?, ?, 'running', 'test', '{}', ?, ?, 3)")
+    .run(id, new Date().toISOString(), pid, host)
+}
+
 const count = (store: LabStore, table: string): number =>
   (store.db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n
 
@@ -66,17 +73,24 @@ describe('LabStore', () => {
 
   it('marks running runs of dead processes aborted, and leaves live, finished and foreign runs alone', () => {
     const store = openStore()
-    for (const id of ['dead', 'alive', 'finished', 'foreign']) store.createRun({ id, trigger: 'test', options: {}, scenarioCount: 3 })
+    insertRunOfAnotherProcess(store, 'dead', deadPid(), hostname())
+    insertRunOfAnotherProcess(store, 'alive', process.ppid, hostname())
+    insertRunOfAnotherProcess(store, 'finished', deadPid(), hostname())
+    insertRunOfAnotherProcess(store, 'foreign', deadPid(), 'another-host')
     store.finishRun('finished', 'passed')
-    const setRun = store.db.prepare('UPDATE runs SET pid = ?, hostname = ? WHERE id = ?')
-    setRun.run(deadPid(), hostname(), 'dead')
-    setRun.run(process.ppid, hostname(), 'alive')
-    setRun.run(deadPid(), 'another-host', 'foreign')
     expect(store.markAbortedRuns()).toEqual(['dead'])
     const status = Object.fromEntries(store.listRuns().map((run) => [run.id, run.status]))
     expect(status).toEqual({ dead: 'aborted', alive: 'running', finished: 'passed', foreign: 'running' })
     expect(store.getRun('dead')?.finishedAt).not.toBeNull()
     expect(store.markAbortedRuns()).toEqual([])
+  })
+
+  it('marks a run aborted that has this pid but was created by an earlier process (a restarted container)', () => {
+    const store = openStore()
+    store.createRun({ id: 'current', trigger: 'test', options: {}, scenarioCount: 1 })
+    insertRunOfAnotherProcess(store, 'earlier', process.pid, hostname())
+    expect(store.markAbortedRuns(() => true)).toEqual(['earlier'])
+    expect(store.getRun('current')?.status).toBe('running')
   })
 
   it('never marks its own running run aborted', () => {
