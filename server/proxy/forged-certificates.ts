@@ -1,5 +1,5 @@
 import type { SecureContextOptions } from 'node:tls'
-import { formatName, generateKeyPair, LeafCache, type IssuedCertificate, type KeySpec, type LeafCacheStats } from '../../ca/index.js'
+import { formatName, generateKeyPair, issueCertificate, LeafCache, type IssuedCertificate, type KeySpec, type LeafCacheStats } from '../../ca/index.js'
 import type { ServedCertificate } from './proxy-types.js'
 import { SecureContextPool } from './secure-context-pool.js'
 
@@ -10,6 +10,12 @@ export interface ForgedCertificatesParams {
   keySpec?: KeySpec
   /** LRU bound on hosts kept with their ready TLS context. Default: 1000. */
   maxHosts?: number
+  /**
+   * Sign leaves with an EC P-256 issuing CA made at start under `ca` (as TLS
+   * inspection appliances do), instead of with `ca` itself. An RSA-2048 `ca`
+   * costs ~0.45 ms per leaf signature; P-256 ~0.05 ms. Default: true.
+   */
+  issuingIntermediate?: boolean
   /** Used when the client sends no SNI (RFC 6066 §3 makes it optional). */
   defaultHost: string
   /** Client-facing TLS policy of the forged contexts. */
@@ -28,25 +34,38 @@ export interface ForgedCertificates {
  * lookup, a new host one signature plus one certificate parse.
  */
 export function createForgedCertificates(params: ForgedCertificatesParams): ForgedCertificates {
-  const caSubject = formatName(params.ca.subject)
   const key = generateKeyPair(params.keySpec ?? { type: 'ec', curve: 'P-256' })
-  // Built now, so the first forged host does not pay for parsing the key and the CA.
-  const pool = new SecureContextPool({ ...params.tls, key: key.privateKeyPem, caPem: params.ca.pem })
+  const issuers = params.issuingIntermediate === false ? [params.ca] : [issuingCa(params.ca), params.ca]
+  const [issuer = params.ca] = issuers
+  const issuerNames = issuers.map((cert, index) => ({ subject: formatName(cert.subject), issuer: formatName((issuers[index + 1] ?? cert).subject) }))
+  // Built now, so the first forged host does not pay for parsing the key and the CAs.
+  const pool = new SecureContextPool({ ...params.tls, key: key.privateKeyPem, caPems: issuers.map((cert) => cert.pem) })
   const cache = new LeafCache<ServedCertificate>({
-    issuer: params.ca,
+    issuer,
     key,
     ...(params.maxHosts === undefined ? {} : { maxHosts: params.maxHosts }),
     build: (leaf) => ({
       secureContext: pool.contextFor(leaf.pem),
-      chainDer: [leaf.der, params.ca.der],
-      chainSubjects: [
-        { subject: formatName(leaf.subject), issuer: caSubject },
-        { subject: caSubject, issuer: caSubject },
-      ],
+      chainDer: [leaf.der, ...issuers.map((cert) => cert.der)],
+      chainSubjects: [{ subject: formatName(leaf.subject), issuer: formatName(issuer.subject) }, ...issuerNames],
     }),
   })
   return {
     certificateFor: (sni) => cache.get(sni ?? params.defaultHost),
     stats: () => cache.stats(),
   }
+}
+
+/** A short-lived EC issuing CA under the installed CA; the root's name constraints still bind it (RFC 5280 §4.2.1.10). */
+function issuingCa(root: IssuedCertificate): IssuedCertificate {
+  const now = Date.now()
+  return issueCertificate({
+    subject: { O: root.subject['O'] ?? 'mitmlab', CN: 'mitmlab proxy issuing CA (EC P-256)' },
+    issuer: root,
+    keySpec: { type: 'ec', curve: 'P-256' },
+    notBefore: new Date(now - 3_600_000),
+    notAfter: new Date(Math.min(now + 30 * 24 * 3_600_000, root.notAfter.getTime())),
+    basicConstraints: { ca: true, pathLen: 0 },
+    keyUsage: ['keyCertSign', 'cRLSign'],
+  })
 }

@@ -29,7 +29,10 @@ export async function startInterceptingProxy(params: StartInterceptingProxyParam
   }
   const settings: ProxySettings = {
     params,
-    upstreamContext: createSecureContext(params.upstream.caPem === '' ? {} : { ca: params.upstream.caPem }),
+    upstreamContext: createSecureContext({
+      ...(params.upstream.caPem === '' ? {} : { ca: params.upstream.caPem }),
+      ...(params.upstream.ciphers === undefined ? {} : { ciphers: params.upstream.ciphers }),
+    }),
     helloTimeoutMs: params.helloTimeoutMs ?? 5_000,
     idleTimeoutMs: params.idleTimeoutMs ?? 30_000,
     wantsRecords: keepRecords || params.onRecord !== undefined,

@@ -9,6 +9,7 @@ import { HttpSniffer } from './http-sniffer.js'
 import { describeOfferedHello } from './offered-hello.js'
 import type { ServedCertificate, StartInterceptingProxyParams } from './proxy-types.js'
 import { alertFromError, isCertificateAlert, isPeerHangUp } from './tls-alerts.js'
+import { skipNodeIdentityCheck, upstreamIdentityError, withoutDetailedPeerCertificate } from './upstream-identity.js'
 
 /** What every connection of one proxy shares, resolved once at start. */
 export interface ProxySettings {
@@ -40,6 +41,9 @@ export class ProxyConnection {
   private upstream: Socket | null = null
   private target: { host: string; port: number }
   private isFinished = false
+  private isClientSecure = false
+  private isUpstreamReady = false
+  private isRelaying = false
 
   constructor(
     private readonly socket: Socket,
@@ -155,9 +159,8 @@ export class ProxyConnection {
       this.incident('idle-timeout', `The client was idle for ${settings.idleTimeoutMs} ms; closed`)
       client.destroy()
     })
-    let isSecure = false
     client.on('error', (error) => {
-      if (isSecure) return
+      if (this.isClientSecure) return
       const alert = alertFromError(error)
       record.clientAlert = alert
       if (isCertificateAlert(alert)) record.outcome = 'client-rejected'
@@ -170,7 +173,7 @@ export class ProxyConnection {
     })
     client.once('close', () => this.upstream?.destroy())
     client.once('secure', () => {
-      isSecure = true
+      this.isClientSecure = true
       if (settings.wantsRecords) {
         record.negotiated = {
           version: client.getProtocol() ?? 'unknown',
@@ -179,31 +182,42 @@ export class ProxyConnection {
         }
       }
       if (record.outcome === 'open') record.outcome = 'client-closed-after-handshake'
-      this.relayPlaintext(client, this.upstream ?? this.openUpstream())
+      if (this.upstream === null) this.openUpstream()
+      this.startRelayWhenReady()
     })
   }
 
-  private openUpstream(): Socket {
-    const { params, upstreamContext } = this.settings
+  private openUpstream(): TLSSocket {
+    const { params, upstreamContext, wantsRecords } = this.settings
     const { record } = this
     const servername = record.sni ?? undefined
+    const shouldVerify = params.upstream.rejectUnauthorized ?? true
+    // Verified below with upstreamIdentityError, not by Node's rejectUnauthorized (same checks, less work).
     const upstream = tlsConnect({
       host: this.target.host,
       port: this.target.port,
       ...(servername === undefined ? {} : { servername }),
       secureContext: upstreamContext,
-      rejectUnauthorized: params.upstream.rejectUnauthorized ?? true,
+      rejectUnauthorized: false,
+      checkServerIdentity: skipNodeIdentityCheck,
       ALPNProtocols: ['http/1.1'],
     })
+    withoutDetailedPeerCertificate(upstream)
     this.upstream = upstream
     record.upstream = { version: null, cipher: null, error: null }
-    if (this.settings.wantsRecords) {
-      upstream.once('secureConnect', () => {
-        if (record.upstream === null) return
+    upstream.once('secureConnect', () => {
+      const error = shouldVerify ? upstreamIdentityError(upstream, servername ?? this.target.host) : null
+      if (error !== null) {
+        upstream.destroy(new Error(error))
+        return
+      }
+      if (wantsRecords && record.upstream !== null) {
         record.upstream.version = upstream.getProtocol()
         record.upstream.cipher = upstream.getCipher().standardName
-      })
-    }
+      }
+      this.isUpstreamReady = true
+      this.startRelayWhenReady()
+    })
     upstream.on('error', (error) => this.onUpstreamError(error, this.clientTls ?? this.socket))
     upstream.once('close', () => (this.clientTls ?? this.socket).destroy())
     return upstream
@@ -218,7 +232,12 @@ export class ProxyConnection {
     client.destroy()
   }
 
-  private relayPlaintext(client: TLSSocket, upstream: Socket): void {
+  /** Plaintext flows only once the client accepted the forged chain and the genuine server proved its identity. */
+  private startRelayWhenReady(): void {
+    const client = this.clientTls
+    const upstream = this.upstream
+    if (client === null || upstream === null || !this.isClientSecure || !this.isUpstreamReady || this.isRelaying) return
+    this.isRelaying = true
     const { record } = this
     client.once('data', () => {
       if (record.outcome === 'client-closed-after-handshake') record.outcome = 'relayed'

@@ -22,7 +22,14 @@ export interface StartInterceptingProxyParams {
    * The genuine server. In 'http-connect' entry mode, each CONNECT names its own
    * host and port; caPem and rejectUnauthorized still apply.
    */
-  upstream: { host: string; port: number; caPem: string; rejectUnauthorized?: boolean }
+  upstream: {
+    host: string
+    port: number
+    caPem: string
+    rejectUnauthorized?: boolean
+    /** OpenSSL cipher list (TLS 1.3 suites included) the proxy offers upstream, in preference order. Default: Node's. */
+    ciphers?: string
+  }
   /**
    * tls: the client connects here as if DNS were hijacked (reverse proxy).
    * http-connect: an explicit proxy; the client sends `CONNECT host:port` (RFC 9110 §9.3.6) first.

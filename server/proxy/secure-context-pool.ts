@@ -25,19 +25,19 @@ export class SecureContextPool {
   private isRefillScheduled = false
 
   constructor(
-    private readonly base: SecureContextOptions & { key: string; caPem: string },
+    private readonly base: SecureContextOptions & { key: string; caPems: string[] },
     private readonly target = 4,
   ) {
     this.refillNow(1)
   }
 
-  /** A context serving `leafPem` (+ the CA) with the shared key. */
+  /** A context serving `leafPem` (+ the CA chain) with the shared key. */
   contextFor(leafPem: string): SecureContext {
     const context = this.ready.pop() ?? this.blank()
     const native = (context as { context?: Partial<NativeContext> }).context
     this.scheduleRefill()
     if (typeof native?.setCert !== 'function') {
-      return createSecureContext({ ...this.withoutCa(), cert: leafPem + this.base.caPem })
+      return createSecureContext({ ...this.withoutCa(), cert: leafPem + this.base.caPems.join('') })
     }
     native.setCert(leafPem)
     return context
@@ -45,11 +45,11 @@ export class SecureContextPool {
 
   private blank(): SecureContext {
     // `ca` puts the CA in the context's store: never used to verify clients (no requestCert), only to build the chain.
-    return createSecureContext({ ...this.withoutCa(), ca: [this.base.caPem] })
+    return createSecureContext({ ...this.withoutCa(), ca: this.base.caPems })
   }
 
   private withoutCa(): SecureContextOptions {
-    const { caPem: _caPem, ...options } = this.base
+    const { caPems: _caPems, ...options } = this.base
     return options
   }
 

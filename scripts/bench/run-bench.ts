@@ -1,0 +1,111 @@
+// `npm run bench`: runs the shared side-by-side benchmark (../shared/bench/run.sh)
+// with mitmlab's proxy plugged in (reverse and HTTP CONNECT), then the idle
+// memory measurement and the scenario catalog's wall time, and writes
+// docs/benchmarks.md. Output stays in bench-out/ (git-ignored).
+// Usage: npm run bench [-- --rounds 3 --skip-memory --skip-lab ...other run.sh options]
+// Needs: apt-get install -y mitmproxy wrk (run.sh installs nothing itself).
+import { spawn, spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { cpus, loadavg } from 'node:os'
+import { join, relative, resolve } from 'node:path'
+import { loadOrCreateLabPki } from '../../ca/index.js'
+import { renderBenchmarksMarkdown, type BenchResults } from './render-benchmarks.js'
+import type { IdleMemoryResult } from './idle-memory.js'
+
+const repo = resolve(import.meta.dirname, '..', '..')
+const runSh = resolve(repo, '..', 'shared', 'bench', 'run.sh')
+const outDir = join(repo, 'bench-out')
+const dataDir = join(outDir, 'data')
+const caFile = join(outDir, 'mitmlab-interception-ca.pem')
+const docFile = join(repo, 'docs', 'benchmarks.md')
+
+const args = process.argv.slice(2)
+const skipMemory = takeFlag('--skip-memory')
+const skipLab = takeFlag('--skip-lab')
+if (!existsSync(runSh)) fail(`${runSh} not found: the benchmark lives in ../shared/bench beside this repository`)
+if (spawnSync('mitmdump', ['--version']).status !== 0 && !args.includes('--no-mitm')) {
+  fail('mitmdump not found: apt-get install -y mitmproxy wrk (or pass --no-mitm)')
+}
+mkdirSync(dataDir, { recursive: true })
+// The PKI exists before the proxies start, so the client's --proxy-ca file is there for the probe.
+writeFileSync(caFile, loadOrCreateLabPki(dataDir).interceptionCa.pem)
+
+const bin = `node ${join(repo, 'bin', 'mitmlab.mjs')} proxy --data-dir ${dataDir} --upstream-ca {upstream_ca}`
+const benchArgs = [
+  '--out', join(outDir, 'tls-bench'),
+  '--proxy-name', 'mitmlab',
+  '--proxy-cmd', `${bin} --listen {port} --upstream {upstream_url}`,
+  '--proxy-connect-cmd', `${bin} --mode connect --listen {port}`,
+  '--proxy-ca', caFile,
+  ...args,
+]
+const started = new Date()
+const load = { before: loadavg(), after: [0, 0, 0] }
+const code = await run('bash', [runSh, ...benchArgs])
+load.after = loadavg()
+if (code !== 0) fail(`run.sh exited with ${code}`)
+const runDir = newestRunDir(join(outDir, 'tls-bench'))
+const results = JSON.parse(readFileSync(join(runDir, 'results.json'), 'utf8')) as BenchResults
+
+let memory: IdleMemoryResult | null = null
+if (!skipMemory) {
+  const memoryFile = join(runDir, 'idle-memory.json')
+  await run(process.execPath, ['--import', 'tsx', join(repo, 'scripts', 'bench', 'idle-memory.ts'), '--data-dir', dataDir, '--json', memoryFile])
+  if (existsSync(memoryFile)) memory = JSON.parse(readFileSync(memoryFile, 'utf8')) as IdleMemoryResult
+}
+let labSeconds: number | null = null
+if (!skipLab) {
+  const t0 = Date.now()
+  const labCode = await run('npm', ['run', '--silent', 'lab', '--', '--data-dir', join(outDir, 'lab-data'), '--quiet'])
+  labSeconds = labCode === null ? null : (Date.now() - t0) / 1000
+}
+
+const markdown = renderBenchmarksMarkdown({
+  results,
+  summaryMd: readFileSync(join(runDir, 'summary.md'), 'utf8'),
+  command: `npm run bench${args.length > 0 ? ` -- ${args.join(' ')}` : ''}`,
+  runShCommand: `${relative(repo, runSh)} ${benchArgs.map((arg) => (/\s/.test(arg) ? `'${arg}'` : arg)).join(' ')}`,
+  machine: {
+    nproc: cpus().length,
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+    node: process.version,
+    loadBefore: load.before,
+    loadAfter: load.after,
+  },
+  date: started,
+  memory,
+  labSeconds,
+  previous: existsSync(docFile) ? readFileSync(docFile, 'utf8') : null,
+})
+mkdirSync(join(repo, 'docs'), { recursive: true })
+writeFileSync(docFile, markdown)
+process.stdout.write(`\nwrote ${relative(repo, docFile)} (raw results: ${relative(repo, runDir)})\n`)
+
+function run(command: string, commandArgs: string[]): Promise<number | null> {
+  return new Promise((done) => {
+    const child = spawn(command, commandArgs, { cwd: repo, stdio: ['ignore', 'inherit', 'inherit'] })
+    child.on('close', (exitCode) => done(exitCode))
+  })
+}
+
+function newestRunDir(root: string): string {
+  const dirs = readdirSync(root)
+    .map((name) => join(root, name))
+    .filter((path) => existsSync(join(path, 'results.json')))
+    .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)
+  const [newest] = dirs
+  if (newest === undefined) fail(`no results.json under ${root}`)
+  return newest
+}
+
+function takeFlag(flag: string): boolean {
+  const index = args.indexOf(flag)
+  if (index < 0) return false
+  args.splice(index, 1)
+  return true
+}
+
+function fail(message: string): never {
+  process.stderr.write(`bench: ${message}\n`)
+  process.exit(2)
+}
