@@ -202,4 +202,4 @@ export const FAILURE_STEP = {
 } as const satisfies Record<FailureCode, StepId>
 
 /** Why a step did not run. */
-export type SkipCode = 'NOT_CONFIGURED' | 'NOT_APPLICABLE' | 'NO_PATH'
+export type SkipCode = 'NOT_CONFIGURED' | 'NOT_APPLICABLE' | 'NO_PATH' | 'UNSUPPORTED_ALGORITHM'

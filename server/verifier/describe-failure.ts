@@ -129,5 +129,7 @@ export function describeSkip(step: StepId, code: SkipCode): string {
       return `${step} does not apply to this path`
     case 'NO_PATH':
       return `${step} needs a certificate path, and there is none`
+    case 'UNSUPPORTED_ALGORITHM':
+      return `${step} could not run: a signature uses an algorithm the verifier does not support (see ALG)`
   }
 }

@@ -1,6 +1,6 @@
 import type { StepResult } from '../../steps/step-result.js'
 import { bytesEqual } from '../../x509/der-reader.js'
-import { fail, pass, subjectOf, type VerifyContext } from '../context.js'
+import { fail, pass, skip, subjectOf, type VerifyContext } from '../context.js'
 
 /**
  * SIG: each certificate's signature verifies with the next one's key
@@ -9,6 +9,7 @@ import { fail, pass, subjectOf, type VerifyContext } from '../context.js'
  */
 export function checkSignature(ctx: VerifyContext): StepResult {
   const { certs } = ctx.path
+  let unsupported = 0
   for (let i = 0; i + 1 < certs.length; i++) {
     const child = certs[i]
     const issuer = certs[i + 1]
@@ -18,9 +19,10 @@ export function checkSignature(ctx: VerifyContext): StepResult {
     const outcome = ctx.signatures.verify(child, issuer)
     if (outcome === 'invalid') return fail('BAD_SIGNATURE', detail)
     if (outcome === 'bad-key') return fail('INVALID_ISSUER_KEY', detail)
-    // An algorithm we cannot verify is reported by ALG; here it is still not a verified signature.
-    if (outcome === 'unsupported-algorithm') return fail('BAD_SIGNATURE', { ...detail, reason: 'unsupported algorithm' })
+    if (outcome === 'unsupported-algorithm') unsupported++
   }
+  // ALG reports the algorithm itself (UNSUPPORTED_SIGNATURE_ALGORITHM); SIG only says it could not verify.
+  if (unsupported > 0) return skip('SIG', 'UNSUPPORTED_ALGORITHM')
   const count = Math.max(0, certs.length - 1)
   return pass('SIG', `All ${count} signature(s) on the path verify`, { verified: count })
 }
