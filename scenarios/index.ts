@@ -6,6 +6,7 @@ import { installedInterceptionCa, installedInterceptionCaPinned } from './attack
 import { leafUsedAsCa } from './attacks/leaf-used-as-ca.js'
 import { notYetValidLeaf } from './attacks/not-yet-valid-leaf.js'
 import { selfSignedLeaf } from './attacks/self-signed-leaf.js'
+import { interceptionDetectedByServer, interceptionMirroringClient } from './attacks/server-side-detection.js'
 import { tcpPassthrough } from './attacks/tcp-passthrough.js'
 import { untrustedCaLeaf } from './attacks/untrusted-ca-leaf.js'
 import { wrongHost } from './attacks/wrong-host.js'
@@ -22,6 +23,8 @@ export const foundationScenarios: readonly Scenario[] = [
   leafUsedAsCa,
   installedInterceptionCa,
   installedInterceptionCaPinned,
+  interceptionDetectedByServer,
+  interceptionMirroringClient,
 ]
 
 /**

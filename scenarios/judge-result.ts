@@ -40,6 +40,12 @@ export function judgeResult(params: JudgeResultParams): ScenarioResult {
     mismatches.push(`Expected failure code ${scenario.expect.code}, got ${code ?? 'none'}`)
   }
   if (scenario.kind === 'control' && leaked) mismatches.push('A control leaked credentials to the proxy')
+  if (scenario.expect.serverDetects !== undefined) {
+    const detected = client?.steps.find((step) => step.step === 'FP')?.status === 'fail'
+    if (detected !== scenario.expect.serverDetects) {
+      mismatches.push(`Expected the genuine server ${scenario.expect.serverDetects ? 'to flag' : 'not to flag'} the connection (FP)`)
+    }
+  }
   if (scenario.topology.kind === 'passthrough' && params.connections.some((c) => c.plaintext.requests.length > 0)) {
     mismatches.push('The pass-through proxy read plaintext')
   }

@@ -18,6 +18,7 @@ import { startInterceptingProxy, type InterceptingProxy } from '../server/proxy/
 import type { LabStore, RunRow } from '../server/store/lab-store.js'
 import { TARGET_HOST, type PathMiddlebox, type Scenario, type ScenarioContext } from './define-scenario.js'
 import { judgeDriverResult, judgeResult } from './judge-result.js'
+import { serverFingerprintStep, withStep } from './server-fingerprint-step.js'
 
 export interface LabEnvironment {
   pki: LabPki
@@ -121,6 +122,11 @@ export async function runScenarioWithClients(
     const victim = await observeClient(servers, 'lab-verifier', setupError, () =>
       withTimeout(playVictim(env, scenario, context, servers, position), timeoutMs, `Scenario ${scenario.id} did not finish`),
     )
+    if (victim.value !== null) {
+      const fp = serverFingerprintStep(victim.observed.genuineRequests, 'lab-verifier')
+      victim.value.steps = withStep(victim.value.steps, fp)
+      env.bus.emit('step:result', { runId: position.runId, scenarioId: scenario.id, clientId: 'lab-verifier', ordinal: position.ordinal, step: fp })
+    }
     results.push(judgeResult({ scenario, position, client: victim.value, error: victim.error, ...victim.observed, startedAt, durationMs: Date.now() - startedAt.getTime() }))
     for (const driver of env.drivers ?? []) {
       const driverStartedAt = new Date()
@@ -128,18 +134,18 @@ export async function runScenarioWithClients(
       const outcome = await observeClient(servers, driver.id, setupError, () =>
         withTimeout(driver.run(driverTarget(context, servers)), timeoutMs, `${driver.id} did not finish ${scenario.id}`),
       )
-      results.push(
-        judgeDriverResult({
-          scenario,
-          position,
-          clientId: driver.id,
-          outcome: outcome.value,
-          error: outcome.error,
-          ...outcome.observed,
-          startedAt: driverStartedAt,
-          durationMs: Date.now() - driverStartedAt.getTime(),
-        }),
-      )
+      const driverResult = judgeDriverResult({
+        scenario,
+        position,
+        clientId: driver.id,
+        outcome: outcome.value,
+        error: outcome.error,
+        ...outcome.observed,
+        startedAt: driverStartedAt,
+        durationMs: Date.now() - driverStartedAt.getTime(),
+      })
+      driverResult.steps = withStep(driverResult.steps, serverFingerprintStep(outcome.observed.genuineRequests, driver.id))
+      results.push(driverResult)
     }
   } finally {
     await Promise.all([servers.proxy?.close(), servers.genuine?.close(), servers.tunnel?.close()])

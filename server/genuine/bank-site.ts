@@ -15,7 +15,10 @@ const ACCOUNT = { owner: 'Alice Example', iban: 'ZZ00 LAB0 0000 1234 5678', bala
  * credentials, a session cookie, an account page and a JSON API. Every request
  * that reaches it is recorded, so a run can show what the genuine server saw.
  */
-export function createBankSite(record: (request: GenuineRequest) => void): Express {
+export function createBankSite(
+  record: (request: GenuineRequest) => void,
+  fingerprintOf: (request: Request) => GenuineRequest['fingerprint'] = () => null,
+): Express {
   const app = express()
   const sessions = new Set<string>()
   app.disable('x-powered-by')
@@ -26,7 +29,7 @@ export function createBankSite(record: (request: GenuineRequest) => void): Expre
     // Recorded on arrival (bodies are parsed by now), so a run that reads the log right after
     // its client finished sees every request, even before the response has drained.
     const body = (request.body ?? {}) as Record<string, unknown>
-    record(describe(request, typeof body['password'] === 'string'))
+    record(describe(request, typeof body['password'] === 'string', fingerprintOf(request)))
     next()
   })
 
@@ -72,7 +75,7 @@ function sessionOf(request: Request): string {
   return match?.[1] ?? ''
 }
 
-function describe(request: Request, receivedCredentials: boolean): GenuineRequest {
+function describe(request: Request, receivedCredentials: boolean, fingerprint: GenuineRequest['fingerprint']): GenuineRequest {
   const client = request.headers['x-mitmlab-client']
   return {
     at: new Date().toISOString(),
@@ -81,6 +84,7 @@ function describe(request: Request, receivedCredentials: boolean): GenuineReques
     client: typeof client === 'string' ? client : null,
     userAgent: request.headers['user-agent'] ?? null,
     receivedCredentials,
+    fingerprint,
   }
 }
 

@@ -3,6 +3,8 @@ import type { AddressInfo, Server as NetServer } from 'node:net'
 import type { GenuineRequest } from '../lab/scenario-result.js'
 import { LabError } from '../errors.js'
 import { createBankSite } from './bank-site.js'
+import { judgeClientHello } from './judge-client-hello.js'
+import { peekClientHellos, type HelloPeek } from './hello-peek.js'
 import { recordBodyIncidents, recordConnectionIncidents, type GenuineIncident } from './genuine-incidents.js'
 
 export type { GenuineIncident, GenuineIncidentType } from './genuine-incidents.js'
@@ -70,10 +72,17 @@ export async function startGenuineServer(params: StartGenuineServerParams): Prom
       // A broken listener must not turn a hostile peer into a crash.
     }
   }
-  const site = createBankSite((request) => {
-    requests.push(request)
-    if (requests.length > limits.maxRecordedRequests) requests.shift()
-  })
+  let peek: HelloPeek | null = null
+  const site = createBankSite(
+    (request) => {
+      requests.push(request)
+      if (requests.length > limits.maxRecordedRequests) requests.shift()
+    },
+    (request) => {
+      const hello = peek?.helloOf(request.socket.remoteAddress, request.socket.remotePort) ?? null
+      return hello === null ? null : judgeClientHello(hello, request)
+    },
+  )
   site.use(recordBodyIncidents(report))
   const server: Server = createServer(
     {
@@ -91,15 +100,18 @@ export async function startGenuineServer(params: StartGenuineServerParams): Prom
   )
   // A peer that sends garbage, stalls or hangs up is an expected event, recorded, not a crash.
   const { connectionCount, sockets } = recordConnectionIncidents(server, report)
-  await listen(server, host, params.port ?? 0)
+  peek = peekClientHellos(server, limits.handshakeTimeoutMs)
+  const front = peek.front
+  await listen(front, host, params.port ?? 0)
   return {
-    port: (server.address() as AddressInfo).port,
+    port: (front.address() as AddressInfo).port,
     host,
     requests,
     connectionCount,
     close: () => {
       // closeAllConnections only knows HTTP connections; a peer still in (or stuck before) the handshake is ours to end.
       for (const socket of sockets) socket.destroy()
+      front.close()
       return closeServer(server)
     },
   }

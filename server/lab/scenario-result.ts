@@ -1,4 +1,5 @@
 import type { ClientReport } from '../client/client-report.js'
+import type { InterceptionDetection } from '../fingerprint/detect-interception.js'
 import type { ConnectionRecord } from '../proxy/connection-record.js'
 import type { StepId } from '../steps/step-ids.js'
 import type { StepResult } from '../steps/step-result.js'
@@ -11,6 +12,8 @@ export interface ExpectedOutcome {
   step: StepId | null
   /** The exact failure code, when the scenario pins it. */
   code?: string
+  /** Whether the genuine server must flag the connection (FP step), when the scenario is about that. */
+  serverDetects?: boolean
 }
 
 /** One scenario run with one client: what the store keeps and the dashboard shows. */
@@ -59,4 +62,13 @@ export interface GenuineRequest {
   client: string | null
   userAgent: string | null
   receivedCredentials: boolean
+  /** The genuine server's view of the ClientHello that opened this request's connection. */
+  fingerprint: RequestFingerprint | null
+}
+
+/** Server-side interception detection for one request (the FP step's input). */
+export interface RequestFingerprint {
+  detection: InterceptionDetection
+  /** The hello as offered, in IANA names, for the side-by-side view. */
+  hello: { versions: string[]; cipherSuites: string[]; groups: string[]; alpn: string[]; extensions: number[] }
 }

@@ -8,17 +8,22 @@ import { testPki } from '../support/lab-pki.js'
 const pki = testPki()
 
 /** The exact outcome each scenario must produce, live over TLS on 127.0.0.1. */
-const EXPECTED: Record<string, { verdict: 'accept' | 'reject'; step: string | null; code: string | null; leaked: boolean }> = {
-  'direct-connection': { verdict: 'accept', step: null, code: null, leaked: false },
-  'tcp-passthrough': { verdict: 'accept', step: null, code: null, leaked: false },
-  'self-signed-leaf': { verdict: 'reject', step: 'TRUST', code: 'SELF_SIGNED_LEAF', leaked: false },
-  'untrusted-ca-leaf': { verdict: 'reject', step: 'TRUST', code: 'UNTRUSTED_ROOT', leaked: false },
-  'wrong-host': { verdict: 'reject', step: 'HOST', code: 'HOSTNAME_MISMATCH', leaked: false },
-  'expired-leaf': { verdict: 'reject', step: 'DATES', code: 'CERT_EXPIRED', leaked: false },
-  'not-yet-valid-leaf': { verdict: 'reject', step: 'DATES', code: 'CERT_NOT_YET_VALID', leaked: false },
-  'leaf-used-as-ca': { verdict: 'reject', step: 'BC', code: 'END_ENTITY_USED_AS_CA', leaked: false },
-  'installed-interception-ca': { verdict: 'accept', step: null, code: null, leaked: true },
-  'installed-interception-ca-pinned': { verdict: 'reject', step: 'PIN', code: 'PIN_MISMATCH', leaked: false },
+type Expected = { verdict: 'accept' | 'reject'; step: string | null; code: string | null; leaked: boolean; fp: string }
+/** fp: the genuine server's FP step (pass: the hello is the claimed client's; fail: flagged; skip: nothing reached it). */
+const EXPECTED: Record<string, Expected> = {
+  'direct-connection': { verdict: 'accept', step: null, code: null, leaked: false, fp: 'pass' },
+  'tcp-passthrough': { verdict: 'accept', step: null, code: null, leaked: false, fp: 'pass' },
+  'self-signed-leaf': { verdict: 'reject', step: 'TRUST', code: 'SELF_SIGNED_LEAF', leaked: false, fp: 'skip' },
+  'untrusted-ca-leaf': { verdict: 'reject', step: 'TRUST', code: 'UNTRUSTED_ROOT', leaked: false, fp: 'skip' },
+  'wrong-host': { verdict: 'reject', step: 'HOST', code: 'HOSTNAME_MISMATCH', leaked: false, fp: 'skip' },
+  'expired-leaf': { verdict: 'reject', step: 'DATES', code: 'CERT_EXPIRED', leaked: false, fp: 'skip' },
+  'not-yet-valid-leaf': { verdict: 'reject', step: 'DATES', code: 'CERT_NOT_YET_VALID', leaked: false, fp: 'skip' },
+  'leaf-used-as-ca': { verdict: 'reject', step: 'BC', code: 'END_ENTITY_USED_AS_CA', leaked: false, fp: 'skip' },
+  // The lab proxy re-originates with node:tls like the victim: identical hello, nothing for the server to see.
+  'installed-interception-ca': { verdict: 'accept', step: null, code: null, leaked: true, fp: 'pass' },
+  'installed-interception-ca-pinned': { verdict: 'reject', step: 'PIN', code: 'PIN_MISMATCH', leaked: false, fp: 'skip' },
+  'interception-detected-by-server': { verdict: 'accept', step: null, code: null, leaked: true, fp: 'fail' },
+  'interception-mirroring-client': { verdict: 'accept', step: null, code: null, leaked: true, fp: 'pass' },
 }
 
 describe('the foundation scenarios, live', () => {
@@ -38,10 +43,11 @@ describe('the foundation scenarios, live', () => {
       })
       const result = await runScenario({ pki, bus, store: null }, scenario, { runId: 'test', ordinal: 0 })
       expect(result.error).toBeNull()
-      expect({ verdict: result.verdict, step: result.catchingStep, code: result.code, leaked: result.leaked }).toEqual(expected)
+      const fp = result.steps.find((step) => step.step === 'FP')?.status
+      expect({ verdict: result.verdict, step: result.catchingStep, code: result.code, leaked: result.leaked, fp }).toEqual(expected)
       expect(result.asExpected, result.mismatches.join('; ')).toBe(true)
       // The client verified the chain exactly as sent, decoded from the (TLS 1.3: encrypted) Certificate message.
-      if (scenario.id !== 'tcp-passthrough' && scenario.id !== 'direct-connection') {
+      if (scenario.topology.kind !== 'passthrough' && scenario.topology.kind !== 'direct') {
         expect(result.client?.chainSource).toBe('as-sent')
         expect(result.client?.presentedChainDer).toEqual(
           result.connections[0]?.servedChain.map((cert) => cert.derBase64),
@@ -50,7 +56,8 @@ describe('the foundation scenarios, live', () => {
       // The trace holds every step, not just the catching one.
       expect(result.steps.map((step) => step.step)).toHaveLength(20)
       expect(events[0]).toBe('scenario:started')
-      expect(events.filter((e) => e === 'step:result')).toHaveLength(20)
+      // 20 steps as decided, then FP again once the genuine server has judged the request.
+      expect(events.filter((e) => e === 'step:result')).toHaveLength(21)
     })
   }
 
@@ -77,5 +84,21 @@ describe('the foundation scenarios, live', () => {
     // The proxy relayed the stolen login, so the bank saw it too: the attack is invisible to the victim.
     expect(interceptedResult.genuine.requests.map((r) => [r.method, r.path])).toEqual([['POST', '/login']])
     expect(interceptedResult.connections[0]?.plaintext.credentials.map((c) => c.field)).toEqual(['username', 'password'])
+  })
+})
+
+describe('server-side interception detection', () => {
+  it('flags a trusted interceptor whose upstream hello is not the claimed client, naming what differs', async () => {
+    const detected = scenarios.find((s) => s.id === 'interception-detected-by-server')
+    if (detected === undefined) throw new Error('scenario missing')
+    const result = await runScenario({ pki, bus: new LabBus(), store: null }, detected, { runId: 'test', ordinal: 0 })
+    const fp = result.steps.find((step) => step.step === 'FP')
+    expect(fp).toMatchObject({ status: 'fail', code: 'INTERCEPTION_DETECTED', detail: { claimed: 'lab-verifier' } })
+    const differences = (fp?.detail?.['differences'] ?? []) as { field: string }[]
+    expect(differences.map((d) => d.field)).toContain('cipherSuites')
+    const downgrades = (fp?.detail?.['downgrades'] ?? []) as { code: string }[]
+    expect(downgrades.map((d) => d.code)).toContain('SHA1_SIGNATURES_ADDED')
+    // Every client-side step passed: only the server noticed.
+    expect(result.steps.filter((step) => step.status === 'fail').map((step) => step.step)).toEqual(['FP'])
   })
 })
