@@ -105,7 +105,9 @@ export class SignatureCache {
 
   private computeSigned(signed: { algorithm: AlgorithmIdentifier; tbsDer: Uint8Array; signature: Uint8Array }, issuer: ParsedCertificate): SignatureOutcome {
     const scheme = signatureScheme(signed.algorithm)
-    if (scheme === null || scheme.keyKind !== issuer.publicKey.kind) return 'unsupported-algorithm'
+    if (scheme === null) return 'unsupported-algorithm'
+    // An algorithm for another key type (ECDSA under an RSA key) cannot have been made with this key.
+    if (scheme.keyKind !== issuer.publicKey.kind) return 'invalid'
     const key = this.keyOf(issuer)
     if (key === null) return 'bad-key'
     try {

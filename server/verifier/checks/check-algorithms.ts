@@ -31,8 +31,6 @@ export function checkAlgorithms(ctx: VerifyContext): StepResult {
     if (scheme === null) return fail('UNSUPPORTED_SIGNATURE_ALGORITHM', detail)
     if (scheme.hash === 'md5' || scheme.hash === 'sha1') return fail('WEAK_SIGNATURE_HASH', detail)
     if (ctx.profile === 'webpki' && !ALLOWED_HASHES.has(scheme.hash)) return fail('UNSUPPORTED_SIGNATURE_ALGORITHM', detail)
-    const issuer = certs[i + 1]
-    if (issuer !== undefined && issuer.publicKey.kind !== scheme.keyKind) return fail('UNSUPPORTED_SIGNATURE_ALGORITHM', { ...detail, reason: 'algorithm does not fit the issuer key' })
   }
   return pass('ALG', 'Every signature algorithm and key meets the policy')
 }
