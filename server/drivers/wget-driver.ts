@@ -1,0 +1,61 @@
+import type { ClientDriver, DriverOutcome, DriverTarget } from './client-driver.js'
+import { acceptedOutcome, loginForm, rejectedOutcome, type ErrorTable } from './error-table.js'
+import { lastLines, runProcess, versionOf } from './run-process.js'
+
+/**
+ * GNU Wget's words. Debian builds it with GnuTLS (`wget --version`: +ssl/gnutls),
+ * so the rows are its src/gnutls.c sentences, one per GnuTLS verify status
+ * bit, and its own hostname check. “is not trusted” alone (GNUTLS_CERT_INVALID)
+ * names no cause and stays unmapped. Exit 5 is “SSL verification failure”.
+ */
+export const WGET_ERROR_TABLE: ErrorTable = [
+  { pattern: /certificate's owner does not match hostname|no certificate subject alternative name matches/i, step: 'HOST' },
+  { pattern: /doesn't have a known issuer|Self-signed certificate encountered|Unable to locally verify the issuer's authority/i, step: 'TRUST' },
+  { pattern: /has expired|is not yet activated|Issued certificate (has expired|not yet valid)/i, step: 'DATES' },
+  { pattern: /certificate signer of .* was not a CA/i, step: 'BC' },
+  { pattern: /signed using an insecure algorithm/i, step: 'ALG' },
+  { pattern: /has been revoked/i, step: 'REV' },
+  { pattern: /protocol version|unsupported version/i, step: 'PROTO' },
+]
+
+export const wgetDriver: ClientDriver = {
+  id: 'wget',
+  title: 'GNU Wget (GnuTLS, --ca-certificate, through https_proxy)',
+  availability: async () => {
+    const version = await versionOf('wget', ['--version'])
+    return 'version' in version ? { isAvailable: true, version: version.version } : { isAvailable: false, reason: version.reason }
+  },
+  run: (target) => postLogin(target),
+}
+
+async function postLogin(target: DriverTarget): Promise<DriverOutcome> {
+  const proxy = `http://${target.tunnel.host}:${target.tunnel.port}`
+  const result = await runProcess({
+    command: 'wget',
+    args: [
+      '--no-config',
+      '--no-hsts', // no ~/.wget-hsts carried from one scenario to the next
+      '--server-response',
+      '--max-redirect=0',
+      '--tries=1',
+      `--timeout=${Math.ceil(target.timeoutMs / 1000)}`,
+      `--ca-certificate=${target.caFile}`,
+      `--post-data=${loginForm(target.credentials)}`,
+      '--output-document=/dev/null',
+      `https://${target.host}/login`,
+    ],
+    // wget has no resolve option: the CONNECT tunnel stands in for the hijacked resolver.
+    env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', LANG: 'C', https_proxy: proxy },
+    timeoutMs: target.timeoutMs + 2_000,
+  })
+  const output = `${result.stdout}\n${result.stderr}`
+  // --server-response prints the origin's status line indented; the tunnel's “200 Connection Established” is not shown that way.
+  const status = /^ {2}HTTP\/1\.[01] (\d{3})/m.exec(result.stderr)?.[1]
+  if (status !== undefined) return acceptedOutcome(`HTTP ${status}`, result.exitCode)
+  const errorLines = result.stderr
+    .split('\n')
+    .filter((line) => /^(ERROR|WARNING|The certificate|Unable to|GnuTLS)|failed/.test(line.trim()))
+  const raw =
+    result.spawnError ?? `exit ${String(result.exitCode)}${result.timedOut ? ' (timed out)' : ''}: ${lastLines(errorLines.join('\n') || result.stderr, 4).replace(/\n\s*/g, ' | ')}`
+  return rejectedOutcome(WGET_ERROR_TABLE, raw, result.exitCode, output)
+}
