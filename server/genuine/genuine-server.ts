@@ -103,11 +103,14 @@ export async function startGenuineServer(params: StartGenuineServerParams): Prom
   peek = peekClientHellos(server, limits.handshakeTimeoutMs)
   const front = peek.front
   await listen(front, host, params.port ?? 0)
+  // The https server never listens itself (the peek front does), but its request and header
+  // timeouts are armed by its own 'listening' event (node lib/_http_server.js setupConnectionsTracking).
+  server.emit('listening')
   return {
     port: (front.address() as AddressInfo).port,
     host,
     requests,
-    connectionCount,
+    connectionCount: () => connectionCount() + (peek?.peekingCount() ?? 0),
     close: () => {
       // closeAllConnections only knows HTTP connections; a peer still in (or stuck before) the handshake is ours to end.
       for (const socket of sockets) socket.destroy()

@@ -14,24 +14,29 @@ export interface HelloPeek {
   front: Server
   /** The hello of the connection a request arrived on, by the peer's address:port. */
   helloOf(remoteAddress: string | undefined, remotePort: number | undefined): ClientHello | null
+  /** Connections still being read here, not yet handed to the TLS server. */
+  peekingCount(): number
 }
 
 export function peekClientHellos(tlsServer: TlsServer, helloTimeoutMs: number): HelloPeek {
   const hellos = new Map<string, ClientHello>()
+  let peeking = 0
   const front = createServer((socket: Socket) => {
     const key = `${socket.remoteAddress ?? ''}:${socket.remotePort ?? 0}`
     socket.once('close', () => hellos.delete(key))
-    socket.on('error', () => socket.destroy())
+    peeking += 1
     void readClientHello(socket, { timeoutMs: helloTimeoutMs }).then(({ hello, bytes }) => {
-      if (socket.destroyed) return
+      peeking -= 1
       if (hello.ok) hellos.set(key, hello.hello)
-      // Whatever arrived, the TLS server decides: garbage gets its error and its incident there.
-      socket.unshift(bytes)
+      // Every connection, whole or not, goes on to the TLS server: garbage, idle and vanished
+      // peers get their error and their incident there, exactly as without the peek.
+      if (!socket.destroyed) socket.unshift(bytes)
       tlsServer.emit('connection', socket)
     })
   })
   return {
     front,
     helloOf: (remoteAddress, remotePort) => hellos.get(`${remoteAddress ?? ''}:${remotePort ?? 0}`) ?? null,
+    peekingCount: () => peeking,
   }
 }
