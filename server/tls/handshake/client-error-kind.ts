@@ -22,16 +22,28 @@ export interface ClassifiedError {
 
 const ALERT = /(?:SSLV3|TLSV1|TLSV13)_ALERT_([A-Z_]+)/
 
+/**
+ * Node surfaces only the first OpenSSL error. For a handshake signature made
+ * with another RSA key that is the RSA layer's own check, and which one fails
+ * depends on the random signature value: too large for the genuine modulus,
+ * or the PSS / PKCS#1 v1.5 encoding checks (crypto/rsa/rsa_pss.c, rsa_pk1.c).
+ */
+export const RSA_SIGNATURE_FAILURE_CODES: readonly string[] = [
+  'ERR_SSL_DATA_TOO_LARGE_FOR_MODULUS',
+  'ERR_SSL_FIRST_OCTET_INVALID',
+  'ERR_SSL_LAST_OCTET_INVALID',
+  'ERR_SSL_INVALID_PADDING',
+  'ERR_SSL_BLOCK_TYPE_IS_NOT_01',
+  'ERR_SSL_PADDING_CHECK_FAILED',
+  'ERR_SSL_WRONG_SIGNATURE_LENGTH',
+  'ERR_SSL_BAD_PAD_BYTE_COUNT',
+  'ERR_SSL_SLEN_CHECK_FAILED',
+  'ERR_SSL_SLEN_RECOVERY_FAILED',
+]
+
 const LOCAL_KINDS: Readonly<Record<string, ErrorKind>> = {
   ERR_SSL_BAD_SIGNATURE: 'signature',
-  // Node surfaces only the first OpenSSL error: for a ServerKeyExchange signed with another
-  // RSA key that is the RSA layer's padding check (PSS: first/last octet; PKCS#1 v1.5: padding).
-  ERR_SSL_FIRST_OCTET_INVALID: 'signature',
-  ERR_SSL_LAST_OCTET_INVALID: 'signature',
-  ERR_SSL_INVALID_PADDING: 'signature',
-  ERR_SSL_BLOCK_TYPE_IS_NOT_01: 'signature',
-  ERR_SSL_PADDING_CHECK_FAILED: 'signature',
-  ERR_SSL_WRONG_SIGNATURE_LENGTH: 'signature',
+  ...Object.fromEntries(RSA_SIGNATURE_FAILURE_CODES.map((code) => [code, 'signature' as const])),
   ERR_SSL_DECRYPTION_FAILED_OR_BAD_RECORD_MAC: 'record-mac',
   ERR_SSL_BAD_RECORD_MAC: 'record-mac',
   // OpenSSL 3's GCM provider reports a failed TLS 1.2 tag check under this code.

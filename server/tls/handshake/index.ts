@@ -7,7 +7,7 @@
  */
 export { decodeConnection, type CapturedConnection } from './decode-connection.js'
 export { handshakeSteps, type ConnectionOutcome } from './handshake-steps.js'
-export { classifyClientError, type ClassifiedError, type ClientErrorLike, type ErrorKind } from './client-error-kind.js'
+export { classifyClientError, RSA_SIGNATURE_FAILURE_CODES, type ClassifiedError, type ClientErrorLike, type ErrorKind } from './client-error-kind.js'
 export { checkDowngradeSentinel, DOWNGRADE_TLS11, DOWNGRADE_TLS12, type SentinelCheck } from './downgrade-sentinel.js'
 export type { HandshakeTranscript, HandshakeMessage, AlertSeen, Direction, DirectionTotals, FinishedCheck, TranscriptError, TranscriptErrorCode } from './transcript-types.js'
 export type { HandshakeFields } from './message-fields.js'

@@ -6,6 +6,7 @@ import { createEngineServer } from '../../../../server/tls/engine/engine-server.
 import type { EngineServer } from '../../../../server/tls/engine/engine-server.js'
 import type { EngineOptions } from '../../../../server/tls/engine/engine-types.js'
 import { decodeConnection } from '../../../../server/tls/handshake/decode-connection.js'
+import { RSA_SIGNATURE_FAILURE_CODES } from '../../../../server/tls/handshake/client-error-kind.js'
 import { handshakeSteps } from '../../../../server/tls/handshake/handshake-steps.js'
 import { createTamperRelay } from '../../../../server/tls/tamper/tamper-relay.js'
 import type { TamperRelay } from '../../../../server/tls/tamper/tamper-relay.js'
@@ -84,16 +85,16 @@ describe('TLS 1.2 ECDHE-RSA engine', () => {
   })
 
   it.each([
-    ['rsa_pss_rsae_sha256', {}, /^ERR_SSL_(FIRST|LAST)_OCTET_INVALID$/],
-    ['rsa_pkcs1_sha256', { sigalgs: 'RSA+SHA256' }, /^ERR_SSL_(INVALID_PADDING|BLOCK_TYPE_IS_NOT_01)$/],
-  ])("fails HS when it presents the genuine chain but signs ServerKeyExchange (%s) with its own key", async (scheme, clientOptions, clientCode) => {
+    ['rsa_pss_rsae_sha256', {}],
+    ['rsa_pkcs1_sha256', { sigalgs: 'RSA+SHA256' }],
+  ])("fails HS when it presents the genuine chain but signs ServerKeyExchange (%s) with its own key", async (scheme, clientOptions) => {
     // The client's signature check in OpenSSL's RSA layer; Node reports its first error.
     const server = await start({ signingKey: attackerKey })
     relay = await createTamperRelay({ upstream: { host: server.host, port: server.port } })
     const client = await connectClient(pki, relay.port, clientOptions)
     const outcome = await server.outcomes[0]
     expect(client.secureConnected).toBe(false)
-    expect(client.error?.code).toMatch(clientCode)
+    expect(RSA_SIGNATURE_FAILURE_CODES).toContain(client.error?.code)
     expect(outcome).toMatchObject({ completed: false, stage: 'client-key-exchange', failure: 'CLIENT_ALERT', clientAlert: 'decrypt_error' })
     const connection = relay.connections[0]
     if (!connection) throw new Error('no relayed connection')

@@ -37,4 +37,8 @@ describe('classifyClientError', () => {
   it('reads the GCM provider failure as the client own record MAC failure', () => {
     expect(classifyClientError({ code: 'ERR_SSL_CIPHER_OPERATION_FAILED', message: '' })).toMatchObject({ kind: 'record-mac', detectedBy: 'client' })
   })
+
+  it('reads an RSA signature value too large for the genuine modulus as a signature failure', () => {
+    expect(classifyClientError({ code: 'ERR_SSL_DATA_TOO_LARGE_FOR_MODULUS', message: 'rsa routines::data too large for modulus' }).kind).toBe('signature')
+  })
 })
