@@ -56,6 +56,11 @@ export class HttpSniffer {
     }
   }
 
+  /** True between a request head announcing a body and the body's last byte. */
+  isInsideBody(): boolean {
+    return this.bodyRemaining > 0
+  }
+
   private readHead(head: string): void {
     const [requestLine = '', ...headerLines] = head.split('\r\n')
     const match = /^([A-Z]+) (\S+) HTTP\/1\.[01]$/.exec(requestLine)

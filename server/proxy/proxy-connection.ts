@@ -24,6 +24,8 @@ export interface ProxySettings {
   finish: (record: ConnectionRecord | null) => void
 }
 
+/** Client bytes held while the upstream handshake finishes; past this the client is paused (backpressure). */
+const EARLY_DATA_LIMIT = 64 * 1024
 const CONNECT_ESTABLISHED = 'HTTP/1.1 200 Connection Established\r\n\r\n'
 const HANG_UPS = new Set(['TIMEOUT', 'TRUNCATED', 'SOCKET_ERROR'])
 
@@ -44,6 +46,9 @@ export class ProxyConnection {
   private isClientSecure = false
   private isUpstreamReady = false
   private isRelaying = false
+  private hasIncident = false
+  private sniffer: HttpSniffer | null = null
+  private releaseEarlyData: ((upstream: Socket) => void) | null = null
 
   constructor(
     private readonly socket: Socket,
@@ -127,6 +132,7 @@ export class ProxyConnection {
     record.upstream = { version: null, cipher: null, error: null }
     const upstream = netConnect(this.target.port, this.target.host)
     this.upstream = upstream
+    upstream.once('connect', () => (this.isUpstreamReady = true))
     upstream.on('error', (error) => this.onUpstreamError(error, client))
     upstream.write(hello)
     client.pipe(upstream)
@@ -182,6 +188,7 @@ export class ProxyConnection {
         }
       }
       if (record.outcome === 'open') record.outcome = 'client-closed-after-handshake'
+      this.readClient(client)
       if (this.upstream === null) this.openUpstream()
       this.startRelayWhenReady()
     })
@@ -225,33 +232,59 @@ export class ProxyConnection {
 
   private onUpstreamError(error: Error, client: Socket): void {
     if (this.record.upstream !== null) this.record.upstream.error = error.message
-    if (!isPeerHangUp(error) || this.record.outcome === 'open') {
+    // Before the genuine server proved itself, any error (a reset included) means it could not be reached.
+    if (!isPeerHangUp(error) || !this.isUpstreamReady) {
       if (this.record.outcome !== 'passthrough') this.record.outcome = 'upstream-failed'
       this.incident('upstream-error', error.message)
     }
     client.destroy()
   }
 
-  /** Plaintext flows only once the client accepted the forged chain and the genuine server proved its identity. */
-  private startRelayWhenReady(): void {
-    const client = this.clientTls
-    const upstream = this.upstream
-    if (client === null || upstream === null || !this.isClientSecure || !this.isUpstreamReady || this.isRelaying) return
-    this.isRelaying = true
+  /**
+   * Reads the client from the moment it accepted the forged chain: the sniffer
+   * sees every byte, and what arrives before the genuine server is ready waits
+   * in a bounded buffer (the client is paused past EARLY_DATA_LIMIT).
+   */
+  private readClient(client: TLSSocket): void {
     const { record } = this
     client.once('data', () => {
       if (record.outcome === 'client-closed-after-handshake') record.outcome = 'relayed'
     })
     if (this.settings.params.recordPlaintext !== false) {
       const sniffer = new HttpSniffer(record.plaintext, (message) => this.incident('http-head-too-large', message))
+      this.sniffer = sniffer
       client.on('data', (chunk: Buffer) => sniffer.push(chunk))
     }
-    // pipe() respects backpressure in both directions; bodies stream, never buffer whole.
+    if (this.isUpstreamReady) return
+    const early: Buffer[] = []
+    let size = 0
+    const hold = (chunk: Buffer): void => {
+      early.push(chunk)
+      size += chunk.length
+      if (size >= EARLY_DATA_LIMIT) client.pause()
+    }
+    client.on('data', hold)
+    this.releaseEarlyData = (upstream) => {
+      client.off('data', hold)
+      for (const chunk of early) upstream.write(chunk)
+    }
+  }
+
+  /** Plaintext flows upstream only once the client accepted the forged chain and the genuine server proved its identity. */
+  private startRelayWhenReady(): void {
+    const client = this.clientTls
+    const upstream = this.upstream
+    if (client === null || upstream === null || !this.isClientSecure || !this.isUpstreamReady || this.isRelaying) return
+    this.isRelaying = true
+    this.releaseEarlyData?.(upstream)
+    this.releaseEarlyData = null
+    // pipe() respects backpressure in both directions (and resumes a paused client); bodies stream, never buffer whole.
     client.pipe(upstream)
     upstream.pipe(client)
   }
 
   private incident(type: string, message: string): void {
+    this.hasIncident = true
     this.settings.params.onIncident?.({ type, message, connectionId: this.id })
   }
 
@@ -261,6 +294,12 @@ export class ProxyConnection {
     this.isFinished = true
     const { record } = this
     if (record.outcome === 'open') record.outcome = 'client-hung-up'
+    // A peer that vanished silently is an incident too (issue 10: every incident recorded).
+    if (!this.hasIncident && this.served !== null && !this.isClientSecure) {
+      this.incident('client-vanished-mid-handshake', 'The client closed before finishing the TLS handshake, without an alert')
+    } else if (this.sniffer?.isInsideBody() === true) {
+      this.incident('client-vanished-mid-body', 'The connection closed in the middle of a request body')
+    }
     if (!this.settings.wantsRecords) return this.settings.finish(null)
     record.endedAt = new Date().toISOString()
     if (this.hello !== null) record.offered = describeOfferedHello(this.hello)
