@@ -15,6 +15,8 @@ import { LabStore } from '../store/lab-store.js'
 import { recordLogsToStore } from '../addons/record-logs-to-store.js'
 import { printProgress } from '../addons/print-progress.js'
 import { formatResultTable } from './result-table.js'
+import { selectClients } from '../drivers/driver-registry.js'
+import { formatClientCounts, formatClientMatrix } from '../drivers/client-matrix.js'
 
 interface RunCommandOptions {
   scenario?: string[]
@@ -25,6 +27,8 @@ interface RunCommandOptions {
   quiet?: boolean
   failOn: string
   report?: string[]
+  clients?: string | boolean
+  client?: string[]
 }
 
 /**
@@ -47,6 +51,8 @@ export function registerRunCommand(program: Command): void {
     .option('-q, --quiet', 'no per-scenario progress lines')
     .option('--fail-on <policy>', `exit 1 on: ${FAIL_ON.join(' | ')}`, 'unexpected')
     .option('--report <format:file...>', 'also write reports, e.g. junit:results.xml html:report.html md:summary.md')
+    .option('--clients [list]', 'also run real clients: all | default | comma list of node-https,node-insecure,curl,openssl,python-urllib,python-requests,wget,chromium (alone: the default set, all but chromium and node-insecure)')
+    .option('--client <command>', "also run your own client (repeatable); placeholders {url} {host} {port} {server_name} {ca_file} {proxy}; exit 0 = accepted", (command: string, previous: string[] = []) => [...previous, command])
     .action(async (options: RunCommandOptions) => {
       process.exitCode = await runCommand(options)
     })
@@ -58,6 +64,8 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
     throw new ConfigError('CONFIG_INVALID', `--fail-on must be one of ${FAIL_ON.join(', ')}, not "${options.failOn}"`)
   }
   const reports = parseReportTargets(options.report ?? [])
+  const clients = await selectClients(options.clients, options.client ?? [])
+  for (const skipped of clients.skipped) process.stderr.write(`mitmlab: skipping client ${skipped.id}: ${skipped.reason}\n`)
   const started = Date.now()
   // Files load all-or-nothing before the PKI or the store is touched: a bad file changes nothing.
   const fromFiles = options.scenarioFile === undefined ? [] : loadScenarioFilesOrThrow(options.scenarioFile)
@@ -71,11 +79,22 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
   if (store !== null) bus.use(recordLogsToStore(store))
   if (options.quiet !== true) bus.use(printProgress(process.stderr, selected.length))
   try {
-    const { run, results } = await runScenarios({ pki, bus, store }, { scenarios: selected, trigger: 'cli', options: { scenarios: selected.map((s) => s.id) } })
+    const clientIds = clients.drivers.map((driver) => driver.id)
+    const runOptions = { scenarios: selected.map((s) => s.id), ...(clientIds.length > 0 ? { clients: clientIds } : {}) }
+    const { run, results } = await runScenarios({ pki, bus, store, drivers: clients.drivers }, { scenarios: selected, trigger: 'cli', options: runOptions })
     const seconds = ((Date.now() - started) / 1000).toFixed(1)
-    process.stdout.write(`\n${formatResultTable(results)}\n\n`)
+    process.stdout.write(`\n${formatResultTable(clientIds.length > 0 ? results.filter((r) => r.clientId === 'lab-verifier') : results)}\n\n`)
+    if (clientIds.length > 0 || clients.skipped.length > 0) {
+      process.stdout.write(`${formatClientMatrix(results)}\n\n${formatClientCounts(results)}\n\n`)
+      for (const { id, version } of clients.versions) process.stdout.write(`  ${id}: ${version}\n`)
+      for (const { id, reason } of clients.skipped) process.stdout.write(`  ${id}: skipped (${reason})\n`)
+      process.stdout.write('\n')
+    }
     const unexpected = results.filter((result) => !result.asExpected)
-    for (const result of unexpected) process.stdout.write(`  ${result.scenarioId}: ${result.mismatches.join('; ')}\n`)
+    for (const result of unexpected) {
+      const who = result.clientId === 'lab-verifier' ? '' : ` [${result.clientId}]`
+      process.stdout.write(`  ${result.scenarioId}${who}: ${result.mismatches.join('; ')}\n`)
+    }
     process.stdout.write(
       `run ${run.id}: ${results.length} scenarios, ${results.length - unexpected.length} as expected, ` +
         `${unexpected.length} unexpected, ${results.filter((r) => r.leaked).length} leaked credentials, ${seconds} s` +
