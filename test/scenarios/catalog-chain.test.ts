@@ -31,6 +31,10 @@ const EXPECTED: Record<string, PinnedOutcome> = {
   'long-chain': reject('TRUST', 'MAX_DEPTH_EXCEEDED'),
   'expired-intermediate': reject('DATES', 'CERT_EXPIRED'),
   'unknown-critical-extension': reject('CRIT', 'UNKNOWN_CRITICAL_EXTENSION'),
+  'intermediate-without-basic-constraints': reject('BC', 'END_ENTITY_USED_AS_CA'),
+  'ca-basic-constraints-not-critical': reject('BC', 'BASIC_CONSTRAINTS_NOT_CRITICAL'),
+  'not-yet-valid-intermediate': reject('DATES', 'CERT_NOT_YET_VALID'),
+  'duplicate-extension': reject('CRIT', 'DUPLICATE_EXTENSION'),
 }
 
 describe('catalog: chain forgery, live', () => {

@@ -19,6 +19,9 @@ const CONTROL_IDS = [
   'subject-empty-san-only',
   'ip-address-san',
   'matching-wildcard',
+  'uppercase-san',
+  'unknown-noncritical-extension',
+  'rsa-pss-signed-leaf',
 ]
 
 describe('catalog: controls a correct client must accept, live', () => {

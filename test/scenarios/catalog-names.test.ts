@@ -23,6 +23,8 @@ const EXPECTED: Record<string, PinnedOutcome> = {
   'nul-prefix-common-name-legacy': reject('HOSTNAME_MISMATCH'),
   'ip-san-for-dns-host': reject('HOSTNAME_MISMATCH'),
   'dns-san-holding-ip': reject('HOSTNAME_MISMATCH'),
+  'wildcard-does-not-cover-apex': reject('HOSTNAME_MISMATCH'),
+  'uri-san-only': reject('NO_SUBJECT_ALT_NAME'),
   // Nothing catches a valid certificate for the look-alike name the victim asked for. Whether the
   // proxy reads the login first is a race: it also fails to reach the look-alike upstream.
   'idn-homograph': { verdict: 'accept', step: null, code: null, leaked: false },
