@@ -1,10 +1,11 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { X509Certificate } from 'node:crypto'
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { z } from 'zod'
 import { CaError } from '../server/errors.js'
 import type { SubtreeSpec } from './general-names.js'
 import { issueCertificate, type IssuedCertificate } from './issue-certificate.js'
-import { keyPairFromPem } from './key-pair.js'
+import { keyPairFromPem, type KeyPair } from './key-pair.js'
 
 /** The lab's host names: the site worth stealing from, and loopback. */
 export const LAB_HOSTS = ['bank.lab', 'www.bank.lab', 'localhost'] as const
@@ -72,7 +73,15 @@ const manifestSchema = z.object({
  */
 export function loadOrCreateLabPki(dataDir: string, now: Date = new Date()): LabPki {
   const dir = join(dataDir, 'pki')
-  if (!existsSync(join(dir, 'manifest.json'))) createLabPkiAt(dataDir, dir, now)
+  const manifest = join(dir, 'manifest.json')
+  if (!existsSync(manifest)) {
+    // Creation renames a complete directory into place, so files without a manifest are damage, not a
+    // race (the manifest is checked again after the listing, in case another process just renamed).
+    if (existsSync(dir) && readdirSync(dir).length > 0 && !existsSync(manifest)) {
+      throw new CaError('CA_STORE_CORRUPT', `${manifest} is missing but ${dir} is not empty; delete ${dir} to recreate the lab PKI`)
+    }
+    createLabPkiAt(dataDir, dir, now)
+  }
   const pki = readLabPki(dir)
   if (pki.genuineLeaf.notAfter.getTime() - now.getTime() < LEAF_RENEW_MARGIN_MS) {
     const genuineLeaf = issueGenuineLeaf(pki.trustedIntermediate, now)
@@ -186,12 +195,26 @@ function readLabPki(dir: string): LabPki {
   const read = (role: LabPkiRole): IssuedCertificate => {
     const entry = manifest.certificates[role]
     if (entry === undefined) throw new CaError('CA_STORE_CORRUPT', `${dir} has no ${role}; delete ${dir} to recreate it`)
-    const pem = readFileSync(join(dir, `${role}.cert.pem`), 'utf8')
+    const certPath = join(dir, `${role}.cert.pem`)
+    const pem = readPkiFile(dir, certPath)
     const der = Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ''), 'base64')
+    try {
+      new X509Certificate(der)
+    } catch (cause) {
+      throw new CaError('CA_STORE_CORRUPT', `${certPath} is not a certificate; delete ${dir} to recreate the lab PKI`, { cause })
+    }
+    const keyPath = join(dir, `${role}.key.pem`)
+    let key: KeyPair
+    try {
+      key = keyPairFromPem(readPkiFile(dir, keyPath))
+    } catch (cause) {
+      if (cause instanceof CaError && cause.message.includes(keyPath)) throw cause
+      throw new CaError('CA_STORE_CORRUPT', `${keyPath} is not a private key; delete ${dir} to recreate the lab PKI`, { cause })
+    }
     return {
       der,
       pem,
-      key: keyPairFromPem(readFileSync(join(dir, `${role}.key.pem`), 'utf8')),
+      key,
       subject: entry.subject,
       notBefore: new Date(entry.notBefore),
       notAfter: new Date(entry.notAfter),
@@ -203,6 +226,15 @@ function readLabPki(dir: string): LabPki {
     IssuedCertificate, IssuedCertificate, IssuedCertificate, IssuedCertificate, IssuedCertificate,
   ]
   return { dir, trustedRoot, trustedIntermediate, genuineLeaf, attackerCa, interceptionCa }
+}
+
+/** A file of the PKI directory; a missing or unreadable one means the store is damaged. */
+function readPkiFile(dir: string, path: string): string {
+  try {
+    return readFileSync(path, 'utf8')
+  } catch (cause) {
+    throw new CaError('CA_STORE_CORRUPT', `${path} cannot be read (${(cause as NodeJS.ErrnoException).code ?? 'error'}); delete ${dir} to recreate the lab PKI`, { cause })
+  }
 }
 
 /** PEM of a chain as a TLS server sends it: leaf first. */
