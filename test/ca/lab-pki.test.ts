@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -69,11 +69,37 @@ describe('the persisted lab PKI', () => {
     )
   })
 
-  it('fails CA_STORE_CORRUPT when a private key file is damaged', () => {
+  it('fails CA_STORE_CORRUPT naming the file when a private key file is damaged', () => {
     const dir = freshDataDir()
     loadOrCreateLabPkiCopy(dir)
-    writeFileSync(join(dir, 'pki', 'trustedRoot.key.pem'), '-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n')
-    expect(() => loadOrCreateLabPki(dir)).toThrow(expect.objectContaining({ code: 'CA_STORE_CORRUPT' }))
+    const damaged = join(dir, 'pki', 'trustedRoot.key.pem')
+    writeFileSync(damaged, '-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n')
+    expect(() => loadOrCreateLabPki(dir)).toThrow(expect.objectContaining({ code: 'CA_STORE_CORRUPT', message: expect.stringContaining(damaged) }))
+  })
+
+  it('fails CA_STORE_CORRUPT naming the file when a certificate or key file is missing', () => {
+    const dir = freshDataDir()
+    loadOrCreateLabPkiCopy(dir)
+    const missing = join(dir, 'pki', 'interceptionCa.key.pem')
+    rmSync(missing)
+    expect(() => loadOrCreateLabPki(dir)).toThrow(expect.objectContaining({ code: 'CA_STORE_CORRUPT', message: expect.stringContaining(`${missing} cannot be read (ENOENT)`) }))
+  })
+
+  it('fails CA_STORE_CORRUPT naming the file when a certificate file holds no certificate', () => {
+    const dir = freshDataDir()
+    loadOrCreateLabPkiCopy(dir)
+    const damaged = join(dir, 'pki', 'trustedRoot.cert.pem')
+    writeFileSync(damaged, '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n')
+    expect(() => loadOrCreateLabPki(dir)).toThrow(expect.objectContaining({ code: 'CA_STORE_CORRUPT', message: expect.stringContaining(damaged) }))
+  })
+
+  it('fails CA_STORE_CORRUPT instead of recreating over a PKI directory whose manifest is gone', () => {
+    const dir = freshDataDir()
+    loadOrCreateLabPkiCopy(dir)
+    rmSync(join(dir, 'pki', 'manifest.json'))
+    expect(() => loadOrCreateLabPki(dir)).toThrow(
+      expect.objectContaining({ code: 'CA_STORE_CORRUPT', message: expect.stringContaining(join(dir, 'pki', 'manifest.json')) }),
+    )
   })
 
   /** A copy of the file's PKI in another data dir, without paying for new keys. */
