@@ -1,33 +1,46 @@
 import type { LabDelta } from './contract.js'
 
 /**
- * How long the first delta of a burst waits for company before the batch is
- * sent. 20 ms keeps a lone step result well inside the 200 ms render budget
- * while a burst of 10,000 costs ~one frame per window instead of 10,000.
+ * Leading-edge batching: a delta that arrives after a quiet spell is sent at
+ * once (the runner may start seconds of synchronous certificate work right
+ * after publishing it, which would hold back any timer); deltas that follow
+ * within the same event-loop turn are collected and sent together at its end
+ * (setImmediate), so a synchronous burst of 10,000 costs a handful of frames.
  */
-export const BATCH_WINDOW_MS = 20
+export const QUIET_AFTER_MS = 5
 /** A batch is flushed early at this size so no single socket frame grows without bound. */
 export const MAX_BATCH_SIZE = 1000
 
 /** Collects deltas and hands them on in order, in batches. */
 export class DeltaBatcher {
   private pending: LabDelta[] = []
-  private timer: NodeJS.Timeout | null = null
+  private timer: NodeJS.Immediate | null = null
+  private lastSentAt = 0
 
-  constructor(private readonly send: (batch: LabDelta[]) => void) {}
+  constructor(
+    private readonly send: (batch: LabDelta[]) => void,
+    private readonly clock: () => number = Date.now,
+  ) {}
 
   push(delta: LabDelta): void {
     this.pending.push(delta)
+    if (this.timer === null && this.clock() - this.lastSentAt >= QUIET_AFTER_MS) {
+      this.flush()
+      // Anything else published in this turn waits for its end, then goes as one batch.
+      this.timer = setImmediate(() => this.flush())
+      return
+    }
     if (this.pending.length >= MAX_BATCH_SIZE) this.flush()
-    else this.timer ??= setTimeout(() => this.flush(), BATCH_WINDOW_MS)
+    else this.timer ??= setImmediate(() => this.flush())
   }
 
   flush(): void {
-    if (this.timer !== null) clearTimeout(this.timer)
+    if (this.timer !== null) clearImmediate(this.timer)
     this.timer = null
     if (this.pending.length === 0) return
     const batch = this.pending
     this.pending = []
+    this.lastSentAt = this.clock()
     this.send(batch)
   }
 

@@ -50,21 +50,67 @@ const OUTCOME_LABELS: Record<RowOutcome, string> = {
 }
 
 export function buildMatrixRows(catalog: readonly ScenarioDto[], view: RunView): MatrixRow[] {
-  const byId = new Map(catalog.map((scenario) => [scenario.id, scenario]))
-  return view.scenarioIds.map((id) => {
-    const scenario = byId.get(id) ?? unknownScenario(id)
-    const result = view.results.get(id) ?? null
-    const isRunning = view.currentScenarioId === id
-    const steps = result?.steps ?? view.liveSteps.get(id) ?? []
-    return {
-      scenario,
-      result,
-      cells: buildCells(scenario, steps, result, result === null && (isRunning || steps.length > 0)),
-      outcome: outcomeOf(result, isRunning || view.liveSteps.has(id)),
-      leaked: result?.leaked ?? null,
-      asExpected: result?.asExpected ?? null,
+  return createMatrixRowBuilder()(catalog, view)
+}
+
+/**
+ * A row builder that keeps the previous row object when nothing it depends on
+ * changed, so a batch that touches one scenario re-renders one row component
+ * (Vue skips children whose props are identical), not the whole matrix.
+ */
+export function createMatrixRowBuilder(): (catalog: readonly ScenarioDto[], view: RunView) => MatrixRow[] {
+  let cache = new Map<string, CachedRow>()
+  let lastCatalog: readonly ScenarioDto[] = []
+  let byId = new Map<string, ScenarioDto>()
+  return (catalog, view) => {
+    if (catalog !== lastCatalog) {
+      lastCatalog = catalog
+      byId = new Map(catalog.map((scenario) => [scenario.id, scenario]))
     }
-  })
+    const next = new Map<string, CachedRow>()
+    const rows = view.scenarioIds.map((id) => {
+      const inputs: RowInputs = {
+        scenario: byId.get(id) ?? unknownScenario(id),
+        result: view.results.get(id) ?? null,
+        liveSteps: view.liveSteps.get(id),
+        isRunning: view.currentScenarioId === id,
+      }
+      const hit = cache.get(id)
+      const cached = hit !== undefined && sameInputs(hit.inputs, inputs) ? hit : { inputs, row: buildRow(inputs) }
+      next.set(id, cached)
+      return cached.row
+    })
+    cache = next
+    return rows
+  }
+}
+
+interface RowInputs {
+  scenario: ScenarioDto
+  result: ResultDto | null
+  liveSteps: StepResult[] | undefined
+  isRunning: boolean
+}
+
+interface CachedRow {
+  inputs: RowInputs
+  row: MatrixRow
+}
+
+function sameInputs(a: RowInputs, b: RowInputs): boolean {
+  return a.scenario === b.scenario && a.result === b.result && a.liveSteps === b.liveSteps && a.isRunning === b.isRunning
+}
+
+function buildRow({ scenario, result, liveSteps, isRunning }: RowInputs): MatrixRow {
+  const steps = result?.steps ?? liveSteps ?? []
+  return {
+    scenario,
+    result,
+    cells: buildCells(scenario, steps, result, result === null && (isRunning || steps.length > 0)),
+    outcome: outcomeOf(result, isRunning || liveSteps !== undefined),
+    leaked: result?.leaked ?? null,
+    asExpected: result?.asExpected ?? null,
+  }
 }
 
 function buildCells(scenario: ScenarioDto, steps: readonly StepResult[], result: ResultDto | null, isLive: boolean): MatrixCell[] {

@@ -93,6 +93,8 @@ export function applyDeltas(views: ReadonlyMap<string, RunView>, batch: readonly
         if (draft === null) break
         draft.run = delta.run
         draft.currentScenarioId = null
+        // A scenario cut off by the end of its run never commits: stop showing it as in flight.
+        draft.liveSteps.clear()
         break
       }
     }

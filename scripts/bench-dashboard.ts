@@ -1,0 +1,225 @@
+/**
+ * Dashboard latency and load benchmark (issue 6): not a test, a measurement.
+ *
+ *   npm run bench:dashboard [-- --runs 3 --events 10000]
+ *
+ * 1. Latency: real scenario runs started through the server; for every step
+ *    result the time from the bus publishing it (and for every scenario the
+ *    time from its result being committed to SQLite) to the matching cell
+ *    (row outcome) being rendered in Debian chromium. Same machine, same clock.
+ * 2. Load: 10,000 real-shaped events (the results of step 1 replayed through
+ *    the bus as fast as it takes them); the page's frame gaps and long tasks
+ *    while they arrive, and the time until the last one is on screen.
+ * Writes test-results/dashboard/bench.json and bench-10k.png.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { chromium, type Page } from 'playwright-core'
+import { build } from 'vite'
+import { loadOrCreateLabPki } from '../ca/index.js'
+import { startDashboardServer } from '../server/api/dashboard-server.js'
+import { LabBus } from '../server/bus/lab-bus.js'
+import type { LabEvents } from '../server/bus/events.js'
+import { storeFile } from '../server/config.js'
+import type { ScenarioResult } from '../server/lab/scenario-result.js'
+import { LabStore } from '../server/store/lab-store.js'
+
+const { values: args } = parseArgs({ options: { runs: { type: 'string', default: '3' }, events: { type: 'string', default: '10000' } } })
+const RUNS = Number(args.runs)
+const EVENTS = Number(args.events)
+const OUT_DIR = join(process.cwd(), 'test-results', 'dashboard')
+
+interface Published {
+  id: string
+  status: string
+  at: number
+  /** Set for published values: a render only counts until the same cell is published again by a later run. */
+  runId?: string
+}
+
+const work = mkdtempSync(join(tmpdir(), 'mitmlab-bench-'))
+mkdirSync(OUT_DIR, { recursive: true })
+const distDir = join(work, 'dist')
+await build({ configFile: join(process.cwd(), 'dashboard', 'vite.config.ts'), logLevel: 'warn', build: { outDir: distDir, emptyOutDir: true } })
+const store = new LabStore(storeFile(work))
+const bus = new LabBus()
+const pki = loadOrCreateLabPki(work)
+const server = await startDashboardServer({ store, bus, pki, port: 0, dashboardDir: distDir })
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] })
+try {
+  const page = await browser.newPage({ viewport: { width: 1600, height: 1000 }, bypassCSP: true })
+  page.on('crash', () => process.stderr.write('bench: the page crashed\n'))
+  browser.on('disconnected', () => process.stderr.write('bench: chromium exited\n'))
+  await page.goto(server.url)
+  await page.getByTestId('start-all').waitFor()
+  await page.getByTestId('connection-banner').waitFor({ state: 'detached' })
+  await installRenderRecorder(page)
+
+  // 1. Latency on real runs.
+  const stepsPublished: Published[] = []
+  const resultsCommitted: Published[] = []
+  const collected: { events: [keyof LabEvents, unknown][] } = { events: [] }
+  const stopTiming = bus.use({
+    'step:result': (e) => stepsPublished.push({ id: `cell-${e.scenarioId}-${e.step.step}`, status: e.step.status, at: Date.now(), runId: e.runId }),
+    // The runner emits scenario:finished right after the result's transaction commits.
+    'scenario:finished': (e) => resultsCommitted.push({ id: `row-${e.result.scenarioId}`, status: outcomeOf(e.result), at: Date.now(), runId: e.result.runId }),
+  })
+  const recordAll = bus.use(recordEvents(collected.events))
+  for (let run = 0; run < RUNS; run += 1) {
+    const started = server.runs?.start(undefined)
+    if (started === undefined || !started.ok) throw new Error(`could not start run: ${JSON.stringify(started)}`)
+    await server.runs?.settle()
+    await page.waitForTimeout(400)
+  }
+  recordAll()
+  stopTiming()
+  const renders = (await page.evaluate('window.renders')) as Published[]
+  const stepLatency = latencies(stepsPublished, renders)
+  const commitLatency = latencies(resultsCommitted, renders)
+
+  // 2. Load: replay the recorded events, renamed into fresh runs (whole runs), until at least EVENTS have been published.
+  await page.evaluate('window.startFrameProbe()')
+  const loadStart = Date.now()
+  let published = 0
+  let lastRunId = ''
+  for (let copy = 0; published < EVENTS; copy += 1) {
+    lastRunId = `20990101T000000Z-${copy.toString(16).padStart(6, '0')}`
+    for (const [event, payload] of collected.events) {
+      bus.emit(event, renameRun(event, payload, lastRunId) as never)
+      published += 1
+    }
+    // Yield to the event loop between copies so socket.io can write, as a real producer would.
+    await new Promise((resolve) => setImmediate(resolve))
+  }
+  const producedInMs = Date.now() - loadStart
+  await page.locator('[data-testid="matrix-run-id"]', { hasText: lastRunId }).waitFor({ timeout: 30_000 })
+  await page.locator('[data-testid="run-list"] [data-testid="run-status"]').first().waitFor()
+  await page.waitForFunction(`document.querySelectorAll('[data-outcome="running"], [data-status="pending"]').length === 0`, undefined, { timeout: 30_000 })
+  const settledInMs = Date.now() - loadStart
+  const frames = (await page.evaluate('window.stopFrameProbe()')) as { gaps: number[]; longTasks: number[] }
+  await page.screenshot({ path: join(OUT_DIR, 'bench-10k.png') })
+  const report = {
+    at: new Date().toISOString(),
+    runs: RUNS,
+    stepToRender: stepLatency,
+    commitToRender: commitLatency,
+    load: {
+      events: published,
+      producedInMs,
+      lastEventRenderedAfterMs: settledInMs,
+      frames: frames.gaps.length,
+      frameGapP50Ms: percentile(frames.gaps, 0.5),
+      frameGapP95Ms: percentile(frames.gaps, 0.95),
+      frameGapMaxMs: Math.max(0, ...frames.gaps),
+      longTasks: frames.longTasks.length,
+      longestTaskMs: Math.max(0, ...frames.longTasks),
+    },
+    screenshot: join(OUT_DIR, 'bench-10k.png'),
+  }
+  writeFileSync(join(OUT_DIR, 'bench.json'), `${JSON.stringify(report, null, 2)}\n`)
+  process.stdout.write(`${JSON.stringify(report, null, 2)}\n`)
+} finally {
+  await browser.close()
+  await server.close()
+  store.close()
+  rmSync(work, { recursive: true, force: true })
+}
+
+function outcomeOf(result: ScenarioResult): string {
+  if (result.error !== null) return 'error'
+  if (result.leaked) return 'leaked'
+  return result.verdict === 'reject' ? 'caught' : 'accepted'
+}
+
+/**
+ * Each published value is matched with the first render of the same element
+ * in the same state at or after it, and before a later run publishes that
+ * element again. A value replaced within the same batch (a step re-reported)
+ * is never on screen by itself: it counts as superseded, not as a sample.
+ */
+function latencies(published: Published[], renders: Published[]): { samples: number; superseded: number; p50Ms: number; p95Ms: number; maxMs: number } {
+  const values: number[] = []
+  let superseded = 0
+  for (const item of published) {
+    const until = published.find((later) => later.id === item.id && later.runId !== item.runId && later.at > item.at)?.at ?? Number.POSITIVE_INFINITY
+    const rendered = renders.find((r) => r.id === item.id && r.status === item.status && r.at >= item.at && r.at < until)
+    if (rendered === undefined) superseded += 1
+    else values.push(rendered.at - item.at)
+  }
+  return { samples: values.length, superseded, p50Ms: percentile(values, 0.5), p95Ms: percentile(values, 0.95), maxMs: Math.max(0, ...values) }
+}
+
+function percentile(values: number[], p: number): number {
+  if (values.length === 0) return 0
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0
+}
+
+function recordEvents(into: [keyof LabEvents, unknown][]): { [K in keyof LabEvents]?: (payload: LabEvents[K]) => void } {
+  const names: (keyof LabEvents)[] = ['run:started', 'scenario:started', 'step:result', 'connection:closed', 'scenario:finished', 'run:finished']
+  return Object.fromEntries(names.map((name) => [name, (payload: unknown) => into.push([name, payload])]))
+}
+
+/** The same event for another run id (structuredClone keeps the recorded originals intact). */
+function renameRun(event: keyof LabEvents, payload: unknown, runId: string): unknown {
+  const copy = structuredClone(payload) as Record<string, unknown>
+  if (event === 'run:started' || event === 'run:finished') (copy['run'] as Record<string, unknown>)['id'] = runId
+  else if (event === 'scenario:finished') (copy['result'] as Record<string, unknown>)['runId'] = runId
+  else copy['runId'] = runId
+  return copy
+}
+
+/**
+ * Records when each cell and row reaches each state, and (on demand) frame gaps
+ * and long tasks. Plain JavaScript source: tsx would wrap a function literal in
+ * helpers the page does not have.
+ */
+function renderRecorderSource(): string {
+  return `(() => {
+  const renders = []
+  window.renders = renders
+  const record = (el) => {
+    const id = el.getAttribute('data-testid') ?? ''
+    const status = el.getAttribute('data-status') ?? el.getAttribute('data-outcome')
+    if (status !== null) renders.push({ id, status, at: Date.now() })
+  }
+  new MutationObserver((mutations) => {
+    for (const m of mutations) {
+      if (m.type === 'attributes') record(m.target)
+      for (const node of m.addedNodes) {
+        if (!(node instanceof Element)) continue
+        if (node.hasAttribute('data-status') || node.hasAttribute('data-outcome')) record(node)
+        node.querySelectorAll('[data-status], [data-outcome]').forEach(record)
+      }
+    }
+  }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-status', 'data-outcome'] })
+  let gaps = []
+  let longTasks = []
+  let running = false
+  const observer = new PerformanceObserver((list) => list.getEntries().forEach((entry) => longTasks.push(entry.duration)))
+  window.startFrameProbe = () => {
+    gaps = []
+    longTasks = []
+    running = true
+    observer.observe({ entryTypes: ['longtask'] })
+    let last = performance.now()
+    const tick = (now) => {
+      gaps.push(now - last)
+      last = now
+      if (running) requestAnimationFrame(tick)
+    }
+    requestAnimationFrame(tick)
+  }
+  window.stopFrameProbe = () => {
+    running = false
+    observer.disconnect()
+    return { gaps, longTasks }
+  }
+})()`
+}
+
+async function installRenderRecorder(page: Page): Promise<void> {
+  await page.evaluate(renderRecorderSource())
+}
