@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest'
+import { BUILT_IN_DRIVERS, DEFAULT_CLIENT_IDS, selectClients } from '../../../server/drivers/driver-registry.js'
+import { ConfigError } from '../../../server/errors.js'
+
+const idsOf = (selection: { drivers: { id: string }[]; skipped: { id: string }[] }): string[] =>
+  [...selection.drivers.map((driver) => driver.id), ...selection.skipped.map((skipped) => skipped.id)].sort()
+
+describe('selectClients', () => {
+  it('runs no real client when neither --clients nor --client is given', async () => {
+    expect(idsOf(await selectClients(undefined))).toEqual([])
+  })
+
+  it('takes the default set for a bare --clients: every CLI client, not chromium nor node-insecure', async () => {
+    expect(idsOf(await selectClients(true))).toEqual([...DEFAULT_CLIENT_IDS].sort())
+  })
+
+  it('takes every built-in client for --clients all', async () => {
+    expect(idsOf(await selectClients('all'))).toEqual(BUILT_IN_DRIVERS.map((driver) => driver.id).sort())
+  })
+
+  it('understands the aliases node and python, and appends --client commands as custom-N', async () => {
+    const selection = await selectClients('node,python', ['true', 'false'])
+    expect(idsOf(selection)).toEqual(['custom-1', 'custom-2', 'node-https', 'python-requests', 'python-urllib'])
+  })
+
+  it('rejects an unknown client name before anything runs', async () => {
+    await expect(selectClients('node-https,lynx')).rejects.toThrow(ConfigError)
+    await expect(selectClients('lynx')).rejects.toThrow(/Unknown client\(s\) lynx/)
+  })
+
+  it('reports a missing program as skipped with its reason, not as a failure', async () => {
+    const path = process.env['PATH']
+    process.env['PATH'] = '/nonexistent'
+    try {
+      const selection = await selectClients('curl,node-https')
+      expect(selection.drivers.map((driver) => driver.id)).toEqual(['node-https'])
+      expect(selection.skipped).toEqual([{ id: 'curl', reason: expect.stringMatching(/^curl is not installed/) as unknown as string }])
+    } finally {
+      process.env['PATH'] = path
+    }
+  })
+})
