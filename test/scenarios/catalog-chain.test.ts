@@ -36,6 +36,7 @@ const EXPECTED: Record<string, PinnedOutcome> = {
   'ca-basic-constraints-not-critical': reject('BC', 'BASIC_CONSTRAINTS_NOT_CRITICAL'),
   'not-yet-valid-intermediate': reject('DATES', 'CERT_NOT_YET_VALID'),
   'duplicate-extension': reject('CRIT', 'DUPLICATE_EXTENSION'),
+  'zero-serial-number': reject('CRIT', 'INVALID_SERIAL_NUMBER'),
 }
 
 describe('catalog: chain forgery, live', () => {

@@ -22,6 +22,7 @@ const CONTROL_IDS = [
   'uppercase-san',
   'unknown-noncritical-extension',
   'rsa-pss-signed-leaf',
+  'leaf-without-eku',
 ]
 
 describe('catalog: controls a correct client must accept, live', () => {
