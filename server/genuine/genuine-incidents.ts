@@ -27,6 +27,8 @@ export type GenuineIncidentType =
   | 'body-aborted'
   /** The body could not be parsed (HTTP 400). */
   | 'malformed-body'
+  /** The server was at its connection limit and closed the connection at once. */
+  | 'connection-refused'
 
 export interface GenuineIncident {
   type: GenuineIncidentType

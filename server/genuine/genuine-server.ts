@@ -38,6 +38,8 @@ export interface GenuineLimits {
   maxHeaderBytes: number
   /** Keep at most this many recorded requests (a long-lived server must not grow without bound). */
   maxRecordedRequests: number
+  /** Open connections at most; extra ones are closed at once and recorded as connection-refused. */
+  maxConnections: number
 }
 
 export const DEFAULT_GENUINE_LIMITS: GenuineLimits = {
@@ -48,6 +50,7 @@ export const DEFAULT_GENUINE_LIMITS: GenuineLimits = {
   checkIntervalMs: 1_000,
   maxHeaderBytes: 16_384,
   maxRecordedRequests: 10_000,
+  maxConnections: 1_000,
 }
 
 export interface GenuineServer {
@@ -102,6 +105,11 @@ export async function startGenuineServer(params: StartGenuineServerParams): Prom
   const { connectionCount, sockets } = recordConnectionIncidents(server, report)
   peek = peekClientHellos(server, limits.handshakeTimeoutMs)
   const front = peek.front
+  // Connections arrive at the front: beyond maxConnections net.Server closes them itself and says so with 'drop' (Node >= 18.6).
+  front.maxConnections = limits.maxConnections
+  front.on('drop', (peer?: { remoteAddress?: string }) =>
+    report({ type: 'connection-refused', message: `at the limit of ${limits.maxConnections} connections`, code: null, remoteAddress: peer?.remoteAddress ?? null }),
+  )
   await listen(front, host, params.port ?? 0)
   // The https server never listens itself (the peek front does), but its request and header
   // timeouts are armed by its own 'listening' event (node lib/_http_server.js setupConnectionsTracking).
