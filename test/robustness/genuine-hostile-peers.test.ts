@@ -131,6 +131,30 @@ describe('the genuine server under hostile peers', () => {
     expect(grown).toBeLessThan(4 * 1024 * 1024)
   }, 20_000)
 
+  it('refuses connections beyond its limit at once, records each, and serves again when they leave', async () => {
+    const LIMIT = 5
+    const EXTRA = 20
+    const seen: GenuineIncident[] = []
+    const limited = await startGenuineServer({
+      certificateChainPem: chainPem(pki.genuineLeaf, pki.trustedIntermediate),
+      privateKeyPem: pki.genuineLeaf.key.privateKeyPem,
+      onIncident: (incident) => seen.push(incident),
+      limits: { ...LIMITS, maxConnections: LIMIT, handshakeTimeoutMs: 3_000 },
+    })
+    try {
+      const limitedTarget = { ...target, port: limited.port }
+      const holders = Array.from({ length: LIMIT }, () => hostile.idleTcp(limitedTarget))
+      await pollUntil(() => (limited.connectionCount() === LIMIT ? true : undefined), 'the limit to fill', 5_000)
+      await Promise.all(Array.from({ length: EXTRA }, () => hostile.idleTcp(limitedTarget)))
+      expect(seen.filter((incident) => incident.type === 'connection-refused')).toHaveLength(EXTRA)
+      await Promise.all(holders)
+      expect(seen.filter((incident) => incident.type === 'handshake-timeout')).toHaveLength(LIMIT)
+      expect(await hostile.oversizedBody(limitedTarget, 64 * 1024)).toMatch(/^HTTP\/1\.1 413 /)
+    } finally {
+      await limited.close()
+    }
+  })
+
   it('survives an onIncident listener that throws', async () => {
     const fragile = await startGenuineServer({
       certificateChainPem: chainPem(pki.genuineLeaf, pki.trustedIntermediate),
