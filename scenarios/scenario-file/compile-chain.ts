@@ -118,14 +118,15 @@ function resolveKey(spec: KeySpecInput | undefined, slot: string, lookup: (name:
   if (spec === 'ed25519') return generateKeyPair({ type: 'ed25519' })
   if ('reuse' in spec) return lookup(spec.reuse).key
   const keySpec: KeySpec = 'rsa' in spec ? { type: 'rsa', bits: spec.rsa } : { type: 'ec', curve: spec.ec }
-  const cacheKey = spec.shared === undefined ? slot : `shared:${spec.shared}`
-  const cached = keyCache.get(`${cacheKey}:${JSON.stringify(keySpec)}`)
-  const key = cached ?? (keySpec.type === 'rsa' || spec.shared !== undefined ? remember(`${cacheKey}:${JSON.stringify(keySpec)}`, keySpec) : generateKeyPair(keySpec))
+  const isCached = keySpec.type === 'rsa' || spec.shared !== undefined
+  const key = isCached ? cachedKey(`${spec.shared === undefined ? slot : `shared:${spec.shared}`}:${JSON.stringify(keySpec)}`, keySpec) : generateKeyPair(keySpec)
   if ('explicitParameters' in spec && spec.explicitParameters === true) return { ...key, spkiDer: explicitCurveSpki(key.spkiDer) }
   return key
 }
 
-function remember(cacheKey: string, spec: KeySpec): KeyPair {
+function cachedKey(cacheKey: string, spec: KeySpec): KeyPair {
+  const cached = keyCache.get(cacheKey)
+  if (cached !== undefined) return cached
   const key = generateKeyPair(spec)
   keyCache.set(cacheKey, key)
   return key
