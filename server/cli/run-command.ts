@@ -77,7 +77,8 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
   if (aborted.length > 0) process.stderr.write(`Marked ${aborted.length} interrupted run(s) as aborted: ${aborted.join(', ')}\n`)
   const bus = new LabBus()
   if (store !== null) bus.use(recordLogsToStore(store))
-  if (options.quiet !== true) bus.use(printProgress(process.stderr, selected.length))
+  // One progress line per result: the lab's verifier and every client, for each scenario.
+  if (options.quiet !== true) bus.use(printProgress(process.stderr, selected.length * (1 + clients.drivers.length)))
   try {
     const clientIds = clients.drivers.map((driver) => driver.id)
     const runOptions = { scenarios: selected.map((s) => s.id), ...(clientIds.length > 0 ? { clients: clientIds } : {}) }

@@ -27,5 +27,4 @@ describe('mitmlab run --clients / --client', () => {
     // The default --fail-on unexpected: a client accepting an attack is unexpected.
     expect(code).toBe(1)
   }, 90_000)
-
 })
