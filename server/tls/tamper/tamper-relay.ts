@@ -19,7 +19,8 @@ export interface TamperRelayOptions {
 /** Capture limit per stream; beyond it bytes are relayed but not kept. */
 const MAX_CAPTURE = 4 * 1024 * 1024
 
-class Capture {
+/** The bytes one side of a leg carried, kept up to MAX_CAPTURE. */
+export class ByteCapture {
   private readonly chunks: Buffer[] = []
   private size = 0
   add(chunk: Buffer): void {
@@ -35,11 +36,11 @@ class Capture {
 /** One relayed TCP connection: its two legs' bytes and what the strategy did. */
 export class RelayedConnection {
   /** Client leg: what the client sent / received. Feed these to decodeConnection with the client's key log. */
-  readonly fromClient = new Capture()
-  readonly toClient = new Capture()
+  readonly fromClient = new ByteCapture()
+  readonly toClient = new ByteCapture()
   /** Server leg: what the server received / sent. */
-  readonly toServer = new Capture()
-  readonly fromServer = new Capture()
+  readonly toServer = new ByteCapture()
+  readonly fromServer = new ByteCapture()
   readonly notes: string[] = []
   framingError: RecordError | undefined
   readonly closed: Promise<void>
@@ -119,7 +120,7 @@ function relayConnection(client: net.Socket, upstream: net.Socket, strategy: Tam
   }
   client.on('close', onClosed)
   upstream.on('close', onClosed)
-  const pipe = (direction: Direction, source: net.Socket, destination: net.Socket, seen: Capture, sent: Capture): void => {
+  const pipe = (direction: Direction, source: net.Socket, destination: net.Socket, seen: ByteCapture, sent: ByteCapture): void => {
     const splitter = new RecordSplitter()
     let index = 0
     const send = (bytes: Buffer): void => {
