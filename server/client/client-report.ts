@@ -32,4 +32,15 @@ export interface ClientReport {
   node: { authorized: boolean; error: string | null }
   /** The login the client sent only after accepting: what an attacker wants. */
   http: { sentCredentials: boolean; status: number | null; headers: Record<string, string>; error: string | null } | null
+  /** HTTP-first clients only (policy.startUrl http://): what the victim requested on each visit, and its HSTS hosts. */
+  navigation?: { visits: VisitLog[]; hstsHosts: string[] }
+  /** Clients making several connections (policy.connections): each one's outcome, in order, up to the first rejected. */
+  attempts?: { verdict: 'accept' | 'reject'; catchingStep: StepId | null; code: string | null }[]
+}
+
+/** What the victim did on one visit, for the trainee. */
+export interface VisitLog {
+  requests: { method: string; url: string; status: number | null; upgradedBy: 'preloaded' | 'learned' | null }[]
+  /** Where the login went, or null when it was never sent. */
+  loginSentTo: string | null
 }

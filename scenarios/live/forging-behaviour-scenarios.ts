@@ -1,0 +1,46 @@
+import { forgedLeaf } from '../attacks/forge-helpers.js'
+import { defineScenario, type Scenario, type ScenarioContext, type UpstreamEndpoint } from '../define-scenario.js'
+import { startProbabilisticMiddlebox } from './support/probabilistic-middlebox.js'
+
+const ATTACK_EVERY = 3
+
+function startOneInThree(context: ScenarioContext, upstream: UpstreamEndpoint) {
+  const leaf = forgedLeaf(context, context.pki.attackerCa, { keySpec: { type: 'ec', curve: 'P-256' } })
+  return startProbabilisticMiddlebox(upstream, [leaf, context.pki.attackerCa], ATTACK_EVERY)
+}
+
+const EXPLANATION =
+  'nogotofail (Google, 2014) attacks only a fraction of connections, about one in ten at random, so an app keeps ' +
+  'working and a vulnerable code path is not hidden behind a broken login. Here the proxy forges a certificate from ' +
+  'an untrusted CA on every third connection and relays the others untouched. '
+
+export const probabilisticAttackOnce = defineScenario({
+  id: 'probabilistic-attack-single-connection',
+  title: 'Probabilistic attack (1 in 3 connections), client connects once',
+  explanation:
+    EXPLANATION +
+    'A client that connects once is relayed to the genuine bank: it sees nothing wrong, and a test that runs once ' +
+    'would call the app safe. The attack is there, just not on this connection.',
+  references: ['nogotofail (github.com/google/nogotofail) attack probability', 'RFC 5280 §6.1'],
+  tags: ['strategy', 'probabilistic'],
+  kind: 'attack',
+  topology: { kind: 'custom', start: startOneInThree },
+  expect: { verdict: 'accept', step: null },
+})
+
+export const probabilisticAttackRepeated = defineScenario({
+  id: 'probabilistic-attack-repeated-connections',
+  title: 'Probabilistic attack (1 in 3 connections), client keeps connecting',
+  explanation:
+    EXPLANATION +
+    'The client connects again and again, as an app polling its bank does. The first two connections reach the genuine ' +
+    'server; the third meets the forged chain and the chain check catches it. Testing a client means many connections.',
+  references: ['nogotofail (github.com/google/nogotofail) attack probability', 'RFC 5280 §6.1'],
+  tags: ['strategy', 'probabilistic'],
+  kind: 'attack',
+  topology: { kind: 'custom', start: startOneInThree },
+  clientPolicy: () => ({ connections: ATTACK_EVERY }),
+  expect: { verdict: 'reject', step: 'TRUST', code: 'UNTRUSTED_ROOT' },
+})
+
+export const forgingBehaviourScenarios: Scenario[] = [probabilisticAttackOnce, probabilisticAttackRepeated]

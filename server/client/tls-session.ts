@@ -1,0 +1,278 @@
+import { connect, type ConnectionOptions, type DetailedPeerCertificate, type TLSSocket } from 'node:tls'
+import { fetchCrls } from '../revocation/fetch-crls.js'
+import { STEP_IDS, type StepId } from '../steps/step-ids.js'
+import { failStep, passStep, skipStep, type StepResult } from '../steps/step-result.js'
+import { decodeConnection } from '../tls/handshake/decode-connection.js'
+import type { HandshakeTranscript } from '../tls/handshake/transcript-types.js'
+import { KeylogRecorder } from '../tls/keylog/keylog-recorder.js'
+import { verify } from '../verifier/index.js'
+import type { VerifyInput, VerifyReport } from '../verifier/types.js'
+import { parseCertificate, summarizeCertificate } from '../x509/index.js'
+import { CapturingSocket } from './capturing-socket.js'
+import type { ClientReport } from './client-report.js'
+import { CONNECTION_CODES } from './connection-codes.js'
+import type { RunInstrumentedClientParams } from './instrumented-client.js'
+import { checkLiveSteps } from './live-steps.js'
+import { checkFailedNegotiation, checkNegotiatedProtocol, DEFAULT_PROTOCOL_POLICY, type ProtocolPolicy } from './protocol-policy.js'
+
+/** One TLS connection, verified step by step, still open when accepted. */
+export interface VerifiedSession {
+  /** Decided: steps, verdict, catching step; `http` is still null. */
+  report: ClientReport
+  /** The open socket (the caller sends on it, then destroys it); null when the handshake failed. */
+  socket: TLSSocket | null
+  /** The wire as captured so far: read again after sending, so the login is on it too. */
+  readWire: () => ClientReport['wire']
+}
+
+/**
+ * Opens one TLS connection as the victim, captures everything it was shown
+ * (the chain as sent, the decrypted handshake, a stapled OCSP response), runs
+ * every step (PROTO, the verifier's certificate steps with fetched CRLs, CT,
+ * REV by OCSP, HS, FIN) and decides, without sending anything.
+ */
+export async function connectAndVerify(params: RunInstrumentedClientParams): Promise<VerifiedSession> {
+  const clientId = params.clientId ?? 'lab-verifier'
+  const protocol = params.policy.protocol ?? DEFAULT_PROTOCOL_POLICY
+  const timeoutMs = params.timeoutMs ?? 10_000
+  const now = params.now ?? new Date()
+  const connection = await openConnection(params, protocol, timeoutMs)
+  const base = {
+    clientId,
+    transport: { connected: connection.socket !== null, error: connection.error },
+    node: connection.node,
+  }
+
+  if (connection.socket === null) {
+    const proto = connection.error === null ? null : checkFailedNegotiation(protocol, connection.error.code, connection.error.message)
+    const steps = completeTrace([
+      proto ?? failStep('PROTO', 'HANDSHAKE_FAILED', `The TLS handshake failed: ${connection.error?.message ?? 'unknown error'}`, { error: connection.error?.code }),
+    ], null)
+    const report = decideVerdict(
+      { ...base, tls: null, presentedChainDer: [], chainSource: 'none', wire: connection.readWire(), presentedChain: [], certificate: null, http: null, handshake: summarizeTranscript(connection.transcript) },
+      steps,
+      null,
+    )
+    for (const step of report.steps) params.onStep?.(step)
+    return { report, socket: null, readWire: connection.readWire }
+  }
+
+  const socket = connection.socket
+  const { chain: chainDer, source: chainSource } = presentedChain(socket, connection.transcript)
+  const [leafDer] = chainDer
+  // CRLs are fetched before verification: the verifier checks them under REV (RFC 5280 §6.3).
+  const fetched = leafDer === undefined ? { crls: [], failure: null } : await fetchCrls(leafDer, params.policy.revocation)
+  const certificate = verify({ ...buildVerifyInput(params, chainDer, now), ...(fetched.crls.length > 0 ? { crls: fetched.crls } : {}) })
+  const live = await checkLiveSteps({ policy: params.policy, chainDer, certificate, now, staple: connection.staple(), crlFailure: fetched.failure })
+  const version = socket.getProtocol() ?? 'unknown'
+  const cipher = socket.getCipher().standardName
+  const steps = completeTrace(
+    [
+      checkNegotiatedProtocol(protocol, version, cipher),
+      ...(live.rev === undefined ? [] : [live.rev]),
+      live.ct,
+      ...certificate.steps,
+      // OpenSSL completed the handshake: it verified the server's handshake signature and Finished.
+      passStep('HS', 'The server proved possession of the certificate key (handshake signature verified)'),
+      passStep('FIN', 'Both Finished messages verified: the handshake transcript was not altered'),
+    ],
+    certificate,
+  )
+  const report = decideVerdict(
+    {
+      ...base,
+      tls: {
+        version,
+        cipher,
+        alpn: typeof socket.alpnProtocol === 'string' ? socket.alpnProtocol : null,
+        servername: params.expectedHost,
+      },
+      presentedChainDer: chainDer.map((der) => der.toString('base64')),
+      chainSource,
+      wire: connection.readWire(),
+      handshake: summarizeTranscript(connection.transcript),
+      presentedChain: chainDer.flatMap((der) => {
+        const parsed = parseCertificate(der)
+        return parsed.ok ? [summarizeCertificate(parsed.value)] : []
+      }),
+      certificate,
+      http: null,
+    },
+    steps,
+    certificate,
+  )
+  for (const step of report.steps) params.onStep?.(step)
+  return { report, socket, readWire: connection.readWire }
+}
+
+interface OpenedConnection {
+  socket: TLSSocket | null
+  /** The handshake as the network carried it, decrypted with the client's key log. */
+  transcript: HandshakeTranscript
+  /** Read at the end, so the login exchange is on the wire too. */
+  readWire: () => ClientReport['wire']
+  error: { code: string; message: string } | null
+  node: ClientReport['node']
+  /** The OCSP response the server stapled (RFC 6066 §8), if any. */
+  staple: () => Buffer | null
+}
+
+function openConnection(params: RunInstrumentedClientParams, protocol: ProtocolPolicy, timeoutMs: number): Promise<OpenedConnection> {
+  return new Promise((resolve) => {
+    const capture = new CapturingSocket(params.connectTo.host, params.connectTo.port)
+    const keylog = new KeylogRecorder()
+    // requestOCSP is a TLSSocket option that tls.connect passes through (RFC 6066 §8 status_request).
+    const options: ConnectionOptions & { requestOCSP: boolean } = {
+      socket: capture,
+      servername: params.expectedHost,
+      ca: params.policy.trustAnchors.map(derToPem),
+      // Verification is ours (step by step); Node's verdict is read from `authorized` for comparison.
+      rejectUnauthorized: false,
+      ALPNProtocols: ['http/1.1'],
+      minVersion: params.policy.offerMinVersion ?? protocol.minVersion,
+      ...(params.policy.ciphers === undefined ? {} : { ciphers: params.policy.ciphers }),
+      // Ask for a stapled OCSP response whenever the client checks revocation.
+      requestOCSP: (params.policy.revocation?.mode ?? 'none') !== 'none',
+    }
+    const socket = connect(options)
+    let staple: Buffer | null = null
+    // Node emits null when the server stapled nothing.
+    socket.on('OCSPResponse', (response: Buffer | null) => {
+      staple = response !== null && response.length > 0 ? response : null
+    })
+    keylog.attach(socket)
+    const timer = setTimeout(() => socket.destroy(new Error(`No TLS handshake within ${timeoutMs} ms`)), timeoutMs)
+    socket.once('secureConnect', () => {
+      clearTimeout(timer)
+      socket.off('error', onError)
+      socket.on('error', () => {})
+      const error = socket.authorizationError
+      resolve({
+        socket,
+        transcript: decodeConnection({ clientToServer: capture.clientToServer, serverToClient: capture.serverToClient, keylog: keylog.text }),
+        readWire: () => wireOf(capture, keylog),
+        error: null,
+        node: { authorized: socket.authorized, error: error === null || error === undefined ? null : String(error) },
+        staple: () => staple,
+      })
+    })
+    const onError = (error: NodeJS.ErrnoException): void => {
+      clearTimeout(timer)
+      const code = error.code ?? 'TLS_ERROR'
+      const transcript = decodeConnection({ clientToServer: capture.clientToServer, serverToClient: capture.serverToClient, keylog: keylog.text })
+      resolve({ socket: null, transcript, readWire: () => wireOf(capture, keylog), error: { code, message: error.message }, node: { authorized: false, error: code }, staple: () => null })
+    }
+    socket.once('error', onError)
+  })
+}
+
+/**
+ * The chain exactly as the server sent it (order, junk and all), from the
+ * decoded Certificate message. Node's getPeerCertificate(true) rebuilds the
+ * chain with OpenSSL's issuer checks and silently drops what does not chain
+ * (a CA:FALSE "issuer", say), so it is only the fallback.
+ */
+function presentedChain(socket: TLSSocket, transcript: HandshakeTranscript): { chain: Buffer[]; source: ClientReport['chainSource'] } {
+  const certificate = transcript.serverToClient.find((message) => message.name === 'Certificate')
+  const sent = certificate?.fields['certificates']
+  if (Array.isArray(sent) && sent.length > 0) {
+    return { chain: sent.map((der: string) => Buffer.from(der, 'base64')), source: 'as-sent' }
+  }
+  return { chain: rebuiltChain(socket), source: 'node-rebuilt' }
+}
+
+/** The chain as Node exposes it, leaf first (issuerCertificate links; the self-loop ends it). */
+function rebuiltChain(socket: TLSSocket): Buffer[] {
+  const chain: Buffer[] = []
+  const seen = new Set<string>()
+  let current: DetailedPeerCertificate | undefined = socket.getPeerCertificate(true)
+  while (current?.raw !== undefined && chain.length < 16) {
+    const key = current.fingerprint256
+    if (seen.has(key)) break
+    seen.add(key)
+    chain.push(current.raw)
+    current = current.issuerCertificate
+  }
+  return chain
+}
+
+function buildVerifyInput(params: RunInstrumentedClientParams, chainDer: Buffer[], now: Date): VerifyInput {
+  const policy = params.policy
+  return {
+    presented: chainDer,
+    trustAnchors: policy.trustAnchors,
+    expectedHost: params.expectedHost,
+    now,
+    ...(policy.profile === undefined ? {} : { profile: policy.profile }),
+    ...(policy.allowCommonNameFallback === undefined ? {} : { allowCommonNameFallback: policy.allowCommonNameFallback }),
+    ...(policy.pins === undefined ? {} : { pins: policy.pins }),
+  }
+}
+
+/** One result per STEP_ID: the decided ones, and an honest skip for every step this connection did not reach. */
+function completeTrace(decided: StepResult[], certificate: VerifyReport | null): StepResult[] {
+  const byStep = new Map<StepId, StepResult>()
+  for (const step of decided) if (!byStep.has(step.step)) byStep.set(step.step, step)
+  return STEP_IDS.map((id) => byStep.get(id) ?? defaultSkip(id, certificate))
+}
+
+function defaultSkip(id: StepId, certificate: VerifyReport | null): StepResult {
+  if (certificate === null && id !== 'HSTS' && id !== 'FP') {
+    return skipStep(id, CONNECTION_CODES.NO_CERTIFICATE, 'Not reached: the handshake ended before a certificate was verified')
+  }
+  if (id === 'HSTS') return skipStep(id, CONNECTION_CODES.NOT_APPLICABLE, 'The client went to https:// directly; no HTTP step to strip')
+  if (id === 'FP') return skipStep(id, CONNECTION_CODES.NOT_MEASURED, 'Decided by the genuine server, not the client')
+  if (id === 'REC') return skipStep(id, CONNECTION_CODES.NOT_APPLICABLE, 'No application data was exchanged')
+  return skipStep(id, CONNECTION_CODES.NOT_CONFIGURED, 'This client policy does not check this step')
+}
+
+/**
+ * The catching step: the first step to fail in the order a client meets them
+ * (STEP_IDS); among the certificate steps, the verifier's own choice.
+ */
+export function decideVerdict(
+  report: Omit<ClientReport, 'steps' | 'verdict' | 'catchingStep' | 'code'>,
+  steps: StepResult[],
+  certificate: VerifyReport | null,
+): ClientReport {
+  const firstFailure = steps.find((step) => step.status === 'fail')
+  const certificateCatch = certificate?.catchingStep ?? null
+  const catching =
+    firstFailure === undefined
+      ? null
+      : firstFailure.step === 'PROTO' || certificateCatch === null
+        ? firstFailure
+        : (steps.find((step) => step.step === certificateCatch) ?? firstFailure)
+  return {
+    ...report,
+    steps,
+    verdict: catching === null ? 'accept' : 'reject',
+    catchingStep: catching?.step ?? null,
+    code: catching?.code ?? null,
+  }
+}
+
+/** The bytes on the wire up to the verdict, and the secrets that open them (SSLKEYLOGFILE format). */
+function wireOf(capture: CapturingSocket, keylog: KeylogRecorder): ClientReport['wire'] {
+  return {
+    segments: capture.segments.map((segment) => ({ from: segment.from, base64: segment.data.toString('base64') })),
+    keyLog: keylog.text,
+  }
+}
+
+/** The transcript without the certificate bytes (they are in presentedChainDer already). */
+function summarizeTranscript(transcript: HandshakeTranscript): ClientReport['handshake'] {
+  return {
+    ...transcript,
+    messages: transcript.messages.map(({ fields, ...message }) => {
+      const { certificates: _certificates, ...rest } = fields
+      return { ...message, fields: rest }
+    }),
+    clientToServer: [],
+    serverToClient: [],
+  }
+}
+
+function derToPem(der: Buffer): string {
+  return `-----BEGIN CERTIFICATE-----\n${der.toString('base64').match(/.{1,64}/g)?.join('\n') ?? ''}\n-----END CERTIFICATE-----\n`
+}
