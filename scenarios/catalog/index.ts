@@ -29,11 +29,8 @@ export function loadCatalog(dir: string = CATALOG_DIR, families: readonly string
   const problems: string[] = []
   const seen = new Map<string, string>()
   for (const family of families) {
-    const familyDir = join(dir, family)
-    for (const name of readdirSync(familyDir).filter((n) => SCENARIO_FILE.test(n)).sort()) {
-      const file = join(familyDir, name)
-      const shown = relative(process.cwd(), file)
-      const loaded = loadScenarioFile(shown.startsWith('..') ? file : shown)
+    for (const file of catalogFiles(dir, [family])) {
+      const loaded = loadScenarioFile(file)
       if (!loaded.ok) {
         problems.push(...loaded.problems)
         continue
@@ -48,6 +45,20 @@ export function loadCatalog(dir: string = CATALOG_DIR, families: readonly string
     }
   }
   return { scenarios, problems }
+}
+
+/** The scenario files of the given families, sorted, as paths relative to the working directory when inside it. */
+export function catalogFiles(dir: string = CATALOG_DIR, families: readonly string[] = CATALOG_FAMILIES): string[] {
+  return families.flatMap((family) =>
+    readdirSync(join(dir, family))
+      .filter((name) => SCENARIO_FILE.test(name))
+      .sort()
+      .map((name) => {
+        const file = join(dir, family, name)
+        const shown = relative(process.cwd(), file)
+        return shown.startsWith('..') ? file : shown
+      }),
+  )
 }
 
 const catalog = loadCatalog()

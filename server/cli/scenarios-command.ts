@@ -1,5 +1,5 @@
 import type { Command } from 'commander'
-import { catalogScenarios } from '../../scenarios/catalog/index.js'
+import { catalogFiles, catalogScenarios } from '../../scenarios/catalog/index.js'
 import { loadScenarioFile } from '../../scenarios/scenario-file/load-scenario-file.js'
 import { foundationScenarios } from '../../scenarios/index.js'
 import { resolve } from 'node:path'
@@ -9,9 +9,9 @@ export function registerScenariosCommand(program: Command): void {
   scenarios
     .command('validate')
     .description('Check scenario files against the schema and compile them; exit 1 if any is invalid')
-    .argument('<file...>', 'scenario files')
+    .argument('[file...]', 'scenario files (default: every file of the shipped catalog)')
     .action((files: string[]) => {
-      process.exitCode = validateScenarioFiles(files, process.stdout, process.stderr)
+      process.exitCode = validateScenarioFiles(files.length > 0 ? files : catalogFiles(), process.stdout, process.stderr)
     })
 }
 

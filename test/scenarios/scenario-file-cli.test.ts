@@ -6,6 +6,7 @@ import { Writable } from 'node:stream'
 import { promisify } from 'node:util'
 import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
+import { catalogFiles } from '../../scenarios/catalog/index.js'
 import { runCommand } from '../../server/cli/run-command.js'
 import { validateScenarioFiles } from '../../server/cli/scenarios-command.js'
 
@@ -55,6 +56,15 @@ describe('mitmlab scenarios validate', () => {
     expect(err.text()).toBe('')
     expect(out.text()).toContain('common-name-only (reject at HOST), common-name-only-legacy (accept)')
     expect(out.text()).toContain('2 valid, 0 invalid')
+  })
+
+  it('validates every shipped catalog file (what it checks with no arguments)', () => {
+    const out = sink()
+    const err = sink()
+    const files = catalogFiles()
+    expect(validateScenarioFiles(files, out.stream, err.stream), err.text()).toBe(0)
+    expect(out.text()).toContain(`${files.length} valid, 0 invalid`)
+    expect(files.length).toBeGreaterThanOrEqual(60)
   })
 
   it('refuses an id another scenario already uses', () => {
