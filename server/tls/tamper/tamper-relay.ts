@@ -154,7 +154,11 @@ function relayConnection(client: net.Socket, upstream: net.Socket, strategy: Tam
       }
     })
     source.on('end', () => {
-      if (!cut) strategy.flush(direction).forEach(send)
+      if (!cut) {
+        strategy.flush(direction).forEach(send)
+        // A record cut short by the sender still goes on: the relay does not repair streams.
+        if (splitter.bufferedLength > 0) send(splitter.drainBuffered())
+      }
       destination.end()
     })
     source.on('error', () => destination.destroy())
