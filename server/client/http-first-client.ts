@@ -51,7 +51,8 @@ export async function runHttpFirstClient(params: RunInstrumentedClientParams, st
 async function playVisit(params: RunInstrumentedClientParams, startUrl: string, hsts: HstsCache, now: Date): Promise<VisitOutcome> {
   const timeoutMs = params.timeoutMs ?? 10_000
   // Steps are reported once, for the whole visit, not per connection.
-  const { onStep: _onStep, ...quiet } = params
+  const quiet: RunInstrumentedClientParams = { ...params }
+  delete quiet.onStep
   const outcome: VisitOutcome = { log: { requests: [], loginSentTo: null }, lastTls: null, tlsRejected: false, refused: null, login: null }
   let next: { url: URL; method: 'GET' | 'POST' } = { url: new URL(startUrl), method: 'GET' }
   for (let hop = 0; hop < MAX_HOPS; hop++) {

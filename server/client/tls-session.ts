@@ -265,8 +265,7 @@ function summarizeTranscript(transcript: HandshakeTranscript): ClientReport['han
   return {
     ...transcript,
     messages: transcript.messages.map(({ fields, ...message }) => {
-      const { certificates: _certificates, ...rest } = fields
-      return { ...message, fields: rest }
+      return { ...message, fields: Object.fromEntries(Object.entries(fields).filter(([name]) => name !== 'certificates')) }
     }),
     clientToServer: [],
     serverToClient: [],

@@ -88,7 +88,7 @@ function judgeSct(sct: SignedCertificateTimestamp, logs: KnownCtLog[], entry: { 
   if (log === undefined || sct.version !== 0) return 'unknown-log'
   if (sct.hashAlgorithm !== HASH_SHA256) return 'unsupported-algorithm'
   const signed = precertSignedData({ timestamp: sct.timestamp, ...entry, extensions: sct.extensions })
-  let isValid = false
+  let isValid: boolean
   try {
     isValid = verify('sha256', signed, publicKeyOf(log), sct.signature)
   } catch {

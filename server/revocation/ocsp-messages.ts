@@ -17,7 +17,7 @@ import {
   TBSRequest,
 } from '@peculiar/asn1-ocsp'
 import { AsnConvert, OctetString } from '@peculiar/asn1-schema'
-import { AlgorithmIdentifier, Certificate, CRLReason, CRLReasons, Extension } from '@peculiar/asn1-x509'
+import { AlgorithmIdentifier, CRLReason, Extension, type Certificate, type CRLReasons } from '@peculiar/asn1-x509'
 import { keyIdentifier, type IssuedCertificate } from '../../ca/index.js'
 import { readChildren, readSingle, toHex } from '../x509/der-reader.js'
 import { parseCertificate } from '../x509/index.js'
