@@ -4,6 +4,12 @@ import type { StepResult } from '../steps/step-result.js'
 /**
  * `webpki`: CA/Browser Forum strict, what browsers and rustls-webpki enforce (default).
  * `rfc5280`: plain RFC 5280 path validation, more lenient on profile rules.
+ *
+ * What differs (everything else is the same): webpki refuses a CA certificate
+ * as the leaf (BC), anyExtendedKeyUsage in the leaf and a critical leaf EKU
+ * (EKU, CRIT), a critical SAN beside a non-empty subject and a root AKI that
+ * is not just its SKI (CRIT), and Ed448 / SHA-224 (ALG); rfc5280 requires
+ * nameConstraints to be critical (NC), which the Web PKI tolerates.
  */
 export type VerifyProfile = 'webpki' | 'rfc5280'
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { generateKeyPair, issueCertificate } from '../../../../ca/index.js'
+import { explicitCurveSpki } from '../../../../scenarios/scenario-file/explicit-curve.js'
 import { makeLeaf, makeRoot, stepOf, verifyChain, NOT_AFTER, NOT_BEFORE } from '../support/make-chain.js'
 
 describe('checkAlgorithms', () => {
@@ -24,5 +25,13 @@ describe('checkAlgorithms', () => {
   it('passes ALG for SHA-256 ECDSA P-256 and does not judge the anchor self-signature', () => {
     const root = makeRoot({ signatureHash: 'sha1' })
     expect(stepOf(verifyChain([makeLeaf(root)], [root]), 'ALG').status).toBe('pass')
+  })
+
+  it('fails EC_EXPLICIT_PARAMETERS for a leaf key with explicit curve parameters (CurveBall)', () => {
+    const root = makeRoot()
+    const named = makeLeaf(root)
+    const leaf = makeLeaf(root, { key: named.key, tamper: { replaceSpki: explicitCurveSpki(named.key.spkiDer) } })
+    const report = verifyChain([leaf], [root])
+    expect(stepOf(report, 'ALG')).toMatchObject({ code: 'EC_EXPLICIT_PARAMETERS', detail: { key: 'EC explicit parameters' } })
   })
 })
