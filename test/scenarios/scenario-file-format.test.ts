@@ -133,6 +133,10 @@ describe('scenario files: each malformed file names the file and the field', () 
     expect(problems[0]).toMatch(/^scenarios\/catalog\/expired-intermediate\.yaml:\d+:\d+: not valid YAML: /)
   })
 
+  it('rejects an empty file as a whole', () => {
+    expect(problemsOf('')).toEqual([`${FILE}: (top level): Invalid input: expected object, received null`])
+  })
+
   it('rejects JSON that does not parse', () => {
     expect(problemsOf('{"id": ', 'x.json')[0]).toMatch(/^x\.json: not valid JSON: /)
   })
