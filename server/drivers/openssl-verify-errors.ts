@@ -37,11 +37,15 @@ export const OPENSSL_VERIFY_ROWS: readonly ErrorRow[] = [
   { pattern: /(permitted|excluded) subtree violation/i, step: 'NC' },
   { pattern: /name constraints minimum and maximum not supported/i, step: 'NC' },
   { pattern: /unsupported (or invalid )?name constraint (type|syntax)/i, step: 'NC' },
+  // X509_V_ERR_UNSUPPORTED_NAME_SYNTAX: raised by check_name_constraints (crypto/x509/x509_vfy.c) for a name it cannot compare.
+  { pattern: /unsupported or invalid name syntax/i, step: 'NC' },
   { pattern: /unhandled critical extension/i, step: 'CRIT' },
   // Algorithms and key sizes (OpenSSL security levels).
   { pattern: /CA signature digest algorithm too weak/i, step: 'ALG' },
   { pattern: /(EE|CA) certificate key too weak/i, step: 'ALG' },
   { pattern: /unsupported signature algorithm|Cannot find certificate signature algorithm/i, step: 'ALG' },
+  // RFC 5480 §2.1.1: only named curves; X509_V_ERR_EC_KEY_EXPLICIT_PARAMS.
+  { pattern: /public key has explicit ECC parameters/i, step: 'ALG' },
   // Revocation.
   { pattern: /certificate revoked/i, step: 'REV' },
   { pattern: /unable to get certificate CRL|OCSP verification (needed|failed)/i, step: 'REV' },

@@ -16,7 +16,7 @@ const PYTHON = '/usr/bin/python3'
 export const PYTHON_ERROR_TABLE: ErrorTable = [
   { pattern: /^SSLCertVerificationError .*Hostname mismatch/s, step: 'HOST' },
   // urllib3 1.26 (Debian's requests) still runs its own match_hostname: CertificateError “hostname 'x' doesn't match 'y'”.
-  { pattern: /hostname '[^']*' doesn't match/, step: 'HOST' },
+  { pattern: /hostname '[^']*' doesn't match|no appropriate commonName or subjectAltName fields were found/, step: 'HOST' },
   ...OPENSSL_VERIFY_ROWS,
 ]
 

@@ -15,6 +15,8 @@ export const WGET_ERROR_TABLE: ErrorTable = [
   { pattern: /certificate signer of .* was not a CA/i, step: 'BC' },
   { pattern: /signed using an insecure algorithm/i, step: 'ALG' },
   { pattern: /has been revoked/i, step: 'REV' },
+  // GnuTLS refuses to parse it (RFC 5280 §4.2: at most one instance of an extension).
+  { pattern: /GnuTLS: Duplicate extension in X\.509 certificate/i, step: 'CRIT' },
   { pattern: /protocol version|unsupported version/i, step: 'PROTO' },
 ]
 

@@ -29,6 +29,13 @@ describe('one error table per client', () => {
     ['chromium', CHROMIUM_ERROR_TABLE, 'net::ERR_CERT_COMMON_NAME_INVALID (load the login page)', 'HOST'],
     ['chromium', CHROMIUM_ERROR_TABLE, 'net::ERR_CERT_NAME_CONSTRAINT_VIOLATION (load the login page)', 'NC'],
     ['chromium', CHROMIUM_ERROR_TABLE, 'net::ERR_CERT_WEAK_SIGNATURE_ALGORITHM (load the login page)', 'ALG'],
+    ['curl', CURL_ERROR_TABLE, 'exit 35: curl: (35) OpenSSL/3.0.19: error:0200008A:rsa routines::invalid padding', 'SIG'],
+    ['curl', CURL_ERROR_TABLE, 'exit 60: curl: (60) SSL: unable to obtain common name from peer certificate', 'HOST'],
+    ['openssl', OPENSSL_ERROR_TABLE, 'exit 1: verify error:num=94:Certificate public key has explicit ECC parameters', 'ALG'],
+    ['node-https', NODE_ERROR_TABLE, 'UNSPECIFIED: unsupported or invalid name syntax', 'NC'],
+    ['python-requests', PYTHON_ERROR_TABLE, 'SSLError: no appropriate commonName or subjectAltName fields were found', 'HOST'],
+    ['wget', WGET_ERROR_TABLE, 'exit 4: GnuTLS: Duplicate extension in X.509 certificate. | Unable to establish SSL connection.', 'CRIT'],
+    ['chromium', CHROMIUM_ERROR_TABLE, 'net::ERR_SSL_VERSION_OR_CIPHER_MISMATCH (load the login page)', 'PROTO'],
   ] as const)('%s: maps “%s” to %s', (_client, table, raw, step) => {
     expect(mapError(table, raw)).toBe(step)
   })
@@ -37,6 +44,7 @@ describe('one error table per client', () => {
     ['wget', WGET_ERROR_TABLE, "exit 5: ERROR: The certificate of 'bank.lab' is not trusted."],
     ['chromium', CHROMIUM_ERROR_TABLE, 'net::ERR_CERT_INVALID (load the login page)'],
     ['curl', CURL_ERROR_TABLE, 'exit 56: curl: (56) OpenSSL SSL_read: Connection reset by peer, errno 104'],
+    ['curl', CURL_ERROR_TABLE, 'exit 35: curl: (35) OpenSSL/3.0.19: error:1100009E:X509 V3 routines::invalid certificate'],
     ['node-https', NODE_ERROR_TABLE, 'ECONNRESET: socket hang up'],
   ] as const)('%s: keeps “%s” verbatim and unmapped: it names no single step', (_client, table, raw) => {
     expect(rejectedOutcome(table, raw, null, raw)).toMatchObject({ verdict: 'reject', rawError: raw, step: null, isMapped: false })
