@@ -229,7 +229,8 @@ async function stageScenario(
     const [leaf] = forged.served
     if (leaf === undefined) throw new LabError('SCENARIO_INVALID', `Scenario ${scenario.id} forged an empty chain`)
     const served = {
-      secureContext: createSecureContext({ key: leaf.key.privateKeyPem, cert: chainPem(...forged.served) }),
+      // The version and cipher limits live in the secure context the proxy's TLS server uses (downgrade attacks).
+      secureContext: createSecureContext({ key: leaf.key.privateKeyPem, cert: chainPem(...forged.served), ...topology.clientFacingTls }),
       chainDer: forged.served.map((cert) => cert.der),
       chainSubjects: forged.served.map((cert, index) => ({
         subject: formatName(cert.subject),

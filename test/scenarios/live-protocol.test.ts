@@ -1,5 +1,10 @@
-import { describe, expect } from 'vitest'
+import { describe, expect, it } from 'vitest'
+import { forgedLeaf } from '../../scenarios/attacks/forge-helpers.js'
+import { defineScenario } from '../../scenarios/define-scenario.js'
 import { protocolScenarios } from '../../scenarios/live/index.js'
+import { runScenario } from '../../scenarios/runner.js'
+import { LabBus } from '../../server/bus/lab-bus.js'
+import { testPki } from '../support/lab-pki.js'
 import { itPlaysEachScenario } from './live-expectations.js'
 
 describe('protocol downgrade and weak cipher scenarios, live', () => {
@@ -23,4 +28,26 @@ describe('protocol downgrade and weak cipher scenarios, live', () => {
       if (scenario.id === 'null-cipher-legacy') expect(result.client?.tls?.cipher).toContain('NULL')
     },
   )
+})
+
+describe('the intercept topology with a client-facing TLS policy', () => {
+  it('applies clientFacingTls to the forged secure context (max TLS 1.2, CBC only): PROTO WEAK_CIPHER_SUITE', async () => {
+    const scenario = defineScenario({
+      id: 'intercept-cbc-only',
+      title: 'CBC-only interception',
+      explanation: 'The intercept topology narrowed to one CBC suite.',
+      references: [],
+      tags: [],
+      kind: 'attack',
+      topology: {
+        kind: 'intercept',
+        forge: (context) => ({ served: [forgedLeaf(context, context.pki.interceptionCa), context.pki.interceptionCa], description: 'cbc' }),
+        clientFacingTls: { maxVersion: 'TLSv1.2', ciphers: 'ECDHE-RSA-AES128-SHA' },
+      },
+      expect: { verdict: 'reject', step: 'PROTO', code: 'WEAK_CIPHER_SUITE' },
+    })
+    const result = await runScenario({ pki: testPki(), bus: new LabBus(), store: null }, scenario, { runId: 'test', ordinal: 0 })
+    expect(result.client?.tls?.cipher).toBe('TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA')
+    expect(result.asExpected, result.mismatches.join('; ')).toBe(true)
+  })
 })
