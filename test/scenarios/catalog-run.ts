@@ -32,21 +32,26 @@ export interface RunnerCapabilities {
 }
 
 export async function probeRunner(pki: LabPki): Promise<RunnerCapabilities> {
-  const [hostProbe, weakProbe] = compileScenarioFile(
+  const hostResult = await runCatalogScenario(pki, probeScenario('runner-probe-host', { host: 'www.bank.lab' }, {}))
+  const weakResult = await runCatalogScenario(pki, probeScenario('runner-probe-weak-hash', {}, { signatureHash: 'sha1' }))
+  return {
+    honoursScenarioHost: hostResult.client?.tls?.servername === 'www.bank.lab',
+    loadsWeakHashChains: weakResult.error === null,
+  }
+}
+
+function probeScenario(id: string, fields: Record<string, unknown>, leaf: Record<string, unknown>): FileScenario {
+  const [scenario] = compileScenarioFile(
     scenarioFileSchema.parse({
-      id: 'runner-probe',
+      id,
       title: 'probe',
       explanation: 'probe',
       kind: 'attack',
-      host: 'www.bank.lab',
-      expect: { strict: { verdict: 'accept' }, legacy: { verdict: 'accept' } },
-      chain: { certificates: [{ name: 'leaf', issuer: 'trustedIntermediate', signatureHash: 'sha1' }], serve: ['leaf', 'trustedIntermediate'] },
+      ...fields,
+      expect: { strict: { verdict: 'accept' } },
+      chain: { certificates: [{ name: 'leaf', issuer: 'trustedIntermediate', ...leaf }], serve: ['leaf', 'trustedIntermediate'] },
     }),
   )
-  if (hostProbe === undefined || weakProbe === undefined) throw new Error('probe did not compile')
-  const result = await runCatalogScenario(pki, hostProbe)
-  return {
-    honoursScenarioHost: result.client?.tls?.servername === 'www.bank.lab',
-    loadsWeakHashChains: result.error === null,
-  }
+  if (scenario === undefined) throw new Error('probe did not compile')
+  return scenario
 }
