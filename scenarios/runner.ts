@@ -220,7 +220,7 @@ async function stageScenario(
   const proxyLog = {
     onIncident: (incident: { type: string; message: string; connectionId: number }) =>
       log('info', `proxy-${incident.type}`, incident.message, { connectionId: incident.connectionId }),
-    onRecord: (record: import('../server/proxy/connection-record.js').ConnectionRecord) =>
+    onRecord: (record: ConnectionRecord) =>
       env.bus.emit('connection:closed', { runId: position.runId, scenarioId: scenario.id, record }),
   }
   const topology = scenario.topology
