@@ -17,6 +17,25 @@ export interface JudgeResultParams {
   durationMs: number
 }
 
+/** What every result states the same way, whoever the client was. */
+function sharedFields(params: Omit<JudgeResultParams, 'client'>): Pick<
+  ScenarioResult,
+  'runId' | 'ordinal' | 'scenarioId' | 'kind' | 'expected' | 'error' | 'startedAt' | 'durationMs' | 'connections' | 'genuine'
+> {
+  return {
+    runId: params.position.runId,
+    ordinal: params.position.ordinal,
+    scenarioId: params.scenario.id,
+    kind: params.scenario.kind,
+    expected: params.scenario.expect,
+    error: params.error,
+    startedAt: params.startedAt.toISOString(),
+    durationMs: params.durationMs,
+    connections: params.connections,
+    genuine: { requests: params.genuineRequests },
+  }
+}
+
 function credentialsLeaked(connections: readonly ConnectionRecord[]): boolean {
   return connections.some((connection) =>
     connection.plaintext.credentials.some((credential) => credential.value === VICTIM_CREDENTIALS.password),
@@ -51,25 +70,16 @@ export function judgeResult(params: JudgeResultParams): ScenarioResult {
   }
   const { steps = [], ...clientWithoutSteps } = client ?? {}
   return {
-    runId: params.position.runId,
-    ordinal: params.position.ordinal,
-    scenarioId: scenario.id,
+    ...sharedFields(params),
     clientId: client?.clientId ?? 'lab-verifier',
-    kind: scenario.kind,
-    expected: scenario.expect,
     verdict,
     catchingStep,
     code,
     node: client?.node ?? { authorized: false, error: null },
     leaked,
     asExpected: mismatches.length === 0,
-    error: params.error,
-    startedAt: params.startedAt.toISOString(),
-    durationMs: params.durationMs,
     steps,
-    connections: params.connections,
     client: client === null ? null : (clientWithoutSteps as Omit<ClientReport, 'steps'>),
-    genuine: { requests: params.genuineRequests },
     mismatches,
   }
 }
@@ -108,25 +118,16 @@ export function judgeDriverResult(params: JudgeDriverResultParams): ScenarioResu
         ]
       : []
   return {
-    runId: params.position.runId,
-    ordinal: params.position.ordinal,
-    scenarioId: scenario.id,
+    ...sharedFields(params),
     clientId: params.clientId,
-    kind: scenario.kind,
-    expected: scenario.expect,
     verdict,
     catchingStep: outcome?.verdict === 'reject' ? outcome.step : null,
     code,
     node: { authorized: verdict === 'accept', error: outcome?.rawError ?? params.error },
     leaked,
     asExpected: mismatches.length === 0,
-    error: params.error,
-    startedAt: params.startedAt.toISOString(),
-    durationMs: params.durationMs,
     steps,
-    connections: params.connections,
     client: null,
-    genuine: { requests: params.genuineRequests },
     mismatches,
     external: {
       rawError: outcome?.rawError ?? null,

@@ -1,7 +1,4 @@
-import { spawn } from 'node:child_process'
-import { availableParallelism } from 'node:os'
 import type { Command } from 'commander'
-import { LabError } from '../errors.js'
 import { z } from 'zod'
 import { verify } from '../verifier/index.js'
 import type { VerifyInput } from '../verifier/types.js'
@@ -51,16 +48,9 @@ function pemToDer(pem: string): Uint8Array {
  * harness result. `now` stands in for testcases without a validation_time.
  * Only what the verifier genuinely does not model is SKIPPED, with the reason.
  */
-export function limboHarness(input: string, now: Date = new Date(), shard: LimboShard = { index: 0, count: 1 }): LimboResult {
+export function limboHarness(input: string, now: Date = new Date()): LimboResult {
   const suite = suiteSchema.parse(JSON.parse(input))
-  const mine = suite.testcases.filter((_, position) => position % shard.count === shard.index)
-  return { version: 1, harness: 'mitmlab', results: mine.map((raw) => runTestcase(raw, now)) }
-}
-
-/** Testcases index, index + count, index + 2·count, … of the suite. */
-export interface LimboShard {
-  index: number
-  count: number
+  return { version: 1, harness: 'mitmlab', results: suite.testcases.map((raw) => runTestcase(raw, now)) }
 }
 
 function runTestcase(raw: unknown, now: Date): LimboResult['results'][number] {
@@ -97,79 +87,13 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8')
 }
 
-/**
- * Default worker processes. One: each shard re-reads the 41 MB suite and, on
- * the shared 2-core lab machine under load, two shards measured slower (85 s
- * wall vs 53 s at load 20); `--jobs 2` helps only on an idle machine.
- */
-export const DEFAULT_LIMBO_JOBS = 1
-/** Upper bound for --jobs: more processes than cores only adds parsing. */
-export const MAX_LIMBO_JOBS = availableParallelism()
-
-/**
- * Runs the suite in `jobs` child processes of this same command (one shard
- * each, one shared `now`) and interleaves their results back into suite order.
- */
-async function runSharded(input: string, jobs: number, now: Date): Promise<LimboResult> {
-  const script = process.argv[1]
-  if (script === undefined) throw new LabError('INTERNAL', 'Cannot locate the mitmlab entry point to start limbo shards')
-  const shards = await Promise.all(
-    Array.from({ length: jobs }, (_, index) =>
-      runChild([...process.execArgv, script, 'limbo', '--shard', `${index}/${jobs}`, '--now', now.toISOString()], input),
-    ),
-  )
-  const results: LimboResult['results'] = []
-  const longest = Math.max(...shards.map((shard) => shard.results.length))
-  for (let row = 0; row < longest; row++) {
-    for (const shard of shards) {
-      const result = shard.results[row]
-      if (result !== undefined) results.push(result)
-    }
-  }
-  return { version: 1, harness: 'mitmlab', results }
-}
-
-function runChild(args: string[], input: string): Promise<LimboResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'inherit'] })
-    const chunks: Buffer[] = []
-    child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk))
-    child.on('error', (cause) => reject(new LabError('INTERNAL', 'A limbo shard could not start', { cause })))
-    child.on('close', (code) => {
-      if (code !== 0) return reject(new LabError('INTERNAL', `A limbo shard exited with code ${String(code)}`))
-      resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')) as LimboResult)
-    })
-    child.stdin.end(input)
-  })
-}
-
-function parseShard(text: string): LimboShard {
-  const match = /^(\d+)\/(\d+)$/.exec(text)
-  const index = Number(match?.[1])
-  const count = Number(match?.[2])
-  if (match === null || count < 1 || index >= count) throw new LabError('CONFIG_INVALID', `--shard must be i/n with 0 <= i < n, got "${text}"`)
-  return { index, count }
-}
-
 /** `mitmlab limbo < limbo.json > results.json`: the x509-limbo harness protocol on stdin/stdout. */
 export function registerLimboCommand(program: Command): Command {
   return program
     .command('limbo')
     .description('Run the x509-limbo suite read on stdin through the verifier; write a LimboResult JSON on stdout')
-    .option('--jobs <n>', `worker processes (default: ${DEFAULT_LIMBO_JOBS})`, (value) => Number.parseInt(value, 10))
-    .option('--now <iso>', 'validation time for testcases without one (default: the current time)')
-    .option('--shard <i/n>', 'run only every n-th testcase starting at i (used by --jobs)')
-    .action(async (options: { jobs?: number; now?: string; shard?: string }) => {
-      const input = await readStdin()
-      const now = options.now === undefined ? new Date() : new Date(options.now)
-      if (Number.isNaN(now.getTime())) throw new LabError('CONFIG_INVALID', `--now is not a date: "${options.now ?? ''}"`)
-      const jobs = Math.max(1, Math.min(options.jobs ?? DEFAULT_LIMBO_JOBS, MAX_LIMBO_JOBS))
-      const result =
-        options.shard !== undefined
-          ? limboHarness(input, now, parseShard(options.shard))
-          : jobs > 1
-            ? await runSharded(input, jobs, now)
-            : limboHarness(input, now)
+    .action(async () => {
+      const result = limboHarness(await readStdin())
       process.stdout.write(`${JSON.stringify(result)}\n`)
     })
 }

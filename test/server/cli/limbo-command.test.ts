@@ -53,13 +53,4 @@ describe('limboHarness', () => {
     const suite = { version: 1, testcases: [testcase('garbage', { peer_certificate: '-----BEGIN CERTIFICATE-----\nAAECAwQ=\n-----END CERTIFICATE-----\n' })] }
     expect(limboHarness(JSON.stringify(suite)).results[0]).toMatchObject({ actual_result: 'FAILURE', context: expect.stringMatching(/^TRUST CERT_MALFORMED/) })
   })
-
-  it('runs only its shard: every n-th testcase from i, which together cover the suite', () => {
-    const { root, leaf } = makeChain()
-    const cases = ['a', 'b', 'c', 'd', 'e'].map((id) => testcase(id, { peer_certificate: leaf.pem, trusted_certs: [root.pem] }))
-    const input = JSON.stringify({ version: 1, testcases: cases })
-    const now = new Date('2025-01-01T00:00:00Z')
-    expect(limboHarness(input, now, { index: 0, count: 2 }).results.map((r) => r.id)).toEqual(['a', 'c', 'e'])
-    expect(limboHarness(input, now, { index: 1, count: 2 }).results.map((r) => r.id)).toEqual(['b', 'd'])
-  })
 })
