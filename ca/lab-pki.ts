@@ -6,6 +6,7 @@ import { CaError } from '../server/errors.js'
 import type { SubtreeSpec } from './general-names.js'
 import { issueCertificate, type IssuedCertificate } from './issue-certificate.js'
 import { keyPairFromPem, type KeyPair } from './key-pair.js'
+import { withPkiLock } from './pki-lock.js'
 
 /** The lab's host names: the site worth stealing from, and loopback. */
 export const LAB_HOSTS = ['bank.lab', 'www.bank.lab', 'localhost'] as const
@@ -65,7 +66,8 @@ const manifestSchema = z.object({
  * Loads the lab PKI from `<dataDir>/pki`, creating it on first use. Private
  * keys are written 0600 in a 0700 directory. Creation is atomic (built in a
  * temporary directory, then renamed), so two processes starting together both
- * end up with the same PKI.
+ * end up with the same PKI; renewing the genuine leaf happens under a lock file
+ * for the same reason.
  *
  * @example
  * const pki = loadOrCreateLabPki('./data')
@@ -82,13 +84,17 @@ export function loadOrCreateLabPki(dataDir: string, now: Date = new Date()): Lab
     }
     createLabPkiAt(dataDir, dir, now)
   }
+  const needsRenewal = (pki: LabPki): boolean => pki.genuineLeaf.notAfter.getTime() - now.getTime() < LEAF_RENEW_MARGIN_MS
   const pki = readLabPki(dir)
-  if (pki.genuineLeaf.notAfter.getTime() - now.getTime() < LEAF_RENEW_MARGIN_MS) {
-    const genuineLeaf = issueGenuineLeaf(pki.trustedIntermediate, now)
+  if (!needsRenewal(pki)) return pki
+  return withPkiLock(dir, () => {
+    // Another process may have renewed while this one waited for the lock.
+    const current = readLabPki(dir)
+    if (!needsRenewal(current)) return current
+    const genuineLeaf = issueGenuineLeaf(current.trustedIntermediate, now)
     writeCertificates(dir, { genuineLeaf })
-    return { ...pki, genuineLeaf }
-  }
-  return pki
+    return { ...current, genuineLeaf }
+  })
 }
 
 /** Creates a fresh PKI in memory only (tests, one-off runs). */
@@ -169,9 +175,8 @@ function writeCertificates(dir: string, certificates: Partial<Record<LabPkiRole,
     ? manifestSchema.parse(JSON.parse(readFileSync(manifestPath, 'utf8')))
     : { version: 1 as const, certificates: {} }
   for (const [role, cert] of Object.entries(certificates) as [LabPkiRole, IssuedCertificate][]) {
-    writeFileSync(join(dir, `${role}.key.pem`), cert.key.privateKeyPem, { mode: 0o600 })
-    chmodSync(join(dir, `${role}.key.pem`), 0o600)
-    writeFileSync(join(dir, `${role}.cert.pem`), cert.pem, { mode: 0o644 })
+    writeFileAtomically(join(dir, `${role}.key.pem`), cert.key.privateKeyPem, 0o600)
+    writeFileAtomically(join(dir, `${role}.cert.pem`), cert.pem, 0o644)
     manifest.certificates[role] = {
       subject: { ...cert.subject },
       notBefore: cert.notBefore.toISOString(),
@@ -180,9 +185,20 @@ function writeCertificates(dir: string, certificates: Partial<Record<LabPkiRole,
       isCa: cert.isCa,
     }
   }
-  const temporary = `${manifestPath}.tmp-${process.pid}`
-  writeFileSync(temporary, JSON.stringify(manifest, null, 2))
-  renameSync(temporary, manifestPath)
+  writeFileAtomically(manifestPath, JSON.stringify(manifest, null, 2), 0o644)
+}
+
+/** Written beside, then renamed: a failed write (full disk, read-only directory) leaves the old file whole. */
+function writeFileAtomically(path: string, contents: string, mode: number): void {
+  const temporary = `${path}.tmp-${process.pid}`
+  try {
+    writeFileSync(temporary, contents, { mode })
+    chmodSync(temporary, mode)
+    renameSync(temporary, path)
+  } catch (cause) {
+    rmSync(temporary, { force: true })
+    throw cause
+  }
 }
 
 function readLabPki(dir: string): LabPki {
@@ -198,8 +214,9 @@ function readLabPki(dir: string): LabPki {
     const certPath = join(dir, `${role}.cert.pem`)
     const pem = readPkiFile(dir, certPath)
     const der = Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ''), 'base64')
+    let x509: X509Certificate
     try {
-      new X509Certificate(der)
+      x509 = new X509Certificate(der)
     } catch (cause) {
       throw new CaError('CA_STORE_CORRUPT', `${certPath} is not a certificate; delete ${dir} to recreate the lab PKI`, { cause })
     }
@@ -210,6 +227,9 @@ function readLabPki(dir: string): LabPki {
     } catch (cause) {
       if (cause instanceof CaError && cause.message.includes(keyPath)) throw cause
       throw new CaError('CA_STORE_CORRUPT', `${keyPath} is not a private key; delete ${dir} to recreate the lab PKI`, { cause })
+    }
+    if (!x509.publicKey.export({ type: 'spki', format: 'der' }).equals(key.spkiDer)) {
+      throw new CaError('CA_STORE_CORRUPT', `${keyPath} is not the key of ${certPath}; delete ${dir} to recreate the lab PKI`)
     }
     return {
       der,
