@@ -8,6 +8,7 @@ import { storeFile } from '../../server/config.js'
 import { LabStore } from '../../server/store/lab-store.js'
 import { resultFixture } from '../server/store/result-fixture.js'
 import { startCli } from '../support/cli-process.js'
+import { canMakeImmutable, setImmutable } from '../support/immutable.js'
 
 /**
  * Issue 10: clear errors (a LabError with a code and a message naming the path)
@@ -23,21 +24,14 @@ import { startCli } from '../support/cli-process.js'
  */
 const base = mkdtempSync(join(tmpdir(), 'mitmlab-datadir-'))
 const immutable: string[] = []
-const chattr = (flag: '+i' | '-i', path: string): boolean => spawnSync('chattr', [flag, path]).status === 0
-const canMakeImmutable = ((): boolean => {
-  const probe = join(base, 'probe')
-  mkdirSync(probe)
-  const ok = chattr('+i', probe) && spawnSync('touch', [join(probe, 'x')]).status !== 0
-  chattr('-i', probe)
-  return ok
-})()
+const immutableWorks = canMakeImmutable()
 
 afterAll(() => {
-  for (const path of immutable) chattr('-i', path)
+  for (const path of immutable) setImmutable(path, false)
 })
 
 function makeImmutable(path: string): void {
-  if (!chattr('+i', path)) throw new Error(`chattr +i ${path} failed`)
+  if (!setImmutable(path, true)) throw new Error(`chattr +i ${path} failed`)
   immutable.push(path)
 }
 
@@ -50,14 +44,14 @@ describe('a data directory that cannot be written', () => {
     expect(() => new LabStore(storeFile(dataDir))).toThrow(labError('DATA_DIR_NOT_WRITABLE', dataDir))
   })
 
-  it.skipIf(!canMakeImmutable)('fails DATA_DIR_NOT_WRITABLE naming the directory when it is immutable (even for root)', () => {
+  it.skipIf(!immutableWorks)('fails DATA_DIR_NOT_WRITABLE naming the directory when it is immutable (even for root)', () => {
     const dataDir = join(base, 'immutable-empty')
     mkdirSync(dataDir)
     makeImmutable(dataDir)
     expect(() => new LabStore(storeFile(dataDir))).toThrow(labError('DATA_DIR_NOT_WRITABLE', dataDir))
   })
 
-  it.skipIf(!canMakeImmutable)('fails DATA_DIR_NOT_WRITABLE naming the file when the store file itself is immutable', () => {
+  it.skipIf(!immutableWorks)('fails DATA_DIR_NOT_WRITABLE naming the file when the store file itself is immutable', () => {
     const dataDir = join(base, 'immutable-file')
     new LabStore(storeFile(dataDir)).close()
     makeImmutable(storeFile(dataDir))

@@ -80,6 +80,7 @@ describe('a run killed with SIGKILL', () => {
       const lost = committed.filter((id) => !resultIds(store.db).includes(id))
       expect(lost).toEqual([])
       expect(results.length).toBeGreaterThanOrEqual(committed.length)
+      console.info(`SIGKILL durability: ${committed.length} results committed before the kill, ${results.length} of ${run.scenarioCount} stored after, ${lost.length} lost`)
       for (const result of results) {
         expect({ scenario: result.scenarioId, steps: result.steps.map((s) => s.step) }).toEqual({ scenario: result.scenarioId, steps: [...STEP_IDS] })
         const topology = findScenario(result.scenarioId)?.topology.kind
