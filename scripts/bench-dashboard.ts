@@ -84,10 +84,18 @@ try {
   const loadStart = Date.now()
   let published = 0
   let lastRunId = ''
+  const copyIds = new Map<string, string>()
   for (let copy = 0; published < EVENTS; copy += 1) {
-    lastRunId = `20990101T000000Z-${copy.toString(16).padStart(6, '0')}`
+    copyIds.clear()
     for (const [event, payload] of collected.events) {
-      bus.emit(event, renameRun(event, payload, lastRunId) as never)
+      const original = runIdOf(event, payload)
+      let runId = copyIds.get(original)
+      if (runId === undefined) {
+        runId = `20990101T000000Z-${(copy * 100 + copyIds.size).toString(16).padStart(6, '0')}`
+        copyIds.set(original, runId)
+        lastRunId = runId
+      }
+      bus.emit(event, renameRun(event, payload, runId) as never)
       published += 1
     }
     // Yield to the event loop between copies so socket.io can write, as a real producer would.
@@ -162,20 +170,24 @@ function recordEvents(into: [keyof LabEvents, unknown][]): { [K in keyof LabEven
   return Object.fromEntries(names.map((name) => [name, (payload: unknown) => into.push([name, payload])]))
 }
 
-/** The same event for another run id (structuredClone keeps the recorded originals intact). */
+function runIdOf(event: keyof LabEvents, payload: unknown): string {
+  const record = payload as Record<string, Record<string, unknown> | string>
+  const holder = event === 'run:started' || event === 'run:finished' ? record['run'] : event === 'scenario:finished' ? record['result'] : record
+  return typeof holder === 'object' ? String(holder['id'] ?? holder['runId']) : ''
+}
+
+/** The same event for another run id, started now (structuredClone keeps the recorded originals intact). */
 function renameRun(event: keyof LabEvents, payload: unknown, runId: string): unknown {
   const copy = structuredClone(payload) as Record<string, unknown>
-  if (event === 'run:started' || event === 'run:finished') (copy['run'] as Record<string, unknown>)['id'] = runId
-  else if (event === 'scenario:finished') (copy['result'] as Record<string, unknown>)['runId'] = runId
+  if (event === 'run:started' || event === 'run:finished') {
+    const run = copy['run'] as Record<string, unknown>
+    run['id'] = runId
+    run['startedAt'] = new Date().toISOString()
+  } else if (event === 'scenario:finished') (copy['result'] as Record<string, unknown>)['runId'] = runId
   else copy['runId'] = runId
   return copy
 }
 
-/**
- * Records when each cell and row reaches each state, and (on demand) frame gaps
- * and long tasks. Plain JavaScript source: tsx would wrap a function literal in
- * helpers the page does not have.
- */
 function renderRecorderSource(): string {
   return `(() => {
   const renders = []

@@ -33,7 +33,8 @@ export interface ScenarioDto {
 /** What the proxy saw on one connection; the served DER is dropped (the client report holds the parsed chain). */
 export type ConnectionDto = Omit<ConnectionRecord, 'servedChain'> & { servedChain: { subject: string; issuer: string }[] }
 
-export type ClientReportDto = Omit<ClientReport, 'steps' | 'presentedChainDer'>
+/** The client report without raw bytes: no DER, no wire capture, no key log. */
+export type ClientReportDto = Omit<ClientReport, 'steps' | 'presentedChainDer' | 'wire'>
 
 /** One committed scenario result. */
 export type ResultDto = Omit<ScenarioResult, 'connections' | 'client'> & {

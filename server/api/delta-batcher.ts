@@ -1,4 +1,4 @@
-import type { LabDelta } from './contract.js'
+import type { LabDelta, LabDeltaType } from './contract.js'
 
 /**
  * Leading-edge batching: a delta that arrives after a quiet spell is sent at
@@ -8,6 +8,12 @@ import type { LabDelta } from './contract.js'
  * (setImmediate), so a synchronous burst of 10,000 costs a handful of frames.
  */
 export const QUIET_AFTER_MS = 5
+/**
+ * Low-rate deltas that end something go out at once with whatever is pending:
+ * the runner publishes scenario:finished and then starts the next scenario's
+ * synchronous key generation in the same turn, which would hold a batch back.
+ */
+const SEND_AT_ONCE: ReadonlySet<LabDeltaType> = new Set(['run:started', 'scenario:finished', 'run:finished'])
 /** A batch is flushed early at this size so no single socket frame grows without bound. */
 export const MAX_BATCH_SIZE = 1000
 
@@ -24,6 +30,10 @@ export class DeltaBatcher {
 
   push(delta: LabDelta): void {
     this.pending.push(delta)
+    if (SEND_AT_ONCE.has(delta.type)) {
+      this.flush()
+      return
+    }
     if (this.timer === null && this.clock() - this.lastSentAt >= QUIET_AFTER_MS) {
       this.flush()
       // Anything else published in this turn waits for its end, then goes as one batch.

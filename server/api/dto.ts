@@ -32,8 +32,9 @@ export function toConnectionDto(record: ConnectionRecord): ConnectionDto {
   return { ...record, servedChain: record.servedChain.map(({ subject, issuer }) => ({ subject, issuer })) }
 }
 
+/** Drops the raw bytes (the chain DER and the client leg's wire capture with its key log): the page shows parsed values. */
 export function toClientReportDto(client: Omit<ClientReport, 'steps'>): ClientReportDto {
-  const { presentedChainDer: _der, ...rest } = client
+  const { presentedChainDer, wire, ...rest } = client
   return rest
 }
 

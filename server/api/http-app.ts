@@ -57,6 +57,7 @@ export function createHttpApp(params: { queries: LabQueries; policy: AccessPolic
       res.type('text/plain').send('The dashboard is not built: run `npm run build:dashboard`, then reload.\n')
     })
   }
+  // Express recognises an error handler by its four parameters, so `_next` must stay.
   app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
     const status = isLabError(error) && error.code === 'API_INVALID_INPUT' ? 400 : 500
     res.status(status).json({ code: isLabError(error) ? error.code : 'INTERNAL', message: (error as Error).message })

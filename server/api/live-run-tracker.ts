@@ -16,8 +16,9 @@ export class LiveRunTracker {
         this.steps = []
         return
       case 'step:result': {
-        const { type: _type, sentAt: _sentAt, ...step } = delta
-        if (step.runId === this.openRunId) this.steps.push(step)
+        if (delta.runId === this.openRunId) {
+          this.steps.push({ runId: delta.runId, scenarioId: delta.scenarioId, clientId: delta.clientId, ordinal: delta.ordinal, step: delta.step })
+        }
         return
       }
       case 'scenario:finished':

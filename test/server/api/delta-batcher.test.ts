@@ -39,3 +39,20 @@ describe('DeltaBatcher', () => {
     expect(batches).toEqual([[connectionDelta(0)], [connectionDelta(1)]])
   })
 })
+
+describe('DeltaBatcher with deltas that end something', () => {
+  it('sends scenario:finished at once, together with the steps queued before it', () => {
+    const batches: LabDelta[][] = []
+    const batcher = new DeltaBatcher((batch) => batches.push(batch), () => 1_000)
+    batcher.push(connectionDelta(0))
+    batcher.push(connectionDelta(1))
+    const finished: LabDelta = {
+      type: 'run:finished',
+      sentAt: 2,
+      run: { id: 'r', startedAt: '', finishedAt: '', status: 'passed', trigger: 'test', options: {}, scenarioCount: 2, resultCount: 2, caughtCount: 1, leakedCount: 0, unexpectedCount: 0 },
+    }
+    batcher.push(finished)
+    expect(batches).toEqual([[connectionDelta(0)], [connectionDelta(1), finished]])
+    batcher.close()
+  })
+})
