@@ -93,6 +93,16 @@ describe('the persisted lab PKI', () => {
     expect(() => loadOrCreateLabPki(dir)).toThrow(expect.objectContaining({ code: 'CA_STORE_CORRUPT', message: expect.stringContaining(damaged) }))
   })
 
+  it('fails CA_STORE_CORRUPT naming both files when a key is not the key of its certificate', () => {
+    const dir = freshDataDir()
+    loadOrCreateLabPkiCopy(dir)
+    const key = join(dir, 'pki', 'interceptionCa.key.pem')
+    cpSync(join(dir, 'pki', 'attackerCa.key.pem'), key)
+    expect(() => loadOrCreateLabPki(dir)).toThrow(
+      expect.objectContaining({ code: 'CA_STORE_CORRUPT', message: expect.stringContaining(`${key} is not the key of ${join(dir, 'pki', 'interceptionCa.cert.pem')}`) }),
+    )
+  })
+
   it('fails CA_STORE_CORRUPT instead of recreating over a PKI directory whose manifest is gone', () => {
     const dir = freshDataDir()
     loadOrCreateLabPkiCopy(dir)
