@@ -63,6 +63,8 @@ export interface PathMiddlebox {
 export interface Scenario {
   /** kebab-case, unique. */
   id: string
+  /** The name the victim asks for (a DNS name or an IP literal). Default: TARGET_HOST. */
+  host?: string
   title: string
   /** For the trainee: what the attacker does, and the real incident it mirrors. */
   explanation: string

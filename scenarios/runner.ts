@@ -105,7 +105,7 @@ export async function runScenarioWithClients(
 ): Promise<ScenarioResult[]> {
   const startedAt = new Date()
   const now = env.now?.() ?? startedAt
-  const context: ScenarioContext = { pki: env.pki, host: TARGET_HOST, now }
+  const context: ScenarioContext = { pki: env.pki, host: scenario.host ?? TARGET_HOST, now }
   const servers: Servers = { genuine: null, proxy: null, tunnel: null, caDir: null }
   const log = (level: 'info' | 'warn' | 'error', type: string, message: string, data?: unknown): void =>
     env.bus.emit('lab:log', { runId: position.runId, scenarioId: scenario.id, level, source: 'runner', type, message, data })
