@@ -1,7 +1,8 @@
 import type { SecureVersion } from 'node:tls'
 import type { ClientPolicy } from '../../server/client/instrumented-client.js'
 import { forgedLeaf } from '../attacks/forge-helpers.js'
-import { defineScenario, type Scenario } from '../define-scenario.js'
+import type { IssuedCertificate } from '../../ca/index.js'
+import { defineScenario, type Scenario, type ScenarioContext } from '../define-scenario.js'
 import type { ExpectedOutcome } from '../../server/lab/scenario-result.js'
 import { startForgingMiddlebox } from './support/forging-middlebox.js'
 
@@ -33,9 +34,20 @@ interface ProxyTls {
 function weakenedProxy(tls: ProxyTls): Scenario['topology'] {
   return {
     kind: 'custom',
-    start: (context, upstream) =>
-      startForgingMiddlebox(upstream, [forgedLeaf(context, context.pki.interceptionCa, { keySpec: { type: 'rsa', bits: 2048 } }), context.pki.interceptionCa], [], tls),
+    start: (context, upstream) => startForgingMiddlebox(upstream, [rsaLeafFor(context), context.pki.interceptionCa], [], tls),
   }
+}
+
+const rsaLeaves = new WeakMap<ScenarioContext['pki'], IssuedCertificate>()
+
+/** ECDHE-RSA and static-RSA suites need an RSA key; one per PKI, since RSA key generation costs up to a second. */
+function rsaLeafFor(context: ScenarioContext): IssuedCertificate {
+  let leaf = rsaLeaves.get(context.pki)
+  if (leaf === undefined || leaf.notBefore > context.now || leaf.notAfter.getTime() < context.now.getTime() + 86_400_000) {
+    leaf = forgedLeaf(context, context.pki.interceptionCa, { keySpec: { type: 'rsa', bits: 2048 } })
+    rsaLeaves.set(context.pki, leaf)
+  }
+  return leaf
 }
 
 interface ProtocolCase {
@@ -125,7 +137,7 @@ const CASES: ProtocolCase[] = [
     tags: ['protocol', 'cipher'],
     proxy: { maxVersion: 'TLSv1.2', ciphers: 'aNULL:@SECLEVEL=0' },
     strict: { verdict: 'reject', step: 'PROTO', code: 'WEAK_CIPHER_SUITE' },
-    legacy: { verdict: 'reject', step: 'TRUST' },
+    legacy: { verdict: 'reject', step: 'TRUST', code: 'NO_CERTIFICATES' },
   },
 ]
 

@@ -20,7 +20,7 @@ describe('protocol downgrade and weak cipher scenarios, live', () => {
       'null-cipher-strict': { verdict: 'reject', step: 'PROTO', code: 'WEAK_CIPHER_SUITE', leaked: false },
       'null-cipher-legacy': { verdict: 'accept', step: null, code: null, leaked: true },
       'anonymous-cipher-strict': { verdict: 'reject', step: 'PROTO', code: 'WEAK_CIPHER_SUITE', leaked: false },
-      'anonymous-cipher-legacy': { verdict: 'reject', step: 'TRUST', code: null, leaked: false },
+      'anonymous-cipher-legacy': { verdict: 'reject', step: 'TRUST', code: 'NO_CERTIFICATES', leaked: false },
     },
     (scenario, result) => {
       if (scenario.id === 'downgrade-tls10-legacy') expect(result.client?.tls?.version).toMatch(/^TLSv1(\.1)?$/)
