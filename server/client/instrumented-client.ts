@@ -1,13 +1,13 @@
 import type { TLSSocket } from 'node:tls'
 import type { CtPolicy } from '../ct/check-ct.js'
 import type { RevocationPolicy } from '../revocation/check-ocsp.js'
-import { passStep, type StepResult } from '../steps/step-result.js'
+import type { StepResult } from '../steps/step-result.js'
 import type { VerifyProfile } from '../verifier/types.js'
 import type { ClientReport } from './client-report.js'
 import { exchangeHttp } from './http-exchange.js'
 import { runHttpFirstClient } from './http-first-client.js'
 import type { ProtocolPolicy } from './protocol-policy.js'
-import { connectAndVerify } from './tls-session.js'
+import { connectAndVerify, decideVerdict } from './tls-session.js'
 
 /** What the victim's client trusts and enforces. */
 export interface ClientPolicy {
@@ -23,6 +23,8 @@ export interface ClientPolicy {
   protocol?: ProtocolPolicy
   /** Offer TLS versions down to this (a legacy client). Default: protocol.minVersion. */
   offerMinVersion?: ProtocolPolicy['minVersion']
+  /** Offer TLS versions up to this (a client without TLS 1.3). Default: Node's (TLS 1.3). */
+  offerMaxVersion?: ProtocolPolicy['minVersion']
   /** OpenSSL cipher list the client offers (a legacy client adds `@SECLEVEL=0`). Default: Node's. */
   ciphers?: string
   /** Certificate Transparency: known logs and how many valid SCTs a certificate needs. Default: not enforced. */
@@ -86,22 +88,28 @@ export async function runInstrumentedClient(params: RunInstrumentedClientParams)
   }
 }
 
-/** One connection: verify, and only when accepted send the login on it. */
+/** How long the client waits, after the response, for the server to end the stream (close_notify or not). */
+const END_OF_STREAM_WAIT_MS = 2_000
+
+/**
+ * One connection: verify, and only when accepted send the login on it; then
+ * decide the record layer (REC) and the handshake steps again over the whole
+ * connection, so tampering with the login's records rejects it too.
+ */
 async function connectOnce(params: RunInstrumentedClientParams): Promise<ClientReport> {
   const session = await connectAndVerify(params)
-  const decided = session.report
+  let decided = session.report
   if (decided.verdict === 'accept' && session.socket !== null) {
-    decided.http = await sendLogin(session.socket, params, params.clientId ?? 'lab-verifier', params.timeoutMs ?? 10_000)
-    if (decided.http.error === null) replaceStep(decided.steps, passStep('REC', 'Application records exchanged with intact MACs/tags'))
-    decided.wire = session.readWire()
+    // A record attack can break the connection while the client is still verifying.
+    decided.http = session.socket.destroyed
+      ? { sentCredentials: false, status: null, headers: {}, error: 'The connection failed before the login was sent' }
+      : await sendLogin(session.socket, params, params.clientId ?? 'lab-verifier', params.timeoutMs ?? 10_000)
+    const settled = await session.settle(END_OF_STREAM_WAIT_MS)
+    const { steps, verdict, catchingStep, code, ...rest } = decided
+    decided = decideVerdict({ ...rest, wire: session.readWire() }, steps.map((step) => settled.find((s) => s.step === step.step) ?? step), decided.certificate)
   }
   session.socket?.destroy()
   return decided
-}
-
-function replaceStep(steps: StepResult[], replacement: StepResult): void {
-  const index = steps.findIndex((step) => step.step === replacement.step)
-  if (index >= 0) steps[index] = replacement
 }
 
 async function sendLogin(socket: TLSSocket, params: RunInstrumentedClientParams, clientId: string, timeoutMs: number): Promise<NonNullable<ClientReport['http']>> {

@@ -1,7 +1,7 @@
 import { connect, type ConnectionOptions, type DetailedPeerCertificate, type TLSSocket } from 'node:tls'
 import { fetchCrls } from '../revocation/fetch-crls.js'
 import { STEP_IDS, type StepId } from '../steps/step-ids.js'
-import { failStep, passStep, skipStep, type StepResult } from '../steps/step-result.js'
+import { skipStep, type StepResult } from '../steps/step-result.js'
 import { decodeConnection } from '../tls/handshake/decode-connection.js'
 import type { HandshakeTranscript } from '../tls/handshake/transcript-types.js'
 import { KeylogRecorder } from '../tls/keylog/keylog-recorder.js'
@@ -11,6 +11,7 @@ import { parseCertificate, summarizeCertificate } from '../x509/index.js'
 import { CapturingSocket } from './capturing-socket.js'
 import type { ClientReport } from './client-report.js'
 import { CONNECTION_CODES } from './connection-codes.js'
+import { connectionSteps } from './connection-steps.js'
 import type { RunInstrumentedClientParams } from './instrumented-client.js'
 import { checkLiveSteps } from './live-steps.js'
 import { checkFailedNegotiation, checkNegotiatedProtocol, DEFAULT_PROTOCOL_POLICY, type ProtocolPolicy } from './protocol-policy.js'
@@ -23,6 +24,11 @@ export interface VerifiedSession {
   socket: TLSSocket | null
   /** The wire as captured so far: read again after sending, so the login is on it too. */
   readWire: () => ClientReport['wire']
+  /**
+   * After the login exchange: waits (bounded) for the server to end the stream, then decides
+   * PROTO, HS, FIN and REC again over the whole connection (record tampering, truncation).
+   */
+  settle: (waitForEndMs: number) => Promise<StepResult[]>
 }
 
 /**
@@ -45,16 +51,18 @@ export async function connectAndVerify(params: RunInstrumentedClientParams): Pro
 
   if (connection.socket === null) {
     const proto = connection.error === null ? null : checkFailedNegotiation(protocol, connection.error.code, connection.error.message)
-    const steps = completeTrace([
-      proto ?? failStep('PROTO', 'HANDSHAKE_FAILED', `The TLS handshake failed: ${connection.error?.message ?? 'unknown error'}`, { error: connection.error?.code }),
-    ], null)
+    // HS / FIN / PROTO (downgrade sentinel) from the client's own transcript and its actual error (issue 12).
+    const steps = completeTrace(
+      connectionSteps({ handshakeCompleted: false, clientError: connection.error ?? undefined, streamEnded: false, transcript: connection.transcript, policyProto: proto }),
+      null,
+    )
     const report = decideVerdict(
       { ...base, tls: null, presentedChainDer: [], chainSource: 'none', wire: connection.readWire(), presentedChain: [], certificate: null, http: null, handshake: summarizeTranscript(connection.transcript) },
       steps,
       null,
     )
     for (const step of report.steps) params.onStep?.(step)
-    return { report, socket: null, readWire: connection.readWire }
+    return { report, socket: null, readWire: connection.readWire, settle: () => Promise.resolve(report.steps) }
   }
 
   const socket = connection.socket
@@ -66,15 +74,15 @@ export async function connectAndVerify(params: RunInstrumentedClientParams): Pro
   const live = await checkLiveSteps({ policy: params.policy, chainDer, certificate, now, staple: connection.staple(), crlFailure: fetched.failure })
   const version = socket.getProtocol() ?? 'unknown'
   const cipher = socket.getCipher().standardName
+  const policyProto = checkNegotiatedProtocol(protocol, version, cipher)
+  const observed = { handshakeCompleted: true, policyProto, transcript: connection.transcript }
   const steps = completeTrace(
     [
-      checkNegotiatedProtocol(protocol, version, cipher),
       ...(live.rev === undefined ? [] : [live.rev]),
       live.ct,
       ...certificate.steps,
-      // OpenSSL completed the handshake: it verified the server's handshake signature and Finished.
-      passStep('HS', 'The server proved possession of the certificate key (handshake signature verified)'),
-      passStep('FIN', 'Both Finished messages verified: the handshake transcript was not altered'),
+      // REC is decided by settle(), once application records have been exchanged.
+      ...connectionSteps({ ...observed, streamEnded: false }).filter((step) => step.step !== 'REC'),
     ],
     certificate,
   )
@@ -102,7 +110,38 @@ export async function connectAndVerify(params: RunInstrumentedClientParams): Pro
     certificate,
   )
   for (const step of report.steps) params.onStep?.(step)
-  return { report, socket, readWire: connection.readWire }
+  const settle = async (waitForEndMs: number): Promise<StepResult[]> => {
+    await connection.afterHandshake.whenEnded(waitForEndMs)
+    const { error, ended } = connection.afterHandshake
+    return connectionSteps({ ...observed, clientError: error ?? undefined, streamEnded: ended, transcript: connection.decode() })
+  }
+  return { report, socket, readWire: connection.readWire, settle }
+}
+
+/** What the open socket did after the handshake: its first TLS error and whether the server ended the stream. */
+class AfterHandshake {
+  error: { code: string; message: string } | null = null
+  ended = false
+  private readonly done: Promise<void>
+  constructor(socket: TLSSocket) {
+    this.done = new Promise((resolve) => {
+      socket.on('error', (error: NodeJS.ErrnoException) => {
+        this.error ??= { code: error.code ?? 'TLS_ERROR', message: error.message }
+        resolve()
+      })
+      socket.once('end', () => {
+        this.ended = true
+        resolve()
+      })
+      socket.once('close', () => resolve())
+    })
+  }
+  /** Resolves on end, error or close, or after waitMs. */
+  async whenEnded(waitMs: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined
+    await Promise.race([this.done, new Promise<void>((resolve) => (timer = setTimeout(resolve, waitMs)))])
+    clearTimeout(timer)
+  }
 }
 
 interface OpenedConnection {
@@ -115,6 +154,9 @@ interface OpenedConnection {
   node: ClientReport['node']
   /** The OCSP response the server stapled (RFC 6066 §8), if any. */
   staple: () => Buffer | null
+  /** Decodes both directions as captured now (after the login: with its records and close_notify). */
+  decode: () => HandshakeTranscript
+  afterHandshake: AfterHandshake
 }
 
 function openConnection(params: RunInstrumentedClientParams, protocol: ProtocolPolicy, timeoutMs: number): Promise<OpenedConnection> {
@@ -130,6 +172,7 @@ function openConnection(params: RunInstrumentedClientParams, protocol: ProtocolP
       rejectUnauthorized: false,
       ALPNProtocols: ['http/1.1'],
       minVersion: params.policy.offerMinVersion ?? protocol.minVersion,
+      ...(params.policy.offerMaxVersion === undefined ? {} : { maxVersion: params.policy.offerMaxVersion }),
       ...(params.policy.ciphers === undefined ? {} : { ciphers: params.policy.ciphers }),
       // Ask for a stapled OCSP response whenever the client checks revocation.
       requestOCSP: (params.policy.revocation?.mode ?? 'none') !== 'none',
@@ -142,14 +185,17 @@ function openConnection(params: RunInstrumentedClientParams, protocol: ProtocolP
     })
     keylog.attach(socket)
     const timer = setTimeout(() => socket.destroy(new Error(`No TLS handshake within ${timeoutMs} ms`)), timeoutMs)
+    const decode = (): HandshakeTranscript => decodeConnection({ clientToServer: capture.clientToServer, serverToClient: capture.serverToClient, keylog: keylog.text })
     socket.once('secureConnect', () => {
       clearTimeout(timer)
       socket.off('error', onError)
-      socket.on('error', () => {})
+      const afterHandshake = new AfterHandshake(socket)
       const error = socket.authorizationError
       resolve({
         socket,
-        transcript: decodeConnection({ clientToServer: capture.clientToServer, serverToClient: capture.serverToClient, keylog: keylog.text }),
+        transcript: decode(),
+        decode,
+        afterHandshake,
         readWire: () => wireOf(capture, keylog),
         error: null,
         node: { authorized: socket.authorized, error: error === null || error === undefined ? null : String(error) },
@@ -159,8 +205,16 @@ function openConnection(params: RunInstrumentedClientParams, protocol: ProtocolP
     const onError = (error: NodeJS.ErrnoException): void => {
       clearTimeout(timer)
       const code = error.code ?? 'TLS_ERROR'
-      const transcript = decodeConnection({ clientToServer: capture.clientToServer, serverToClient: capture.serverToClient, keylog: keylog.text })
-      resolve({ socket: null, transcript, readWire: () => wireOf(capture, keylog), error: { code, message: error.message }, node: { authorized: false, error: code }, staple: () => null })
+      resolve({
+        socket: null,
+        transcript: decode(),
+        decode,
+        afterHandshake: new AfterHandshake(socket),
+        readWire: () => wireOf(capture, keylog),
+        error: { code, message: error.message },
+        node: { authorized: false, error: code },
+        staple: () => null,
+      })
     }
     socket.once('error', onError)
   })
