@@ -138,10 +138,14 @@ function issueGenuineLeaf(issuer: IssuedCertificate, now: Date): IssuedCertifica
   })
 }
 
+/** A staging directory this old was left by a process killed while creating the PKI (creation takes a second). */
+const STAGING_ABANDONED_AFTER_MS = 10 * 60_000
+
 function createLabPkiAt(dataDir: string, dir: string, now: Date): void {
   const staging = join(dataDir, `pki.tmp-${process.pid}-${Date.now()}`)
   try {
     mkdirSync(staging, { recursive: true, mode: 0o700 })
+    removeAbandonedStaging(dataDir)
     const pki = createLabPki(now)
     writeCertificates(staging, Object.fromEntries(ROLES.map((role) => [role, pki[role]])))
     renameSync(staging, dir)
@@ -157,6 +161,14 @@ function createLabPkiAt(dataDir: string, dir: string, now: Date): void {
       `Cannot create the lab PKI in ${dir}: ${(cause as Error).message}`,
       { cause },
     )
+  }
+}
+
+/** Staging directories of killed creators hold private keys nobody will use: remove them. */
+function removeAbandonedStaging(dataDir: string): void {
+  for (const name of readdirSync(dataDir)) {
+    const startedAt = /^pki\.tmp-\d+-(\d+)$/.exec(name)?.[1]
+    if (startedAt !== undefined && Date.now() - Number(startedAt) > STAGING_ABANDONED_AFTER_MS) removeQuietly(join(dataDir, name))
   }
 }
 
