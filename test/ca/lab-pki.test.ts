@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -39,6 +39,18 @@ describe('the persisted lab PKI', () => {
     expect(renewed.trustedRoot.der).toEqual(first.trustedRoot.der)
     expect(renewed.interceptionCa.der).toEqual(first.interceptionCa.der)
     expect(loadOrCreateLabPki(dataDir).genuineLeaf.der).toEqual(renewed.genuineLeaf.der)
+  })
+
+  it('removes staging directories abandoned by killed creators, and leaves a fresh one alone', () => {
+    const dir = freshDataDir()
+    const abandoned = join(dir, `pki.tmp-99999-${Date.now() - 3_600_000}`)
+    const inProgress = join(dir, `pki.tmp-99998-${Date.now()}`)
+    for (const staging of [abandoned, inProgress]) {
+      mkdirSync(staging)
+      writeFileSync(join(staging, 'trustedRoot.key.pem'), 'a key nobody will use')
+    }
+    loadOrCreateLabPki(dir)
+    expect(readdirSync(dir).sort()).toEqual(['pki', inProgress.slice(dir.length + 1)])
   })
 
   it('fails CA_STORE_CORRUPT naming the manifest when it is not JSON', () => {
