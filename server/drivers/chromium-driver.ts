@@ -4,6 +4,7 @@ import type { ClientDriver, DriverOutcome, DriverTarget } from './client-driver.
 import { acceptedOutcome, rejectedOutcome, type ErrorTable } from './error-table.js'
 import { createNssHome } from './nss-database.js'
 import { runProcess, versionOf } from './run-process.js'
+import { loginUrl, targetIsIp } from './target-url.js'
 
 const CHROMIUM = '/usr/bin/chromium'
 
@@ -56,7 +57,10 @@ async function submitLogin(target: DriverTarget): Promise<DriverOutcome> {
       '--no-sandbox',
       '--disable-gpu',
       '--disable-background-networking',
-      `--host-resolver-rules=MAP ${target.host} ${target.connectTo.host}:${target.connectTo.port}`,
+      ...(targetIsIp(target)
+        ? // Resolver rules never apply to an IP literal: send it through the CONNECT tunnel, loopback included.
+          [`--proxy-server=http://${target.tunnel.host}:${target.tunnel.port}`, '--proxy-bypass-list=<-loopback>']
+        : [`--host-resolver-rules=MAP ${target.host} ${target.connectTo.host}:${target.connectTo.port}`]),
     ],
     env: { ...process.env, HOME: nss.home },
   })
@@ -64,7 +68,7 @@ async function submitLogin(target: DriverTarget): Promise<DriverOutcome> {
   try {
     const page = await browser.newPage()
     page.setDefaultTimeout(target.timeoutMs)
-    await page.goto(`https://${target.host}/login`)
+    await page.goto(loginUrl(target))
     step.name = 'fill the form'
     await page.fill('input[name="username"]', target.credentials.username)
     await page.fill('input[name="password"]', target.credentials.password)

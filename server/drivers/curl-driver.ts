@@ -2,6 +2,7 @@ import type { ClientDriver, DriverOutcome, DriverTarget } from './client-driver.
 import { acceptedOutcome, loginForm, rejectedOutcome, type ErrorTable } from './error-table.js'
 import { OPENSSL_VERIFY_ROWS } from './openssl-verify-errors.js'
 import { lastLines, runProcess, versionOf } from './run-process.js'
+import { loginUrl } from './target-url.js'
 
 /**
  * curl's words (libcurl with OpenSSL): exit 60 (CURLE_PEER_FAILED_VERIFICATION)
@@ -35,9 +36,9 @@ async function postLogin(target: DriverTarget): Promise<DriverOutcome> {
     args: [
       '--silent',
       '--show-error',
-      // The hijacked resolver: bank.lab:443 is wherever the scenario says; SNI and the name check still say bank.lab.
+      // The hijacked resolver: any host:port (empty HOST1:PORT1) is wherever the scenario says; SNI and the name check still use the URL's host.
       '--connect-to',
-      `${target.host}:443:${target.connectTo.host}:${target.connectTo.port}`,
+      `::${target.connectTo.host}:${target.connectTo.port}`,
       '--cacert',
       target.caFile,
       '--max-time',
@@ -50,7 +51,7 @@ async function postLogin(target: DriverTarget): Promise<DriverOutcome> {
       '/dev/null',
       '--write-out',
       `${STATUS_MARKER}%{http_code}`,
-      `https://${target.host}/login`,
+      loginUrl(target),
     ],
     stdin: loginForm(target.credentials),
     timeoutMs: target.timeoutMs + 2_000,

@@ -1,6 +1,7 @@
 import type { ClientDriver, DriverOutcome, DriverTarget } from './client-driver.js'
 import { acceptedOutcome, rejectedOutcome } from './error-table.js'
 import { lastLines, runProcess } from './run-process.js'
+import { loginUrl } from './target-url.js'
 
 /**
  * What `--client 'CMD'` may refer to. {url} names bank.lab itself
@@ -23,7 +24,7 @@ export function createCustomCommandDriver(command: string, id = 'custom'): Clien
 
 export function expandPlaceholders(command: string, target: DriverTarget): string {
   const values: Record<(typeof CUSTOM_PLACEHOLDERS)[number], string> = {
-    url: `https://${target.host}/login`,
+    url: loginUrl(target),
     host: target.connectTo.host,
     port: String(target.connectTo.port),
     server_name: target.host,
@@ -43,7 +44,7 @@ async function runCommand(command: string, target: DriverTarget): Promise<Driver
     ...process.env,
     https_proxy: proxy,
     HTTPS_PROXY: proxy,
-    MITMLAB_URL: `https://${target.host}/login`,
+    MITMLAB_URL: loginUrl(target),
     MITMLAB_HOST: target.connectTo.host,
     MITMLAB_PORT: String(target.connectTo.port),
     MITMLAB_SERVER_NAME: target.host,

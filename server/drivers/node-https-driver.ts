@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs'
 import { request } from 'node:https'
 import type { LookupFunction } from 'node:net'
+import { checkServerIdentity, type PeerCertificate } from 'node:tls'
 import type { ClientDriver, DriverOutcome, DriverTarget } from './client-driver.js'
 import { acceptedOutcome, loginForm, rejectedOutcome, type ErrorTable } from './error-table.js'
 import { OPENSSL_VERIFY_ROWS } from './openssl-verify-errors.js'
+import { targetIsIp } from './target-url.js'
 
 /**
  * Node's error codes for a refused peer (the X509_V_ERR_* names without the
@@ -52,16 +54,18 @@ function postLogin(target: DriverTarget, insecure: boolean): Promise<DriverOutco
   return new Promise((resolve) => {
     const req = request(
       {
-        host: target.host,
         port: target.connectTo.port,
-        servername: target.host,
+        // An IP literal is never looked up (and never sent as SNI): connect to where it “resolves”, check the name it is.
+        ...(targetIsIp(target)
+          ? { host: target.connectTo.host, checkServerIdentity: (_host: string, cert: PeerCertificate) => checkServerIdentity(target.host, cert) }
+          : { host: target.host, servername: target.host }),
         method: 'POST',
         path: '/login',
         lookup,
         agent: false, // no pooled socket or cached TLS session from another scenario
         ca: readFileSync(target.caFile),
         ...(insecure ? { rejectUnauthorized: false } : {}),
-        headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body), connection: 'close' },
+        headers: { host: target.host, 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body), connection: 'close' },
         timeout: target.timeoutMs,
       },
       (response) => {

@@ -2,6 +2,7 @@ import type { ClientDriver, DriverOutcome, DriverTarget } from './client-driver.
 import { acceptedOutcome, loginForm, rejectedOutcome, type ErrorTable } from './error-table.js'
 import { OPENSSL_VERIFY_ROWS } from './openssl-verify-errors.js'
 import { lastLines, runProcess, versionOf } from './run-process.js'
+import { targetIsIp } from './target-url.js'
 
 /**
  * openssl s_client prints `verify error:num=N:<text>` from its verify callback
@@ -31,16 +32,14 @@ async function postLogin(target: DriverTarget): Promise<DriverOutcome> {
       's_client',
       '-connect',
       `${target.connectTo.host}:${target.connectTo.port}`,
-      '-servername',
-      target.host,
       // Exactly the victim's roots: not the system store as well.
       '-CAfile',
       target.caFile,
       '-no-CApath',
       '-no-CAstore',
       '-verify_return_error',
-      '-verify_hostname',
-      target.host,
+      // RFC 6066 §3: no SNI for an IP literal; the address is checked against iPAddress SANs instead.
+      ...(targetIsIp(target) ? ['-noservername', '-verify_ip', target.host] : ['-servername', target.host, '-verify_hostname', target.host]),
       // -quiet implies -ign_eof: keep reading the response after stdin (the request) ends.
       '-quiet',
     ],

@@ -31,7 +31,7 @@ def describe(error):
     report(status=None, type=type(innermost).__name__, message=str(innermost),
            verify_code=getattr(verify, 'verify_code', None), verify_message=getattr(verify, 'verify_message', None))
 
-url = 'https://%s/login' % config['host']
+url = config['url']
 form = {'username': config['username'], 'password': config['password']}
 if config['library'] == 'requests':
     import requests

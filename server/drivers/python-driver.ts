@@ -3,6 +3,7 @@ import { acceptedOutcome, rejectedOutcome, type ErrorTable } from './error-table
 import { OPENSSL_VERIFY_ROWS } from './openssl-verify-errors.js'
 import { PYTHON_CLIENT_SCRIPT } from './python-client-script.js'
 import { lastLines, runProcess } from './run-process.js'
+import { loginUrl } from './target-url.js'
 
 /** Debian's interpreter, where python3-requests lives (not whatever python3 a version manager puts first on PATH). */
 const PYTHON = '/usr/bin/python3'
@@ -49,7 +50,7 @@ export function createPythonDriver(library: 'urllib' | 'requests'): ClientDriver
 async function postLogin(target: DriverTarget, library: 'urllib' | 'requests'): Promise<DriverOutcome> {
   const config = {
     library,
-    host: target.host,
+    url: loginUrl(target),
     proxy: `http://${target.tunnel.host}:${target.tunnel.port}`,
     caFile: target.caFile,
     username: target.credentials.username,

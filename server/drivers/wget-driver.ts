@@ -1,6 +1,7 @@
 import type { ClientDriver, DriverOutcome, DriverTarget } from './client-driver.js'
 import { acceptedOutcome, loginForm, rejectedOutcome, type ErrorTable } from './error-table.js'
 import { lastLines, runProcess, versionOf } from './run-process.js'
+import { loginUrl } from './target-url.js'
 
 /**
  * GNU Wget's words. Debian builds it with GnuTLS (`wget --version`: +ssl/gnutls),
@@ -44,7 +45,7 @@ async function postLogin(target: DriverTarget): Promise<DriverOutcome> {
       `--ca-certificate=${target.caFile}`,
       `--post-data=${loginForm(target.credentials)}`,
       '--output-document=/dev/null',
-      `https://${target.host}/login`,
+      loginUrl(target),
     ],
     // wget has no resolve option: the CONNECT tunnel stands in for the hijacked resolver.
     env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', LANG: 'C', https_proxy: proxy },
