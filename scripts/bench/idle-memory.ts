@@ -25,7 +25,7 @@ export interface IdleMemoryResult {
   open: number
   rssBeforeKiB: number
   rssAfterKiB: number
-  /** Resident memory growth per connection, after a full GC in the proxy. */
+  /** Resident memory growth per open connection, after a full GC in the proxy. */
   perConnectionKiB: number
   /** Of which V8 heap (JS objects) and external (Buffers, native TLS state Node accounts for). */
   heapPerConnectionKiB: number
@@ -44,7 +44,7 @@ const upstreamPort = (upstream.address() as AddressInfo).port
 const proxyPort = await freePort()
 const proxy = spawn(
   process.execPath,
-  ['--expose-gc', join(repo, 'bin', 'mitmlab.mjs'), 'proxy', '--listen', String(proxyPort), '--upstream', `https://127.0.0.1:${upstreamPort}`, '--data-dir', dataDir, '--max-connections', String(count + 100)],
+  ['--expose-gc', join(repo, 'bin', 'mitmlab.mjs'), 'proxy', '--listen', String(proxyPort), '--upstream', `https://127.0.0.1:${upstreamPort}`, '--data-dir', dataDir, '--max-connections', String(count + 100), '--idle-timeout', '600000'],
   { stdio: ['ignore', 'ignore', 'pipe'] },
 )
 let proxyLog = ''
@@ -63,7 +63,7 @@ for (let i = 0; i < count; i += 50) {
 }
 await sleep(1_000)
 const after = await proxyMemory()
-const perConnection = (bytes: number): number => Math.round((bytes / 1024 / count) * 10) / 10
+const perConnection = (bytes: number): number => Math.round((bytes / 1024 / Math.max(1, after.open)) * 10) / 10
 const result: IdleMemoryResult = {
   connections: count,
   open: after.open,

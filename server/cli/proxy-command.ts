@@ -20,6 +20,8 @@ interface ProxyCommandOptions {
   leafKey: string
   maxHosts: string
   maxConnections: string
+  idleTimeout: string
+  helloTimeout: string
   connectUpstream: string
   records?: string
   sniff: boolean
@@ -49,6 +51,8 @@ export function registerProxyCommand(program: Command): void {
     .option('--leaf-key <type>', 'forged leaf key: ec (P-256) or rsa (2048)', 'ec')
     .option('--max-hosts <n>', 'forged certificates kept (LRU)', '1000')
     .option('--max-connections <n>', 'open connections at most; extras are refused', '10000')
+    .option('--idle-timeout <ms>', 'close connections idle this long', '30000')
+    .option('--hello-timeout <ms>', 'close clients that send no whole ClientHello (or CONNECT head) within this', '5000')
     .option('--connect-upstream <when>', 'with-hello (in parallel with the client handshake) or after-handshake', 'with-hello')
     .option('--records <file>', 'append one JSON record per closed connection to FILE')
     .option('--no-sniff', 'do not read requests and credentials out of the plaintext')
@@ -89,6 +93,8 @@ async function runProxy(options: ProxyCommandOptions): Promise<void> {
     keepRecords: false,
     recordPlaintext: options.sniff,
     maxConnections: positive(options.maxConnections, '--max-connections'),
+    idleTimeoutMs: positive(options.idleTimeout, '--idle-timeout'),
+    helloTimeoutMs: positive(options.helloTimeout, '--hello-timeout'),
     host: options.host,
     port: Number(options.listen),
     onIncident: (incident) => process.stderr.write(`incident #${incident.connectionId} ${incident.type}: ${incident.message}\n`),

@@ -9,7 +9,6 @@ import { HttpSniffer } from './http-sniffer.js'
 import { describeOfferedHello } from './offered-hello.js'
 import type { ServedCertificate, StartInterceptingProxyParams } from './proxy-types.js'
 import { alertFromError, isCertificateAlert, isPeerHangUp } from './tls-alerts.js'
-import { skipNodeIdentityCheck, upstreamIdentityError, withoutDetailedPeerCertificate } from './upstream-identity.js'
 
 /** What every connection of one proxy shares, resolved once at start. */
 export interface ProxySettings {
@@ -198,26 +197,18 @@ export class ProxyConnection {
     const { params, upstreamContext, wantsRecords } = this.settings
     const { record } = this
     const servername = record.sni ?? undefined
-    const shouldVerify = params.upstream.rejectUnauthorized ?? true
-    // Verified below with upstreamIdentityError, not by Node's rejectUnauthorized (same checks, less work).
+    // Node verifies the chain and the name (RFC 6125) before 'secureConnect', and destroys the socket on failure.
     const upstream = tlsConnect({
       host: this.target.host,
       port: this.target.port,
       ...(servername === undefined ? {} : { servername }),
       secureContext: upstreamContext,
-      rejectUnauthorized: false,
-      checkServerIdentity: skipNodeIdentityCheck,
+      rejectUnauthorized: params.upstream.rejectUnauthorized ?? true,
       ALPNProtocols: ['http/1.1'],
     })
-    withoutDetailedPeerCertificate(upstream)
     this.upstream = upstream
     record.upstream = { version: null, cipher: null, error: null }
     upstream.once('secureConnect', () => {
-      const error = shouldVerify ? upstreamIdentityError(upstream, servername ?? this.target.host) : null
-      if (error !== null) {
-        upstream.destroy(new Error(error))
-        return
-      }
       if (wantsRecords && record.upstream !== null) {
         record.upstream.version = upstream.getProtocol()
         record.upstream.cipher = upstream.getCipher().standardName
