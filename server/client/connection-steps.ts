@@ -1,4 +1,4 @@
-import { failStep, type StepResult } from '../steps/step-result.js'
+import { failStep, skipStep, type StepResult } from '../steps/step-result.js'
 import { handshakeSteps, type ConnectionOutcome } from '../tls/handshake/handshake-steps.js'
 import { CONNECTION_CODES } from './connection-codes.js'
 
@@ -21,7 +21,7 @@ export interface ObservedConnection extends ConnectionOutcome {
  */
 export function connectionSteps(observed: ObservedConnection): StepResult[] {
   const { policyProto, ...outcome } = observed
-  const [sentinelProto, ...rest] = handshakeSteps(outcome).map((step) => withRawError(step, observed))
+  const [sentinelProto, ...rest] = handshakeSteps(outcome).map((step) => withRawError(undecodedRecordsSkip(step, observed), observed))
   const proto = mergeProto(policyProto, sentinelProto)
   const steps = proto === undefined ? rest : [proto, ...rest]
   if (!observed.handshakeCompleted && !steps.some((step) => step.status === 'fail')) {
@@ -47,4 +47,15 @@ function mergeProto(policy: StepResult | null, sentinel: StepResult | undefined)
 function withRawError(step: StepResult, observed: ObservedConnection): StepResult {
   if (step.status !== 'fail' || observed.clientError === undefined) return step
   return { ...step, detail: { ...step.detail, rawError: observed.clientError.message } }
+}
+
+/**
+ * close_notify is an encrypted alert: when the decoder could not open the
+ * server's records (suites it does not decrypt: CBC, NULL, TLS 1.0/1.1), its
+ * absence proves nothing, so REC is not decided rather than failed.
+ */
+function undecodedRecordsSkip(step: StepResult, observed: ObservedConnection): StepResult {
+  const totals = observed.transcript?.totals.serverToClient
+  if (step.step !== 'REC' || step.code !== 'TRUNCATED_WITHOUT_CLOSE_NOTIFY' || totals === undefined || totals.undecodedRecords === 0) return step
+  return skipStep('REC', 'NOT_DECODED', `The server's records use a suite the lab cannot decrypt (${totals.undecodedRecords} undecoded), so close_notify cannot be checked`)
 }
