@@ -1,6 +1,7 @@
 import type { Scenario } from './define-scenario.js'
 import { catalogScenarios } from './catalog/index.js'
 import { liveScenarios } from './live/index.js'
+import { handshakeScenarios } from './handshake/index.js'
 import { directConnection } from './attacks/direct-connection.js'
 import { expiredLeaf } from './attacks/expired-leaf.js'
 import { installedInterceptionCa, installedInterceptionCaPinned } from './attacks/installed-interception-ca.js'
@@ -32,7 +33,7 @@ export const foundationScenarios: readonly Scenario[] = [
  * The registry: explicit, no auto-discovery. Each family of scenarios adds one
  * line here (its own index exports an array).
  */
-export const scenarios: readonly Scenario[] = [...foundationScenarios, ...catalogScenarios, ...liveScenarios]
+export const scenarios: readonly Scenario[] = [...foundationScenarios, ...catalogScenarios, ...liveScenarios, ...handshakeScenarios]
 
 export function findScenario(id: string): Scenario | undefined {
   return scenarios.find((scenario) => scenario.id === id)
