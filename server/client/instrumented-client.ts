@@ -106,7 +106,8 @@ async function connectOnce(params: RunInstrumentedClientParams): Promise<ClientR
       : await sendLogin(session.socket, params, params.clientId ?? 'lab-verifier', params.timeoutMs ?? 10_000)
     const settled = await session.settle(END_OF_STREAM_WAIT_MS)
     const { steps, verdict, catchingStep, code, ...rest } = decided
-    decided = decideVerdict({ ...rest, wire: session.readWire() }, steps.map((step) => settled.find((s) => s.step === step.step) ?? step), decided.certificate)
+    const merged = steps.map((step) => settled.steps.find((s) => s.step === step.step) ?? step)
+    decided = decideVerdict({ ...rest, wire: session.readWire(), handshake: settled.handshake }, merged, decided.certificate)
   }
   session.socket?.destroy()
   return decided

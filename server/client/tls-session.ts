@@ -28,7 +28,7 @@ export interface VerifiedSession {
    * After the login exchange: waits (bounded) for the server to end the stream, then decides
    * PROTO, HS, FIN and REC again over the whole connection (record tampering, truncation).
    */
-  settle: (waitForEndMs: number) => Promise<StepResult[]>
+  settle: (waitForEndMs: number) => Promise<{ steps: StepResult[]; handshake: ClientReport['handshake'] }>
 }
 
 /**
@@ -62,7 +62,7 @@ export async function connectAndVerify(params: RunInstrumentedClientParams): Pro
       null,
     )
     for (const step of report.steps) params.onStep?.(step)
-    return { report, socket: null, readWire: connection.readWire, settle: () => Promise.resolve(report.steps) }
+    return { report, socket: null, readWire: connection.readWire, settle: () => Promise.resolve({ steps: report.steps, handshake: report.handshake }) }
   }
 
   const socket = connection.socket
@@ -110,10 +110,13 @@ export async function connectAndVerify(params: RunInstrumentedClientParams): Pro
     certificate,
   )
   for (const step of report.steps) params.onStep?.(step)
-  const settle = async (waitForEndMs: number): Promise<StepResult[]> => {
+  const settle = async (waitForEndMs: number): Promise<{ steps: StepResult[]; handshake: ClientReport['handshake'] }> => {
     await connection.afterHandshake.whenEnded(waitForEndMs)
     const { error, ended } = connection.afterHandshake
-    return connectionSteps({ ...observed, clientError: error ?? undefined, streamEnded: ended, transcript: connection.decode() })
+    // The whole connection now: post-handshake messages (NewSessionTicket), record totals, close_notify.
+    const transcript = connection.decode()
+    const steps = connectionSteps({ ...observed, clientError: error ?? undefined, streamEnded: ended, transcript })
+    return { steps, handshake: summarizeTranscript(transcript) }
   }
   return { report, socket, readWire: connection.readWire, settle }
 }
