@@ -24,7 +24,10 @@ export const CHROMIUM_ERROR_TABLE: ErrorTable = [
   { pattern: /net::ERR_SSL_PINNED_KEY_NOT_IN_CERT_CHAIN\b/, step: 'PIN' },
   { pattern: /net::ERR_CERTIFICATE_TRANSPARENCY_REQUIRED\b/, step: 'CT' },
   // PROTO is “protocol version and cipher policy”: no version or signature scheme both sides accept.
-  { pattern: /net::ERR_SSL_(OBSOLETE_VERSION|VERSION_INTERFERENCE|VERSION_OR_CIPHER_MISMATCH)\b/, step: 'PROTO' },
+  {
+    pattern: /net::ERR_SSL_(OBSOLETE_VERSION|VERSION_INTERFERENCE|VERSION_OR_CIPHER_MISMATCH)\b/,
+    step: 'PROTO',
+  },
 ]
 
 /**
@@ -38,32 +41,44 @@ export const chromiumDriver: ClientDriver = {
   id: 'chromium',
   title: 'Chromium (headless, NSS roots, no bypass flags)',
   availability: async () => {
-    if (!existsSync(CHROMIUM)) return { isAvailable: false, reason: `${CHROMIUM} is missing (Debian package chromium)` }
+    if (!existsSync(CHROMIUM))
+      return { isAvailable: false, reason: `${CHROMIUM} is missing (Debian package chromium)` }
     const certutil = await runProcess({ command: 'certutil', args: ['-H'], timeoutMs: 10_000 })
-    if (certutil.spawnError !== null) return { isAvailable: false, reason: 'certutil is missing (Debian package libnss3-tools)' }
+    if (certutil.spawnError !== null)
+      return { isAvailable: false, reason: 'certutil is missing (Debian package libnss3-tools)' }
     const version = await versionOf(CHROMIUM, ['--version'])
-    return 'version' in version ? { isAvailable: true, version: version.version } : { isAvailable: false, reason: version.reason }
+    return 'version' in version
+      ? { isAvailable: true, version: version.version }
+      : { isAvailable: false, reason: version.reason }
   },
   run: (target) => submitLogin(target),
 }
 
 async function submitLogin(target: DriverTarget): Promise<DriverOutcome> {
   const nss = await createNssHome(target.caFile)
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    timeout: target.timeoutMs,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      ...(targetIsIp(target)
-        ? // Resolver rules never apply to an IP literal: send it through the CONNECT tunnel, loopback included.
-          [`--proxy-server=http://${target.tunnel.host}:${target.tunnel.port}`, '--proxy-bypass-list=<-loopback>']
-        : [`--host-resolver-rules=MAP ${target.host} ${target.connectTo.host}:${target.connectTo.port}`]),
-    ],
-    env: { ...process.env, HOME: nss.home },
-  })
+  const browser = await chromium
+    .launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      timeout: target.timeoutMs,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        ...(targetIsIp(target)
+          ? // Resolver rules never apply to an IP literal: send it through the CONNECT tunnel, loopback included.
+            [
+              `--proxy-server=http://${target.tunnel.host}:${target.tunnel.port}`,
+              '--proxy-bypass-list=<-loopback>',
+            ]
+          : [`--host-resolver-rules=MAP ${target.host} ${target.connectTo.host}:${target.connectTo.port}`]),
+      ],
+      env: { ...process.env, HOME: nss.home },
+    })
+    .catch((error: unknown) => {
+      nss.remove()
+      throw error
+    })
   const step = { name: 'load the login page' }
   try {
     const page = await browser.newPage()
@@ -74,14 +89,18 @@ async function submitLogin(target: DriverTarget): Promise<DriverOutcome> {
     await page.fill('input[name="password"]', target.credentials.password)
     step.name = 'submit the form'
     const [response] = await Promise.all([
-      page.waitForResponse((candidate) => candidate.request().method() === 'POST' && new URL(candidate.url()).pathname === '/login'),
+      page.waitForResponse(
+        (candidate) =>
+          candidate.request().method() === 'POST' && new URL(candidate.url()).pathname === '/login',
+      ),
       page.click('button[type="submit"]'),
     ])
     return acceptedOutcome(`HTTP ${response.status()} ${response.headers()['location'] ?? ''}`.trim(), null)
   } catch (error) {
     const message = (error as Error).message
     const netError = /net::ERR_[A-Z0-9_]+/.exec(message)?.[0]
-    const raw = netError === undefined ? `${step.name}: ${message.split('\n')[0] ?? ''}` : `${netError} (${step.name})`
+    const raw =
+      netError === undefined ? `${step.name}: ${message.split('\n')[0] ?? ''}` : `${netError} (${step.name})`
     return rejectedOutcome(CHROMIUM_ERROR_TABLE, raw, null, message)
   } finally {
     await browser.close()

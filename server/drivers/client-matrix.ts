@@ -29,7 +29,13 @@ export function countByClient(results: readonly ScenarioResult[]): ClientCounts[
       acceptedAttacks: own.filter((result) => findingOf(result) === 'accepted-attack').length,
       controls: own.filter((result) => result.kind === 'control').length,
       rejectedControls: own.filter((result) => findingOf(result) === 'rejected-control').length,
-      unmapped: own.filter((result) => result.verdict === 'reject' && result.external !== undefined && !result.external.isMapped && result.error === null).length,
+      unmapped: own.filter(
+        (result) =>
+          result.verdict === 'reject' &&
+          result.external !== undefined &&
+          !result.external.isMapped &&
+          result.error === null,
+      ).length,
       errors: own.filter((result) => result.error !== null).length,
     }
   })
@@ -57,7 +63,9 @@ export function formatClientMatrix(results: readonly ScenarioResult[]): string {
       scenarioId,
       kind,
       ...clients.map((clientId) => {
-        const result = results.find((candidate) => candidate.scenarioId === scenarioId && candidate.clientId === clientId)
+        const result = results.find(
+          (candidate) => candidate.scenarioId === scenarioId && candidate.clientId === clientId,
+        )
         return result === undefined ? '-' : matrixCell(result)
       }),
     ]
@@ -73,5 +81,14 @@ export function formatClientCounts(results: readonly ScenarioResult[]): string {
     String(counts.unmapped),
     String(counts.errors),
   ])
-  return formatTable(['client', 'accepted attacks (false accepts)', 'rejected controls (false rejects)', 'unmapped errors', 'errors'], rows)
+  return formatTable(
+    [
+      'client',
+      'accepted attacks (false accepts)',
+      'rejected controls (false rejects)',
+      'unmapped errors',
+      'errors',
+    ],
+    rows,
+  )
 }

@@ -11,7 +11,11 @@ import { loginUrl } from './target-url.js'
  * handshake. Raw errors read `exit N: <stderr>`.
  */
 export const CURL_ERROR_TABLE: ErrorTable = [
-  { pattern: /^exit 60: .*(no alternative certificate subject name matches|certificate subject name .* does not match target host name)/s, step: 'HOST' },
+  {
+    pattern:
+      /^exit 60: .*(no alternative certificate subject name matches|certificate subject name .* does not match target host name)/s,
+    step: 'HOST',
+  },
   { pattern: /^exit 60: .*unable to obtain common name from peer certificate/s, step: 'HOST' },
   // Exit 35 with OpenSSL's RSA error queue: a signature on the path (or CertificateVerify) did not verify.
   { pattern: /^exit 35: .*rsa routines::(bad signature|invalid padding)/s, step: 'SIG' },
@@ -25,7 +29,9 @@ export const curlDriver: ClientDriver = {
   title: 'curl (OpenSSL backend, --cacert)',
   availability: async () => {
     const version = await versionOf('curl', ['--version'])
-    return 'version' in version ? { isAvailable: true, version: version.version } : { isAvailable: false, reason: version.reason }
+    return 'version' in version
+      ? { isAvailable: true, version: version.version }
+      : { isAvailable: false, reason: version.reason }
   },
   run: (target) => postLogin(target),
 }
@@ -58,9 +64,11 @@ async function postLogin(target: DriverTarget): Promise<DriverOutcome> {
   })
   const output = `${result.stdout}\n${result.stderr}`
   const status = new RegExp(`${STATUS_MARKER}(\\d{3})`).exec(result.stdout)?.[1]
-  if (result.exitCode === 0 && status !== undefined && status !== '000') return acceptedOutcome(`HTTP ${status}`, 0)
+  if (result.exitCode === 0 && status !== undefined && status !== '000')
+    return acceptedOutcome(`HTTP ${status}`, 0)
   // curl's own line (`curl: (60) SSL certificate problem: …`); the advice paragraph after it names no cause.
   const curlLine = /^curl: \(\d+\).*$/m.exec(result.stderr)?.[0] ?? lastLines(result.stderr, 3)
-  const raw = result.spawnError ?? (result.timedOut ? 'timed out' : `exit ${String(result.exitCode)}: ${curlLine}`)
+  const raw =
+    result.spawnError ?? (result.timedOut ? 'timed out' : `exit ${String(result.exitCode)}: ${curlLine}`)
   return rejectedOutcome(CURL_ERROR_TABLE, raw, result.exitCode, output)
 }

@@ -10,7 +10,16 @@ import { loginUrl } from './target-url.js'
  * scenario's server as if DNS were hijacked; clients that take an address use
  * {host} and {port} with {server_name}. Values are shell-quoted.
  */
-export const CUSTOM_PLACEHOLDERS = ['url', 'host', 'port', 'server_name', 'ca_file', 'proxy', 'username', 'password'] as const
+export const CUSTOM_PLACEHOLDERS = [
+  'url',
+  'host',
+  'port',
+  'server_name',
+  'ca_file',
+  'proxy',
+  'username',
+  'password',
+] as const
 
 /** A user's own client: exit status 0 means it accepted (it completed its request); the output is kept. No table: its errors are its own. */
 export function createCustomCommandDriver(command: string, id = 'custom'): ClientDriver {
@@ -53,11 +62,23 @@ async function runCommand(command: string, target: DriverTarget): Promise<Driver
   // An inherited exception list must not send bank.lab around the tunnel.
   delete env['no_proxy']
   delete env['NO_PROXY']
-  const result = await runProcess({ command: '/bin/sh', args: ['-c', expandPlaceholders(command, target)], env, timeoutMs: target.timeoutMs })
+  const result = await runProcess({
+    command: '/bin/sh',
+    args: ['-c', expandPlaceholders(command, target)],
+    env,
+    timeoutMs: target.timeoutMs,
+  })
   const output = `${result.stdout}\n${result.stderr}`
   if (result.exitCode === 0) return acceptedOutcome(output, 0)
-  const why = result.spawnError ?? (result.timedOut ? 'timed out' : lastLines(result.stderr || result.stdout, 2).replace(/\n/g, ' | '))
-  return rejectedOutcome([], `exit ${String(result.exitCode ?? result.signal)}: ${why}`, result.exitCode, output)
+  const why =
+    result.spawnError ??
+    (result.timedOut ? 'timed out' : lastLines(result.stderr || result.stdout, 2).replace(/\n/g, ' | '))
+  return rejectedOutcome(
+    [],
+    `exit ${String(result.exitCode ?? result.signal)}: ${why}`,
+    result.exitCode,
+    output,
+  )
 }
 
 function proxyUrl(target: DriverTarget): string {

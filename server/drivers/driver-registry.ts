@@ -26,7 +26,14 @@ export const BUILT_IN_DRIVERS: readonly ClientDriver[] = [
  * per scenario) and node-insecure (a demonstration of the classic mistake,
  * not a client anyone should ship); `--clients all` adds both.
  */
-export const DEFAULT_CLIENT_IDS = ['node-https', 'curl', 'openssl', 'python-urllib', 'python-requests', 'wget'] as const
+export const DEFAULT_CLIENT_IDS = [
+  'node-https',
+  'curl',
+  'openssl',
+  'python-urllib',
+  'python-requests',
+  'wget',
+] as const
 
 /** Names the issue and users also write. */
 const ALIASES: Record<string, readonly string[]> = {
@@ -47,10 +54,17 @@ export interface ClientSelection {
  * `--clients` (true: the default set; 'all'; or a comma list) and `--client CMD`
  * (repeatable) → the drivers to run. Unknown names are a usage error; missing programs are skipped.
  */
-export async function selectClients(clients: string | boolean | undefined, customCommands: readonly string[] = []): Promise<ClientSelection> {
+export async function selectClients(
+  clients: string | boolean | undefined,
+  customCommands: readonly string[] = [],
+): Promise<ClientSelection> {
   const requested = requestedDrivers(clients)
-  const custom = customCommands.map((command, index) => createCustomCommandDriver(command, customCommands.length === 1 ? 'custom' : `custom-${index + 1}`))
-  const checked = await Promise.all([...requested, ...custom].map(async (driver) => ({ driver, availability: await driver.availability() })))
+  const custom = customCommands.map((command, index) =>
+    createCustomCommandDriver(command, customCommands.length === 1 ? 'custom' : `custom-${index + 1}`),
+  )
+  const checked = await Promise.all(
+    [...requested, ...custom].map(async (driver) => ({ driver, availability: await driver.availability() })),
+  )
   const selection: ClientSelection = { drivers: [], versions: [], skipped: [] }
   for (const { driver, availability } of checked) {
     if (availability.isAvailable) {
@@ -66,8 +80,15 @@ export async function selectClients(clients: string | boolean | undefined, custo
 function requestedDrivers(clients: string | boolean | undefined): ClientDriver[] {
   if (clients === undefined || clients === false) return []
   const spec = clients === true ? 'default' : clients
-  const names = spec.split(',').map((name) => name.trim()).filter((name) => name.length > 0)
-  const ids = new Set(names.flatMap((name) => (name === 'all' ? BUILT_IN_DRIVERS.map((driver) => driver.id) : (ALIASES[name] ?? [name]))))
+  const names = spec
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name.length > 0)
+  const ids = new Set(
+    names.flatMap((name) =>
+      name === 'all' ? BUILT_IN_DRIVERS.map((driver) => driver.id) : (ALIASES[name] ?? [name]),
+    ),
+  )
   const known = new Set(BUILT_IN_DRIVERS.map((driver) => driver.id))
   const unknown = [...ids].filter((id) => !known.has(id))
   if (unknown.length > 0) {

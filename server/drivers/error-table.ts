@@ -18,11 +18,23 @@ export function mapError(table: ErrorTable, rawError: string): StepId | null {
 
 /** The client completed the login request: an HTTP status came back through whatever it trusted. */
 export function acceptedOutcome(output: string, exitCode: number | null): DriverOutcome {
-  return { verdict: 'accept', rawError: null, exitCode, step: null, isMapped: false, output: lastLines(output) }
+  return {
+    verdict: 'accept',
+    rawError: null,
+    exitCode,
+    step: null,
+    isMapped: false,
+    output: lastLines(output),
+  }
 }
 
 /** The client gave up before an HTTP status: its words, mapped through its own table. */
-export function rejectedOutcome(table: ErrorTable, rawError: string, exitCode: number | null, output: string): DriverOutcome {
+export function rejectedOutcome(
+  table: ErrorTable,
+  rawError: string,
+  exitCode: number | null,
+  output: string,
+): DriverOutcome {
   const step = mapError(table, rawError)
   return { verdict: 'reject', rawError, exitCode, step, isMapped: step !== null, output: lastLines(output) }
 }

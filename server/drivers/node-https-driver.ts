@@ -13,9 +13,20 @@ import { targetIsIp } from './target-url.js'
  * tls.checkServerIdentity → ERR_TLS_CERT_ALTNAME_INVALID).
  */
 export const NODE_ERROR_TABLE: ErrorTable = [
-  { pattern: /^(DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_GET_ISSUER_CERT(_LOCALLY)?|UNABLE_TO_VERIFY_LEAF_SIGNATURE|CERT_UNTRUSTED|CERT_REJECTED)\b/, step: 'TRUST' },
-  { pattern: /^(CERT_SIGNATURE_FAILURE|UNABLE_TO_DECRYPT_CERT_SIGNATURE|UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY)\b/, step: 'SIG' },
-  { pattern: /^(CERT_HAS_EXPIRED|CERT_NOT_YET_VALID|ERROR_IN_CERT_NOT_(BEFORE|AFTER)_FIELD)\b/, step: 'DATES' },
+  {
+    pattern:
+      /^(DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_GET_ISSUER_CERT(_LOCALLY)?|UNABLE_TO_VERIFY_LEAF_SIGNATURE|CERT_UNTRUSTED|CERT_REJECTED)\b/,
+    step: 'TRUST',
+  },
+  {
+    pattern:
+      /^(CERT_SIGNATURE_FAILURE|UNABLE_TO_DECRYPT_CERT_SIGNATURE|UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY)\b/,
+    step: 'SIG',
+  },
+  {
+    pattern: /^(CERT_HAS_EXPIRED|CERT_NOT_YET_VALID|ERROR_IN_CERT_NOT_(BEFORE|AFTER)_FIELD)\b/,
+    step: 'DATES',
+  },
   { pattern: /^(ERR_TLS_CERT_ALTNAME_INVALID|HOSTNAME_MISMATCH)\b/, step: 'HOST' },
   { pattern: /^INVALID_CA\b/, step: 'BC' },
   { pattern: /^(PATH_LENGTH_EXCEEDED|CERT_CHAIN_TOO_LONG)\b/, step: 'PATHLEN' },
@@ -23,7 +34,11 @@ export const NODE_ERROR_TABLE: ErrorTable = [
   { pattern: /^INVALID_PURPOSE\b/, step: 'EKU' },
   { pattern: /^UNHANDLED_CRITICAL_EXTENSION\b/, step: 'CRIT' },
   { pattern: /^CERT_REVOKED\b/, step: 'REV' },
-  { pattern: /^(ERR_SSL_UNSUPPORTED_PROTOCOL|ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION|ERR_SSL_NO_PROTOCOLS_AVAILABLE)\b/, step: 'PROTO' },
+  {
+    pattern:
+      /^(ERR_SSL_UNSUPPORTED_PROTOCOL|ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION|ERR_SSL_NO_PROTOCOLS_AVAILABLE)\b/,
+    step: 'PROTO',
+  },
   // Codes node has no name for arrive as UNSPECIFIED with OpenSSL's own text as the message.
   ...OPENSSL_VERIFY_ROWS,
 ]
@@ -39,7 +54,11 @@ export function createNodeHttpsDriver(options: { insecure: boolean }): ClientDri
   return {
     id: options.insecure ? 'node-insecure' : 'node-https',
     title: options.insecure ? 'Node https with rejectUnauthorized: false' : 'Node https (default settings)',
-    availability: () => Promise.resolve({ isAvailable: true, version: `node ${process.version} (OpenSSL ${process.versions.openssl})` }),
+    availability: () =>
+      Promise.resolve({
+        isAvailable: true,
+        version: `node ${process.version} (OpenSSL ${process.versions.openssl})`,
+      }),
     run: (target) => postLogin(target, options.insecure),
   }
 }
@@ -48,7 +67,8 @@ function postLogin(target: DriverTarget, insecure: boolean): Promise<DriverOutco
   const body = loginForm(target.credentials)
   const lookup: LookupFunction = (_hostname, lookupOptions, callback) => {
     // Node 20 asks for every address (autoSelectFamily); answer in whichever shape it asked for.
-    const answer = lookupOptions.all === true ? [{ address: target.connectTo.host, family: 4 }] : target.connectTo.host
+    const answer =
+      lookupOptions.all === true ? [{ address: target.connectTo.host, family: 4 }] : target.connectTo.host
     ;(callback as (error: null, address: typeof answer, family?: number) => void)(null, answer, 4)
   }
   return new Promise((resolve) => {
@@ -57,7 +77,11 @@ function postLogin(target: DriverTarget, insecure: boolean): Promise<DriverOutco
         port: target.connectTo.port,
         // An IP literal is never looked up (and never sent as SNI): connect to where it “resolves”, check the name it is.
         ...(targetIsIp(target)
-          ? { host: target.connectTo.host, checkServerIdentity: (_host: string, cert: PeerCertificate) => checkServerIdentity(target.host, cert) }
+          ? {
+              host: target.connectTo.host,
+              checkServerIdentity: (_host: string, cert: PeerCertificate) =>
+                checkServerIdentity(target.host, cert),
+            }
           : { host: target.host, servername: target.host }),
         method: 'POST',
         path: '/login',
@@ -65,7 +89,12 @@ function postLogin(target: DriverTarget, insecure: boolean): Promise<DriverOutco
         agent: false, // no pooled socket or cached TLS session from another scenario
         ca: readFileSync(target.caFile),
         ...(insecure ? { rejectUnauthorized: false } : {}),
-        headers: { host: target.host, 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body), connection: 'close' },
+        headers: {
+          host: target.host,
+          'content-type': 'application/x-www-form-urlencoded',
+          'content-length': Buffer.byteLength(body),
+          connection: 'close',
+        },
         timeout: target.timeoutMs,
       },
       (response) => {

@@ -22,7 +22,9 @@ export async function createNssHome(caFile: string): Promise<NssHome> {
     const database = `sql:${join(home, '.pki', 'nssdb')}`
     mkdirSync(join(home, '.pki', 'nssdb'), { recursive: true })
     await certutil(['-d', database, '-N', '--empty-password'])
-    const roots = readFileSync(caFile, 'utf8').match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? []
+    const roots =
+      readFileSync(caFile, 'utf8').match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ??
+      []
     for (const [index, pem] of roots.entries()) {
       const file = join(home, `root-${index}.pem`)
       writeFileSync(file, `${pem}\n`)
@@ -38,6 +40,9 @@ export async function createNssHome(caFile: string): Promise<NssHome> {
 async function certutil(args: string[]): Promise<void> {
   const result = await runProcess({ command: 'certutil', args, timeoutMs: 15_000 })
   if (result.exitCode !== 0) {
-    throw new LabError('CLIENT_FAILED', `certutil ${args.join(' ')} failed: ${result.spawnError ?? lastLines(result.stderr, 2)}`)
+    throw new LabError(
+      'CLIENT_FAILED',
+      `certutil ${args.join(' ')} failed: ${result.spawnError ?? lastLines(result.stderr, 2)}`,
+    )
   }
 }

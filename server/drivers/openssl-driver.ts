@@ -16,7 +16,9 @@ export const opensslDriver: ClientDriver = {
   title: 'openssl s_client -verify_return_error -verify_hostname',
   availability: async () => {
     const version = await versionOf('openssl', ['version'])
-    return 'version' in version ? { isAvailable: true, version: version.version } : { isAvailable: false, reason: version.reason }
+    return 'version' in version
+      ? { isAvailable: true, version: version.version }
+      : { isAvailable: false, reason: version.reason }
   },
   run: (target) => postLogin(target),
 }
@@ -39,7 +41,9 @@ async function postLogin(target: DriverTarget): Promise<DriverOutcome> {
       '-no-CAstore',
       '-verify_return_error',
       // RFC 6066 §3: no SNI for an IP literal; the address is checked against iPAddress SANs instead.
-      ...(targetIsIp(target) ? ['-noservername', '-verify_ip', target.host] : ['-servername', target.host, '-verify_hostname', target.host]),
+      ...(targetIsIp(target)
+        ? ['-noservername', '-verify_ip', target.host]
+        : ['-servername', target.host, '-verify_hostname', target.host]),
       // -quiet implies -ign_eof: keep reading the response after stdin (the request) ends.
       '-quiet',
     ],

@@ -17,7 +17,10 @@ const PYTHON = '/usr/bin/python3'
 export const PYTHON_ERROR_TABLE: ErrorTable = [
   { pattern: /^SSLCertVerificationError .*Hostname mismatch/s, step: 'HOST' },
   // urllib3 1.26 (Debian's requests) still runs its own match_hostname: CertificateError “hostname 'x' doesn't match 'y'”.
-  { pattern: /hostname '[^']*' doesn't match|no appropriate commonName or subjectAltName fields were found/, step: 'HOST' },
+  {
+    pattern: /hostname '[^']*' doesn't match|no appropriate commonName or subjectAltName fields were found/,
+    step: 'HOST',
+  },
   ...OPENSSL_VERIFY_ROWS,
 ]
 
@@ -32,15 +35,26 @@ interface PythonReport {
 export function createPythonDriver(library: 'urllib' | 'requests'): ClientDriver {
   return {
     id: `python-${library}`,
-    title: library === 'urllib' ? 'Python urllib.request (ssl.create_default_context)' : 'Python requests (verify=CA file)',
+    title:
+      library === 'urllib'
+        ? 'Python urllib.request (ssl.create_default_context)'
+        : 'Python requests (verify=CA file)',
     availability: async () => {
       const probe = await runProcess({
         command: PYTHON,
-        args: ['-c', `import sys, ssl${library === 'requests' ? ', requests' : ''}; print(sys.version.split()[0], ssl.OPENSSL_VERSION${library === 'requests' ? ", 'requests', requests.__version__" : ''})`],
+        args: [
+          '-c',
+          `import sys, ssl${library === 'requests' ? ', requests' : ''}; print(sys.version.split()[0], ssl.OPENSSL_VERSION${library === 'requests' ? ", 'requests', requests.__version__" : ''})`,
+        ],
         timeoutMs: 10_000,
       })
-      if (probe.spawnError !== null) return { isAvailable: false, reason: `${PYTHON} is not installed (Debian package python3)` }
-      if (probe.exitCode !== 0) return { isAvailable: false, reason: `${PYTHON} cannot import ${library} (Debian package python3-requests): ${lastLines(probe.stderr, 1)}` }
+      if (probe.spawnError !== null)
+        return { isAvailable: false, reason: `${PYTHON} is not installed (Debian package python3)` }
+      if (probe.exitCode !== 0)
+        return {
+          isAvailable: false,
+          reason: `${PYTHON} cannot import ${library} (Debian package python3-requests): ${lastLines(probe.stderr, 1)}`,
+        }
       return { isAvailable: true, version: `python ${probe.stdout.trim()}` }
     },
     run: (target) => postLogin(target, library),
@@ -59,11 +73,17 @@ async function postLogin(target: DriverTarget, library: 'urllib' | 'requests'): 
   }
   // A clean environment: no inherited proxy settings or no_proxy exceptions decide the route.
   const env: NodeJS.ProcessEnv = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', LANG: 'C.UTF-8' }
-  const result = await runProcess({ command: PYTHON, args: ['-c', PYTHON_CLIENT_SCRIPT, JSON.stringify(config)], env, timeoutMs: target.timeoutMs + 2_000 })
+  const result = await runProcess({
+    command: PYTHON,
+    args: ['-c', PYTHON_CLIENT_SCRIPT, JSON.stringify(config)],
+    env,
+    timeoutMs: target.timeoutMs + 2_000,
+  })
   const output = `${result.stdout}\n${result.stderr}`
   const line = /^MITMLAB-RESULT (.*)$/m.exec(result.stdout)?.[1]
   const report = line === undefined ? null : (JSON.parse(line) as PythonReport)
-  if (report !== null && report.status !== null) return acceptedOutcome(`HTTP ${report.status}`, result.exitCode)
+  if (report !== null && report.status !== null)
+    return acceptedOutcome(`HTTP ${report.status}`, result.exitCode)
   const raw =
     result.spawnError ??
     (report === null

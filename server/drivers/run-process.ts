@@ -24,7 +24,10 @@ export interface RunProcessParams {
 /** Runs a real client to completion: its exit status and both streams, killed (SIGKILL) past the timeout. */
 export function runProcess(params: RunProcessParams): Promise<ProcessResult> {
   return new Promise((resolve) => {
-    const child = spawn(params.command, [...params.args], { env: params.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] })
+    const child = spawn(params.command, [...params.args], {
+      env: params.env ?? process.env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    })
     const stdout: Buffer[] = []
     const stderr: Buffer[] = []
     let captured = 0
@@ -61,10 +64,16 @@ export function runProcess(params: RunProcessParams): Promise<ProcessResult> {
 }
 
 /** The first line of `command args` output, for availability(): the version a result was measured with. */
-export async function versionOf(command: string, args: readonly string[]): Promise<{ version: string } | { reason: string }> {
+export async function versionOf(
+  command: string,
+  args: readonly string[],
+): Promise<{ version: string } | { reason: string }> {
   const result = await runProcess({ command, args, timeoutMs: 10_000 })
   if (result.spawnError !== null) return { reason: `${command} is not installed (${result.spawnError})` }
-  if (result.exitCode !== 0) return { reason: `${command} ${args.join(' ')} exited ${String(result.exitCode)}: ${lastLines(result.stderr, 1)}` }
+  if (result.exitCode !== 0)
+    return {
+      reason: `${command} ${args.join(' ')} exited ${String(result.exitCode)}: ${lastLines(result.stderr, 1)}`,
+    }
   return { version: (result.stdout || result.stderr).split('\n')[0]?.trim() ?? command }
 }
 

@@ -10,9 +10,19 @@ import { loginUrl } from './target-url.js'
  * names no cause and stays unmapped. Exit 5 is “SSL verification failure”.
  */
 export const WGET_ERROR_TABLE: ErrorTable = [
-  { pattern: /certificate's owner does not match hostname|no certificate subject alternative name matches/i, step: 'HOST' },
-  { pattern: /doesn't have a known issuer|Self-signed certificate encountered|Unable to locally verify the issuer's authority/i, step: 'TRUST' },
-  { pattern: /has expired|is not yet activated|Issued certificate (has expired|not yet valid)/i, step: 'DATES' },
+  {
+    pattern: /certificate's owner does not match hostname|no certificate subject alternative name matches/i,
+    step: 'HOST',
+  },
+  {
+    pattern:
+      /doesn't have a known issuer|Self-signed certificate encountered|Unable to locally verify the issuer's authority/i,
+    step: 'TRUST',
+  },
+  {
+    pattern: /has expired|is not yet activated|Issued certificate (has expired|not yet valid)/i,
+    step: 'DATES',
+  },
   { pattern: /certificate signer of .* was not a CA/i, step: 'BC' },
   { pattern: /signed using an insecure algorithm/i, step: 'ALG' },
   { pattern: /has been revoked/i, step: 'REV' },
@@ -26,7 +36,9 @@ export const wgetDriver: ClientDriver = {
   title: 'GNU Wget (GnuTLS, --ca-certificate, through https_proxy)',
   availability: async () => {
     const version = await versionOf('wget', ['--version'])
-    return 'version' in version ? { isAvailable: true, version: version.version } : { isAvailable: false, reason: version.reason }
+    return 'version' in version
+      ? { isAvailable: true, version: version.version }
+      : { isAvailable: false, reason: version.reason }
   },
   run: (target) => postLogin(target),
 }
@@ -59,6 +71,7 @@ async function postLogin(target: DriverTarget): Promise<DriverOutcome> {
     .split('\n')
     .filter((line) => /^(ERROR|WARNING|The certificate|Unable to|GnuTLS)|failed/.test(line.trim()))
   const raw =
-    result.spawnError ?? `exit ${String(result.exitCode)}${result.timedOut ? ' (timed out)' : ''}: ${lastLines(errorLines.join('\n') || result.stderr, 4).replace(/\n\s*/g, ' | ')}`
+    result.spawnError ??
+    `exit ${String(result.exitCode)}${result.timedOut ? ' (timed out)' : ''}: ${lastLines(errorLines.join('\n') || result.stderr, 4).replace(/\n\s*/g, ' | ')}`
   return rejectedOutcome(WGET_ERROR_TABLE, raw, result.exitCode, output)
 }

@@ -11,14 +11,20 @@ const title = `headless Chromium trusting the lab roots through NSS${availabilit
 describe.skipIf(!availability.isAvailable)(title, () => {
   let results: ScenarioResult[] = []
   beforeAll(async () => {
-    results = await runWithClients(testPki(), ['direct-connection', 'self-signed-leaf', 'wrong-host', 'installed-interception-ca'], [chromiumDriver])
+    results = await runWithClients(
+      testPki(),
+      ['direct-connection', 'self-signed-leaf', 'wrong-host', 'installed-interception-ca'],
+      [chromiumDriver],
+    )
   }, 120_000)
 
   it('loads the login page, submits the form and gets the 302 on the direct connection', () => {
     const result = resultOf(results, 'direct-connection', 'chromium')
     expect(cellOf(result)).toEqual({ verdict: 'accept', step: null, isMapped: false, error: null })
     expect(result.external?.output).toBe('HTTP 302 https://bank.lab/account')
-    expect(result.genuine.requests.filter((request) => request.method === 'POST').map((request) => request.path)).toEqual(['/login'])
+    expect(
+      result.genuine.requests.filter((request) => request.method === 'POST').map((request) => request.path),
+    ).toEqual(['/login'])
   })
 
   it('refuses a self-signed leaf with ERR_CERT_AUTHORITY_INVALID → TRUST', () => {

@@ -11,7 +11,21 @@ describe('mitmlab run --clients / --client', () => {
   it('skips a client missing from the machine with its reason, runs the rest, and counts a custom `true` as accepting every attack', async () => {
     // PATH without curl: the CLI itself runs by absolute path (node + tsx), /bin/sh runs the custom command.
     const cli = startCli(
-      ['run', '-s', 'direct-connection', 'self-signed-leaf', 'wrong-host', '--clients', 'curl,node-https', '--client', 'true', '--no-store', '-q', '--data-dir', dataDir],
+      [
+        'run',
+        '-s',
+        'direct-connection',
+        'self-signed-leaf',
+        'wrong-host',
+        '--clients',
+        'curl,node-https',
+        '--client',
+        'true',
+        '--no-store',
+        '-q',
+        '--data-dir',
+        dataDir,
+      ],
       { PATH: '/nonexistent' },
     )
     const { code } = await cli.exited

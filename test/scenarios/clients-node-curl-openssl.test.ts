@@ -6,27 +6,48 @@ import type { ScenarioResult } from '../../server/lab/scenario-result.js'
 import { testPki } from '../support/lab-pki.js'
 import { cellOf, resultOf, runWithClients } from '../server/drivers/run-with-clients.js'
 
-const SCENARIOS = ['direct-connection', 'self-signed-leaf', 'wrong-host', 'installed-interception-ca'] as const
+const SCENARIOS = [
+  'direct-connection',
+  'self-signed-leaf',
+  'wrong-host',
+  'installed-interception-ca',
+] as const
 const CLIENTS = ['node-https', 'curl', 'openssl'] as const
 
 /** What each real client said, verbatim, for the rejections: the rows of its table these must hit. */
 const RAW_ERRORS: Record<(typeof CLIENTS)[number], { selfSigned: RegExp; wrongHost: RegExp }> = {
-  'node-https': { selfSigned: /^DEPTH_ZERO_SELF_SIGNED_CERT: self-signed certificate$/, wrongHost: /^ERR_TLS_CERT_ALTNAME_INVALID: .*bank\.lab.*evil\.lab/ },
-  curl: { selfSigned: /^exit 60: curl: \(60\) SSL certificate problem: self-signed certificate$/, wrongHost: /^exit 60: curl: \(60\) SSL: no alternative certificate subject name matches target host name 'bank\.lab'$/ },
-  openssl: { selfSigned: /^exit 1: verify error:num=18:self-signed certificate$/, wrongHost: /^exit 1: verify error:num=62:hostname mismatch$/ },
+  'node-https': {
+    selfSigned: /^DEPTH_ZERO_SELF_SIGNED_CERT: self-signed certificate$/,
+    wrongHost: /^ERR_TLS_CERT_ALTNAME_INVALID: .*bank\.lab.*evil\.lab/,
+  },
+  curl: {
+    selfSigned: /^exit 60: curl: \(60\) SSL certificate problem: self-signed certificate$/,
+    wrongHost:
+      /^exit 60: curl: \(60\) SSL: no alternative certificate subject name matches target host name 'bank\.lab'$/,
+  },
+  openssl: {
+    selfSigned: /^exit 1: verify error:num=18:self-signed certificate$/,
+    wrongHost: /^exit 1: verify error:num=62:hostname mismatch$/,
+  },
 }
 
 describe('real clients Node https, curl and openssl s_client against live scenarios', () => {
   let results: ScenarioResult[] = []
   beforeAll(async () => {
-    results = await runWithClients(testPki(), SCENARIOS, [createNodeHttpsDriver({ insecure: false }), curlDriver, opensslDriver])
+    results = await runWithClients(testPki(), SCENARIOS, [
+      createNodeHttpsDriver({ insecure: false }),
+      curlDriver,
+      opensslDriver,
+    ])
   }, 90_000)
 
   it.each(CLIENTS)('%s accepts the direct connection and completes the login (HTTP 302)', (clientId) => {
     const result = resultOf(results, 'direct-connection', clientId)
     expect(cellOf(result)).toEqual({ verdict: 'accept', step: null, isMapped: false, error: null })
     expect(result.external?.output).toContain('302')
-    expect(result.genuine.requests.some((request) => request.method === 'POST' && request.path === '/login')).toBe(true)
+    expect(
+      result.genuine.requests.some((request) => request.method === 'POST' && request.path === '/login'),
+    ).toBe(true)
     expect(result.asExpected).toBe(true)
   })
 
@@ -44,11 +65,14 @@ describe('real clients Node https, curl and openssl s_client against live scenar
     expect(result.external?.rawError).toMatch(RAW_ERRORS[clientId].wrongHost)
   })
 
-  it.each(CLIENTS)('%s accepts interception by a CA the victim installed, and the credentials leak', (clientId) => {
-    const result = resultOf(results, 'installed-interception-ca', clientId)
-    expect(cellOf(result)).toEqual({ verdict: 'accept', step: null, isMapped: false, error: null })
-    expect(result.leaked).toBe(true)
-  })
+  it.each(CLIENTS)(
+    '%s accepts interception by a CA the victim installed, and the credentials leak',
+    (clientId) => {
+      const result = resultOf(results, 'installed-interception-ca', clientId)
+      expect(cellOf(result)).toEqual({ verdict: 'accept', step: null, isMapped: false, error: null })
+      expect(result.leaked).toBe(true)
+    },
+  )
 
   it('judges each client on its own connections only', () => {
     for (const clientId of CLIENTS) {

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { BUILT_IN_DRIVERS, DEFAULT_CLIENT_IDS, selectClients } from '../../../server/drivers/driver-registry.js'
+import {
+  BUILT_IN_DRIVERS,
+  DEFAULT_CLIENT_IDS,
+  selectClients,
+} from '../../../server/drivers/driver-registry.js'
 import { ConfigError } from '../../../server/errors.js'
 
 const idsOf = (selection: { drivers: { id: string }[]; skipped: { id: string }[] }): string[] =>
@@ -20,7 +24,13 @@ describe('selectClients', () => {
 
   it('understands the aliases node and python, and appends --client commands as custom-N', async () => {
     const selection = await selectClients('node,python', ['true', 'false'])
-    expect(idsOf(selection)).toEqual(['custom-1', 'custom-2', 'node-https', 'python-requests', 'python-urllib'])
+    expect(idsOf(selection)).toEqual([
+      'custom-1',
+      'custom-2',
+      'node-https',
+      'python-requests',
+      'python-urllib',
+    ])
   })
 
   it('rejects an unknown client name before anything runs', async () => {
@@ -34,7 +44,9 @@ describe('selectClients', () => {
     try {
       const selection = await selectClients('curl,node-https')
       expect(selection.drivers.map((driver) => driver.id)).toEqual(['node-https'])
-      expect(selection.skipped).toEqual([{ id: 'curl', reason: expect.stringMatching(/^curl is not installed/) as unknown as string }])
+      expect(selection.skipped).toEqual([
+        { id: 'curl', reason: expect.stringMatching(/^curl is not installed/) as unknown as string },
+      ])
     } finally {
       process.env['PATH'] = path
     }

@@ -14,7 +14,12 @@ import { startGenuineServer, type GenuineServer } from '../../../server/genuine/
 import { testPki } from '../../support/lab-pki.js'
 
 // The genuine leaf names 127.0.0.1 and ::1 as iPAddress SANs; 10.0.0.1 it does not. Every connection still goes to 127.0.0.1.
-const DRIVERS: ClientDriver[] = [createNodeHttpsDriver({ insecure: false }), curlDriver, opensslDriver, createPythonDriver('urllib')]
+const DRIVERS: ClientDriver[] = [
+  createNodeHttpsDriver({ insecure: false }),
+  curlDriver,
+  opensslDriver,
+  createPythonDriver('urllib'),
+]
 
 describe('a victim that asks for an IP address instead of bank.lab', () => {
   let genuine: GenuineServer
@@ -31,7 +36,10 @@ describe('a victim that asks for an IP address instead of bank.lab', () => {
 
   beforeAll(async () => {
     const pki = testPki()
-    genuine = await startGenuineServer({ certificateChainPem: chainPem(pki.genuineLeaf, pki.trustedIntermediate), privateKeyPem: pki.genuineLeaf.key.privateKeyPem })
+    genuine = await startGenuineServer({
+      certificateChainPem: chainPem(pki.genuineLeaf, pki.trustedIntermediate),
+      privateKeyPem: pki.genuineLeaf.key.privateKeyPem,
+    })
     tunnel = await startConnectTunnel({ host: genuine.host, port: genuine.port })
     dir = mkdtempSync(join(tmpdir(), 'mitmlab-ip-target-'))
     writeFileSync(join(dir, 'roots.pem'), pki.trustedRoot.pem)
@@ -41,11 +49,21 @@ describe('a victim that asks for an IP address instead of bank.lab', () => {
     rmSync(dir, { recursive: true, force: true })
   })
 
-  it.each(DRIVERS.map((driver) => [driver.id, driver] as const))('%s accepts 127.0.0.1 through its iPAddress SAN', async (_id, driver) => {
-    expect(await driver.run(target('127.0.0.1'))).toMatchObject({ verdict: 'accept', rawError: null })
-  })
+  it.each(DRIVERS.map((driver) => [driver.id, driver] as const))(
+    '%s accepts 127.0.0.1 through its iPAddress SAN',
+    async (_id, driver) => {
+      expect(await driver.run(target('127.0.0.1'))).toMatchObject({ verdict: 'accept', rawError: null })
+    },
+  )
 
-  it.each(DRIVERS.map((driver) => [driver.id, driver] as const))('%s rejects 10.0.0.1 as HOST', async (_id, driver) => {
-    expect(await driver.run(target('10.0.0.1'))).toMatchObject({ verdict: 'reject', step: 'HOST', isMapped: true })
-  })
+  it.each(DRIVERS.map((driver) => [driver.id, driver] as const))(
+    '%s rejects 10.0.0.1 as HOST',
+    async (_id, driver) => {
+      expect(await driver.run(target('10.0.0.1'))).toMatchObject({
+        verdict: 'reject',
+        step: 'HOST',
+        isMapped: true,
+      })
+    },
+  )
 })

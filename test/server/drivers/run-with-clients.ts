@@ -10,24 +10,49 @@ import type { ScenarioResult } from '../../../server/lab/scenario-result.js'
  * to the catalog cannot shift them) with the given drivers, each against the
  * same live servers as the lab's own verifier.
  */
-export async function runWithClients(pki: LabPki, scenarioIds: readonly string[], drivers: readonly ClientDriver[]): Promise<ScenarioResult[]> {
+export async function runWithClients(
+  pki: LabPki,
+  scenarioIds: readonly string[],
+  drivers: readonly ClientDriver[],
+): Promise<ScenarioResult[]> {
   const results: ScenarioResult[] = []
   for (const [ordinal, id] of scenarioIds.entries()) {
     const scenario = findScenario(id)
     if (scenario === undefined) throw new Error(`No scenario ${id}`)
-    results.push(...(await runScenarioWithClients({ pki, bus: new LabBus(), store: null, drivers }, scenario, { runId: 'clients-test', ordinal })))
+    results.push(
+      ...(await runScenarioWithClients({ pki, bus: new LabBus(), store: null, drivers }, scenario, {
+        runId: 'clients-test',
+        ordinal,
+      })),
+    )
   }
   return results
 }
 
 /** The one result for a scenario × client pair. */
-export function resultOf(results: readonly ScenarioResult[], scenarioId: string, clientId: string): ScenarioResult {
-  const result = results.find((candidate) => candidate.scenarioId === scenarioId && candidate.clientId === clientId)
+export function resultOf(
+  results: readonly ScenarioResult[],
+  scenarioId: string,
+  clientId: string,
+): ScenarioResult {
+  const result = results.find(
+    (candidate) => candidate.scenarioId === scenarioId && candidate.clientId === clientId,
+  )
   if (result === undefined) throw new Error(`No result for ${scenarioId} × ${clientId}`)
   return result
 }
 
 /** What a matrix cell is made of, for one assertion per pair. */
-export function cellOf(result: ScenarioResult): { verdict: string; step: string | null; isMapped: boolean; error: string | null } {
-  return { verdict: result.verdict, step: result.catchingStep, isMapped: result.external?.isMapped ?? false, error: result.error }
+export function cellOf(result: ScenarioResult): {
+  verdict: string
+  step: string | null
+  isMapped: boolean
+  error: string | null
+} {
+  return {
+    verdict: result.verdict,
+    step: result.catchingStep,
+    isMapped: result.external?.isMapped ?? false,
+    error: result.error,
+  }
 }
