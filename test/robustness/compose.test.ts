@@ -141,7 +141,7 @@ describe('docker-compose.yml', () => {
   })
 
   const compose129 = spawnSync('docker-compose', ['version'], { encoding: 'utf8' })
-  it.skipIf(compose129.status !== 0)('passes `docker-compose config -q` (skipped: docker-compose is not installed)', () => {
+  it.skipIf(compose129.status !== 0)('passes `docker-compose config -q` (skipped where docker-compose is not installed)', () => {
     const ok = spawnSync('docker-compose', ['config', '-q'], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, MITMLAB_TOKEN: 'a-test-token-of-32-characters-00' } })
     expect({ status: ok.status, stderr: ok.stderr }).toEqual({ status: 0, stderr: '' })
     const env = { ...process.env }
