@@ -97,7 +97,7 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
       process.stdout.write(`  ${result.scenarioId}${who}: ${result.mismatches.join('; ')}\n`)
     }
     process.stdout.write(
-      `run ${run.id}: ${results.length} scenarios, ${results.length - unexpected.length} as expected, ` +
+      `run ${run.id}: ${results.length} ${clientIds.length > 0 ? `results (${selected.length} scenarios × ${clientIds.length + 1} clients)` : 'scenarios'}, ${results.length - unexpected.length} as expected, ` +
         `${unexpected.length} unexpected, ${results.filter((r) => r.leaked).length} leaked credentials, ${seconds} s` +
         (store === null ? '\n' : ` (stored in ${store.file})\n`),
     )
