@@ -31,13 +31,10 @@ class BoundedMap<V> {
 const keys = new BoundedMap<KeyObject | null>(MEMO_CAPACITY)
 const outcomes = new BoundedMap<string>(MEMO_CAPACITY * 4)
 
-function digest(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('base64')
-}
-
 /** The KeyObject for an SPKI, or null when OpenSSL cannot load it. */
 export function publicKeyFromSpki(spkiDer: Uint8Array): KeyObject | null {
-  const id = digest(spkiDer)
+  // The SPKI itself is the key: a few hundred bytes at most, cheaper than hashing it.
+  const id = Buffer.from(spkiDer.buffer, spkiDer.byteOffset, spkiDer.byteLength).toString('latin1')
   const cached = keys.get(id)
   if (cached !== undefined) return cached
   let key: KeyObject | null

@@ -27,10 +27,10 @@ export function checkAlgorithms(ctx: VerifyContext): StepResult {
     if (isAnchorSelfSignature) continue
     const algorithm = SIGNATURE_ALGORITHM_NAMES[cert.signatureAlgorithm.oid] ?? cert.signatureAlgorithm.oid
     const scheme = signatureScheme(cert.signatureAlgorithm)
-    const detail = { subject: subjectOf(cert), algorithm }
-    if (scheme === null) return fail('UNSUPPORTED_SIGNATURE_ALGORITHM', detail)
-    if (scheme.hash === 'md5' || scheme.hash === 'sha1') return fail('WEAK_SIGNATURE_HASH', detail)
-    if (ctx.profile === 'webpki' && !ALLOWED_HASHES.has(scheme.hash)) return fail('UNSUPPORTED_SIGNATURE_ALGORITHM', detail)
+    const detail = (): { subject: string; algorithm: string } => ({ subject: subjectOf(cert), algorithm })
+    if (scheme === null) return fail('UNSUPPORTED_SIGNATURE_ALGORITHM', detail())
+    if (scheme.hash === 'md5' || scheme.hash === 'sha1') return fail('WEAK_SIGNATURE_HASH', detail())
+    if (ctx.profile === 'webpki' && !ALLOWED_HASHES.has(scheme.hash)) return fail('UNSUPPORTED_SIGNATURE_ALGORITHM', detail())
   }
   return pass('ALG', 'Every signature algorithm and key meets the policy')
 }

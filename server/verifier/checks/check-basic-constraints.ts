@@ -12,11 +12,11 @@ export function checkBasicConstraints(ctx: VerifyContext): StepResult {
     const issuer = certs[i]
     const child = certs[i - 1]
     if (issuer === undefined || child === undefined) continue
-    const detail = { subject: subjectOf(issuer), child: subjectOf(child) }
+    const detail = (): { subject: string; child: string } => ({ subject: subjectOf(issuer), child: subjectOf(child) })
     // RFC 5280 §4.2.1.9 / §6.1.4 (k): the issuer must assert cA; v1 certificates have no extensions and cannot.
-    if (issuer.basicConstraints?.isCa !== true) return fail('END_ENTITY_USED_AS_CA', detail)
+    if (issuer.basicConstraints?.isCa !== true) return fail('END_ENTITY_USED_AS_CA', detail())
     // RFC 5280 §4.2.1.9: conforming CAs MUST mark it critical.
-    if (!issuer.basicConstraints.critical) return fail('BASIC_CONSTRAINTS_NOT_CRITICAL', detail)
+    if (!issuer.basicConstraints.critical) return fail('BASIC_CONSTRAINTS_NOT_CRITICAL', detail())
   }
   return pass('BC', 'Every issuer is a CA and the server certificate is not')
 }

@@ -7,12 +7,12 @@ export function checkKeyUsage(ctx: VerifyContext): StepResult {
   for (let i = 0; i < certs.length; i++) {
     const cert = certs[i]
     if (cert === undefined) continue
-    const detail = { subject: subjectOf(cert), keyUsage: [...(cert.keyUsage ?? [])] }
+    const detail = (): { subject: string; keyUsage: string[] } => ({ subject: subjectOf(cert), keyUsage: [...(cert.keyUsage ?? [])] })
     // RFC 5280 §4.2.1.9: keyCertSign asserted requires cA asserted.
     if (cert.keyUsage?.has('keyCertSign') === true && cert.basicConstraints?.isCa !== true)
-      return fail('KEY_CERT_SIGN_WITHOUT_CA', detail)
+      return fail('KEY_CERT_SIGN_WITHOUT_CA', detail())
     // RFC 5280 §4.2.1.3 / §6.1.4 (n): an issuer's keyUsage, when present, must assert keyCertSign.
-    if (i > 0 && cert.keyUsage !== null && !cert.keyUsage.has('keyCertSign')) return fail('ISSUER_NOT_CERT_SIGNER', detail)
+    if (i > 0 && cert.keyUsage !== null && !cert.keyUsage.has('keyCertSign')) return fail('ISSUER_NOT_CERT_SIGNER', detail())
   }
   // RFC 5280 §4.2.1.3: when keyUsage is present, the key may serve only the listed purposes.
   const leaf = certs[0]

@@ -14,11 +14,11 @@ export function checkSignature(ctx: VerifyContext): StepResult {
     const child = certs[i]
     const issuer = certs[i + 1]
     if (child === undefined || issuer === undefined) continue
-    const detail = { subject: subjectOf(child), issuer: subjectOf(issuer), position: i }
-    if (!bytesEqual(child.signatureAlgorithm.der, child.tbsSignatureAlgorithm.der)) return fail('SIGNATURE_ALGORITHM_MISMATCH', detail)
+    const detail = (): { subject: string; issuer: string; position: number } => ({ subject: subjectOf(child), issuer: subjectOf(issuer), position: i })
+    if (!bytesEqual(child.signatureAlgorithm.der, child.tbsSignatureAlgorithm.der)) return fail('SIGNATURE_ALGORITHM_MISMATCH', detail())
     const outcome = ctx.signatures.verify(child, issuer)
-    if (outcome === 'invalid') return fail('BAD_SIGNATURE', detail)
-    if (outcome === 'bad-key') return fail('INVALID_ISSUER_KEY', detail)
+    if (outcome === 'invalid') return fail('BAD_SIGNATURE', detail())
+    if (outcome === 'bad-key') return fail('INVALID_ISSUER_KEY', detail())
     if (outcome === 'unsupported-algorithm') unsupported++
   }
   // ALG reports the algorithm itself (UNSUPPORTED_SIGNATURE_ALGORITHM); SIG only says it could not verify.

@@ -10,14 +10,14 @@ export function checkValidity(ctx: VerifyContext): StepResult {
   // RFC 5280 §4.1.2.5 encodes whole seconds; compare at that granularity (limbo rfc5280::validity::notafter-fractional).
   const now = Math.floor(ctx.now.getTime() / 1000) * 1000
   for (const cert of ctx.path.certs) {
-    const detail = {
+    const detail = (): Record<string, string> => ({
       subject: subjectOf(cert),
       now: ctx.now.toISOString(),
       notBefore: cert.notBefore.toISOString(),
       notAfter: cert.notAfter.toISOString(),
-    }
-    if (now < cert.notBefore.getTime()) return fail('CERT_NOT_YET_VALID', detail)
-    if (now > cert.notAfter.getTime()) return fail('CERT_EXPIRED', detail)
+    })
+    if (now < cert.notBefore.getTime()) return fail('CERT_NOT_YET_VALID', detail())
+    if (now > cert.notAfter.getTime()) return fail('CERT_EXPIRED', detail())
   }
   return pass('DATES', `All ${ctx.path.certs.length} certificate(s) are within their validity period`)
 }

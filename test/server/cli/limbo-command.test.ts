@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { limboHarness } from '../../../server/cli/limbo-command.js'
+import { limboHarness, limboHarnessParallel } from '../../../server/cli/limbo-command.js'
 import { makeChain, makeLeaf } from '../verifier/support/make-chain.js'
 
 function testcase(id: string, fields: Record<string, unknown>) {
@@ -52,5 +52,15 @@ describe('limboHarness', () => {
   it('answers FAILURE, never throws, for a peer certificate that is not DER', () => {
     const suite = { version: 1, testcases: [testcase('garbage', { peer_certificate: '-----BEGIN CERTIFICATE-----\nAAECAwQ=\n-----END CERTIFICATE-----\n' })] }
     expect(limboHarness(JSON.stringify(suite)).results[0]).toMatchObject({ actual_result: 'FAILURE', context: expect.stringMatching(/^TRUST CERT_MALFORMED/) })
+  })
+
+  it('gives the same results, in suite order, on two worker threads', async () => {
+    const { root, intermediate, leaf } = makeChain()
+    const cases = ['a', 'b', 'c', 'd', 'e'].map((id, i) =>
+      testcase(id, { peer_certificate: (i % 2 === 0 ? leaf : makeLeaf(intermediate, { sans: [{ dns: 'evil.lab' }] })).pem, untrusted_intermediates: [intermediate.pem], trusted_certs: [root.pem] }),
+    )
+    const input = JSON.stringify({ version: 1, testcases: cases })
+    const now = new Date('2025-01-01T00:00:00Z')
+    expect(await limboHarnessParallel(input, 2, now)).toEqual(limboHarness(input, now))
   })
 })
