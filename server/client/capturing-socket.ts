@@ -18,16 +18,50 @@ export class CapturingSocket extends Duplex {
   private capturedBytes = 0
   private readonly tcp: Socket
 
-  constructor(host: string, port: number) {
+  /** Set while an explicit proxy's CONNECT answer is awaited: writes wait, reads are the proxy's, not TLS. */
+  private tunnel: { pending: { chunk: Buffer; callback: (error?: Error | null) => void }[]; head: Buffer } | null = null
+
+  /**
+   * @param connectTarget when set (`bank.lab:443`), the client talks to an explicit HTTP proxy: it sends
+   *   `CONNECT connectTarget` (RFC 9110 §9.3.6) and starts TLS only once the proxy answers 2xx. The
+   *   CONNECT exchange is not captured: it is not part of the TLS connection.
+   */
+  constructor(host: string, port: number, connectTarget?: string) {
     super()
     this.tcp = connect(port, host)
+    if (connectTarget !== undefined) {
+      this.tunnel = { pending: [], head: Buffer.alloc(0) }
+      this.tcp.once('connect', () => this.tcp.write(`CONNECT ${connectTarget} HTTP/1.1\r\nHost: ${connectTarget}\r\n\r\n`))
+    }
     this.tcp.on('data', (chunk: Buffer) => {
-      this.capture(this.received, chunk)
-      if (!this.push(chunk)) this.tcp.pause()
+      const data = this.tunnel === null ? chunk : this.readTunnelAnswer(chunk)
+      if (data === null || data.length === 0) return
+      this.capture(this.received, data)
+      if (!this.push(data)) this.tcp.pause()
     })
     this.tcp.on('end', () => this.push(null))
     this.tcp.on('error', (error) => this.destroy(error))
     this.tcp.on('close', () => this.destroy())
+  }
+
+  /** Consumes the proxy's answer to CONNECT; returns the bytes after it (the server's first TLS bytes), or null while waiting. */
+  private readTunnelAnswer(chunk: Buffer): Buffer | null {
+    const tunnel = this.tunnel
+    if (tunnel === null) return chunk
+    tunnel.head = Buffer.concat([tunnel.head, chunk])
+    const end = tunnel.head.indexOf('\r\n\r\n')
+    if (end < 0) {
+      if (tunnel.head.length > 8 * 1024) this.destroy(new Error('The proxy answer to CONNECT exceeds 8 KiB'))
+      return null
+    }
+    const statusLine = tunnel.head.subarray(0, tunnel.head.indexOf('\r\n')).toString('latin1')
+    if (!/^HTTP\/1\.[01] 2\d\d/.test(statusLine)) {
+      this.destroy(new Error(`The proxy refused CONNECT: ${statusLine}`))
+      return null
+    }
+    this.tunnel = null
+    for (const { chunk: pending, callback } of tunnel.pending) this._write(pending, 'binary', callback)
+    return tunnel.head.subarray(end + 4)
   }
 
   get clientToServer(): Buffer {
@@ -43,6 +77,10 @@ export class CapturingSocket extends Duplex {
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    if (this.tunnel !== null) {
+      this.tunnel.pending.push({ chunk, callback })
+      return
+    }
     this.capture(this.sent, chunk)
     this.tcp.write(chunk, callback)
   }

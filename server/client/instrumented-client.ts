@@ -45,6 +45,12 @@ export interface ClientPolicy {
    * rejects: what a probabilistic attacker has to survive. Default: 1.
    */
   connections?: number
+  /**
+   * The victim is configured to use an explicit HTTP proxy (corporate proxy, PAC/WPAD): connectTo is that
+   * proxy, and each TLS connection starts with `CONNECT expectedHost:443` (RFC 9110 §9.3.6). Default: false
+   * (connectTo is where bank.lab resolves, as with a hijacked resolver).
+   */
+  explicitProxy?: boolean
 }
 
 export interface RunInstrumentedClientParams {

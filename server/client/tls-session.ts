@@ -164,7 +164,7 @@ interface OpenedConnection {
 
 function openConnection(params: RunInstrumentedClientParams, protocol: ProtocolPolicy, timeoutMs: number): Promise<OpenedConnection> {
   return new Promise((resolve) => {
-    const capture = new CapturingSocket(params.connectTo.host, params.connectTo.port)
+    const capture = new CapturingSocket(params.connectTo.host, params.connectTo.port, params.policy.explicitProxy === true ? `${params.expectedHost}:443` : undefined)
     const keylog = new KeylogRecorder()
     // requestOCSP is a TLSSocket option that tls.connect passes through (RFC 6066 §8 status_request).
     const options: ConnectionOptions & { requestOCSP: boolean } = {
