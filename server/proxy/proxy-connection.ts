@@ -39,6 +39,8 @@ export class ProxyConnection {
   private hello: ClientHello | null = null
   private served: ServedCertificate | null = null
   private clientTls: TLSSocket | null = null
+  /** The upstream failed before relaying: the client is being closed with close_notify. */
+  private isClosingClientGracefully = false
   private upstream: Socket | null = null
   private target: { host: string; port: number }
   private isFinished = false
@@ -217,7 +219,9 @@ export class ProxyConnection {
       this.startRelayWhenReady()
     })
     upstream.on('error', (error) => this.onUpstreamError(error, this.clientTls ?? this.socket))
-    upstream.once('close', () => (this.clientTls ?? this.socket).destroy())
+    upstream.once('close', () => {
+      if (!this.isClosingClientGracefully) (this.clientTls ?? this.socket).destroy()
+    })
     return upstream
   }
 
@@ -227,6 +231,14 @@ export class ProxyConnection {
     if (!isPeerHangUp(error) || !this.isUpstreamReady) {
       if (this.record.outcome !== 'passthrough') this.record.outcome = 'upstream-failed'
       this.incident('upstream-error', error.message)
+    }
+    if (client instanceof TLSSocket && client.encrypted && !client.destroyed && !this.isUpstreamReady) {
+      // close_notify (RFC 8446 §6.1), not a bare FIN: a client that checks it must not take an
+      // unreachable upstream for a truncation attack. Bounded: a peer that never closes is cut.
+      this.isClosingClientGracefully = true
+      client.end()
+      setTimeout(() => client.destroy(), 1_000).unref()
+      return
     }
     client.destroy()
   }
