@@ -21,7 +21,7 @@ export interface ObservedConnection extends ConnectionOutcome {
  */
 export function connectionSteps(observed: ObservedConnection): StepResult[] {
   const { policyProto, ...outcome } = observed
-  const [sentinelProto, ...rest] = handshakeSteps(outcome).map((step) => withRawError(undecodedRecordsSkip(step, observed), observed))
+  const [sentinelProto, ...rest] = handshakeSteps(outcome).map((step) => withRawError(truncationAsSeen(undecodedRecordsSkip(step, observed)), observed))
   const proto = mergeProto(policyProto, sentinelProto)
   const steps = proto === undefined ? rest : [proto, ...rest]
   if (!observed.handshakeCompleted && !steps.some((step) => step.status === 'fail')) {
@@ -35,6 +35,20 @@ export function connectionSteps(observed: ObservedConnection): StepResult[] {
     ]
   }
   return steps
+}
+
+/**
+ * A truncation raises no error at all: Node reports a clean end of stream.
+ * Only this client's own close_notify check (RFC 8446 §6.1) catches it, so
+ * the trace says what Node saw instead of a TLS error.
+ */
+function truncationAsSeen(step: StepResult): StepResult {
+  if (step.code !== 'TRUNCATED_WITHOUT_CLOSE_NOTIFY') return step
+  return {
+    ...step,
+    message: 'The stream ended without close_notify: anyone on the path may have cut the response short. Node reported a clean end, with no TLS error.',
+    detail: { ...step.detail, clientError: null, closeNotify: false, nodeSaw: 'end of stream, no error' },
+  }
 }
 
 function mergeProto(policy: StepResult | null, sentinel: StepResult | undefined): StepResult | undefined {
