@@ -113,7 +113,10 @@ async function connectOnce(params: RunInstrumentedClientParams): Promise<ClientR
     const settled = await session.settle(END_OF_STREAM_WAIT_MS)
     const { steps, verdict, catchingStep, code, ...rest } = decided
     const merged = steps.map((step) => settled.steps.find((s) => s.step === step.step) ?? step)
-    decided = decideVerdict({ ...rest, wire: session.readWire(), handshake: settled.handshake }, merged, decided.certificate)
+    // Node's own stack raises the same record-layer error (bad_record_mac) to any application reading the socket.
+    const recordError = settled.steps.find((step) => step.step === 'REC')?.detail?.['clientError']
+    const node = typeof recordError === 'string' ? { authorized: false, error: recordError } : rest.node
+    decided = decideVerdict({ ...rest, node, wire: session.readWire(), handshake: settled.handshake }, merged, decided.certificate)
   }
   session.socket?.destroy()
   return decided

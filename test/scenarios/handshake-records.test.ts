@@ -61,6 +61,8 @@ describe('records tampered by a relay without keys, and records injected into th
     const result = await playLive(scenario)
     expect(result.genuine.requests.map((r) => `${r.method} ${r.path} ${String(r.receivedCredentials)}`)).toEqual(['POST /login true'])
     expect(result.client?.http).toMatchObject({ sentCredentials: true, status: null, error: 'The server closed the connection before a response' })
+    // Node's own view: nothing went wrong.
+    expect(result.node).toEqual({ authorized: true, error: null })
     expect(result.client?.handshake?.totals.serverToClient).toMatchObject({ closeNotify: false, applicationRecords: 0, undecodedRecords: 0 })
     expect(catchingStepOf(result)?.detail).toMatchObject({ clientError: null, closeNotify: false, nodeSaw: 'end of stream, no error' })
   })
@@ -72,6 +74,8 @@ describe('records tampered by a relay without keys, and records injected into th
     expect(result.genuine.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /login'])
     expect(result.client?.http?.status).toBeNull()
     expect(result.client?.http?.error).toMatch(/bad record mac/)
+    // Node's own stack raises the same error to any application reading the socket.
+    expect(result.node).toEqual({ authorized: false, error: 'ERR_SSL_DECRYPTION_FAILED_OR_BAD_RECORD_MAC' })
     expect(result.connections[0]?.error?.message).toMatch(/^flipped bit 0 of byte \d+ in serverToClient application record 0$/)
   })
 })
