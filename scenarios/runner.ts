@@ -215,6 +215,7 @@ async function stageScenario(
   servers.genuine = await startGenuineServer({
     certificateChainPem: chainPem(pki.genuineLeaf, pki.trustedIntermediate),
     privateKeyPem: pki.genuineLeaf.key.privateKeyPem,
+    onIncident: (incident) => log('info', `genuine-${incident.type}`, incident.message, { code: incident.code }),
   })
   const upstream = { host: servers.genuine.host, port: servers.genuine.port, caPem: pki.trustedRoot.pem }
   const proxyLog = {
