@@ -20,7 +20,9 @@ export function checkHostname(ctx: VerifyContext): StepResult {
   const dnsSans = sans.flatMap((n) => (n.type === 'dns' ? [n.value] : []))
   const ipSans = sans.flatMap((n) => (n.type === 'ip' ? [n.bytes] : []))
   const presented = [...dnsSans, ...ipSans.map(formatIpBytes)]
-  const expectedIp = parseIpAddress(ctx.expectedHost)
+  // A URL writes an IPv6 host in brackets (RFC 3986 §3.2.2); the address is what is inside.
+  const bracketed = /^\[(.*)\]$/.exec(ctx.expectedHost)?.[1]
+  const expectedIp = parseIpAddress(bracketed ?? ctx.expectedHost)
   const expected = ctx.expectedHost
   if (expectedIp !== null) {
     if (ipSans.some((ip) => bytesEqual(ip, expectedIp))) return pass('HOST', `The certificate names ${expected}`, { expected })

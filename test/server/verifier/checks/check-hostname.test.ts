@@ -58,6 +58,7 @@ describe('checkHostname', () => {
   it('matches an IP host only against iPAddress SANs, never a dNSName', () => {
     expect(hostStep({ sans: [{ ip: '127.0.0.1' }] }, '127.0.0.1').status).toBe('pass')
     expect(hostStep({ sans: [{ ip: '::1' }] }, '0:0:0:0:0:0:0:1').status).toBe('pass')
+    expect(hostStep({ sans: [{ ip: '::1' }] }, '[::1]').status).toBe('pass')
     expect(hostStep({ sans: [{ dns: '127.0.0.1' }] }, '127.0.0.1').code).toBe('HOSTNAME_MISMATCH')
     expect(hostStep({ sans: [{ ip: '127.0.0.2' }] }, '127.0.0.1')).toMatchObject({ code: 'HOSTNAME_MISMATCH', detail: { presented: ['127.0.0.2'] } })
   })
