@@ -50,6 +50,8 @@ export async function startInterceptingProxy(params: StartInterceptingProxyParam
       refuse(socket, id, maxConnections, settings, publish)
       return
     }
+    // A relay forwards small writes (request heads, TLS records) at once: Nagle would hold them for an ACK.
+    socket.setNoDelay(true)
     sockets.add(socket)
     unfinished++
     socket.once('close', () => sockets.delete(socket))

@@ -132,6 +132,7 @@ export class ProxyConnection {
     record.outcome = 'passthrough'
     record.upstream = { version: null, cipher: null, error: null }
     const upstream = netConnect(this.target.port, this.target.host)
+    upstream.setNoDelay(true)
     this.upstream = upstream
     upstream.once('connect', () => (this.isUpstreamReady = true))
     upstream.on('error', (error) => this.onUpstreamError(error, client))
@@ -208,6 +209,7 @@ export class ProxyConnection {
       rejectUnauthorized: params.upstream.rejectUnauthorized ?? true,
       ALPNProtocols: ['http/1.1'],
     })
+    upstream.setNoDelay(true)
     this.upstream = upstream
     record.upstream = { version: null, cipher: null, error: null }
     upstream.once('secureConnect', () => {
