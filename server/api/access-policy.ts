@@ -52,6 +52,16 @@ export function isOriginAllowed(policy: AccessPolicy, origin: string | undefined
   return origin === undefined || policy.allowedOrigins.has(origin)
 }
 
+/**
+ * DNS rebinding defence: a page on evil.example whose name re-resolves to
+ * 127.0.0.1 is same-origin with itself, sends no Origin on GET, but still
+ * names its own host in the Host header. Only the names this server answers
+ * to are accepted (the same list as the origins).
+ */
+export function isHostAllowed(policy: AccessPolicy, host: string | undefined): boolean {
+  return host !== undefined && policy.allowedOrigins.has(`http://${host}`)
+}
+
 export function isTokenValid(policy: AccessPolicy, presented: unknown): boolean {
   if (policy.token === null) return true
   if (typeof presented !== 'string') return false

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import express, { type Express, type NextFunction, type Request, type Response } from 'express'
 import { isLabError } from '../errors.js'
-import { isOriginAllowed, isTokenValid, type AccessPolicy } from './access-policy.js'
+import { isHostAllowed, isOriginAllowed, isTokenValid, type AccessPolicy } from './access-policy.js'
 import { API_PATHS, TOKEN_HEADER, type Ack } from './contract.js'
 import { describeZodError, runGetInputSchema, runsListQuerySchema } from './input-schemas.js'
 import type { LabQueries } from './lab-queries.js'
@@ -21,6 +21,10 @@ export function createHttpApp(params: { queries: LabQueries; policy: AccessPolic
       'X-Frame-Options': 'DENY',
       'Content-Security-Policy': "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'",
     })
+    if (!isHostAllowed(policy, req.headers.host)) {
+      res.status(403).json({ code: 'HOST_REFUSED', message: `This lab does not answer to ${req.headers.host ?? 'an empty Host'}` })
+      return
+    }
     if (!isOriginAllowed(policy, req.headers.origin)) {
       res.status(403).json({ code: 'ORIGIN_REFUSED', message: `Origin ${req.headers.origin ?? ''} may not use this lab` })
       return

@@ -1,7 +1,7 @@
 import type { Server as HttpServer } from 'node:http'
 import { Server } from 'socket.io'
 import type { z } from 'zod'
-import { isOriginAllowed, isTokenValid, type AccessPolicy } from './access-policy.js'
+import { isHostAllowed, isOriginAllowed, isTokenValid, type AccessPolicy } from './access-policy.js'
 import type { Ack, ClientToServerEvents, ServerToClientEvents } from './contract.js'
 import { describeZodError, runCancelInputSchema, runGetInputSchema, runStartInputSchema, runsListInputSchema } from './input-schemas.js'
 import type { LabQueries } from './lab-queries.js'
@@ -24,7 +24,7 @@ export function createSocketServer(params: {
     serveClient: false,
     maxHttpBufferSize: MAX_MESSAGE_BYTES,
     // Same-origin only: no CORS headers at all, and the upgrade itself checks Origin.
-    allowRequest: (req, callback) => callback(null, isOriginAllowed(policy, req.headers.origin)),
+    allowRequest: (req, callback) => callback(null, isHostAllowed(policy, req.headers.host) && isOriginAllowed(policy, req.headers.origin)),
   })
   io.use((socket, next) => {
     const auth = socket.handshake.auth as Record<string, unknown>

@@ -1,3 +1,4 @@
+import { get as httpGet } from 'node:http'
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { LabDelta, LabInfoDto, RunDetailDto, SnapshotDto } from '../../../server/api/contract.js'
 import { startDashboardServer } from '../../../server/api/dashboard-server.js'
@@ -126,6 +127,18 @@ describe('dashboard server: REST', () => {
     ['/api/nothing', 404],
   ])('answers %s with HTTP %i', async (path, status) => {
     expect((await fetch(`${lab.base}${path}`)).status).toBe(status)
+  })
+
+  it('refuses a request naming another host (DNS rebinding) with 403', async () => {
+    const status = await new Promise<number | undefined>((resolve, reject) => {
+      const request = httpGet(`${lab.base}/api/runs`, { headers: { host: `evil.example:${lab.server.port}` } }, (response) => {
+        response.resume()
+        resolve(response.statusCode)
+      })
+      request.on('error', reject)
+    })
+    expect(status).toBe(403)
+    expect((await fetch(`http://localhost:${lab.server.port}/api/runs`)).status).toBe(200)
   })
 
   it('refuses a request from another origin with 403', async () => {
