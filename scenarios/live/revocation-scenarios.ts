@@ -12,6 +12,8 @@ interface StolenCertificatePlan {
   publishes: { crl: boolean; ocsp: boolean }
   /** What the attacker does to the victim's OCSP request. Default: nothing. */
   interference?: OcspInterference
+  /** The attacker also resets the victim's CRL download. Default: false. */
+  blocksCrl?: boolean
   mustStaple?: boolean
 }
 
@@ -34,11 +36,17 @@ async function serveRevokedCertificate(context: ScenarioContext, upstream: Upstr
     companions.push(interceptor)
     ocspUrl = interceptor.url
   }
+  let crlUrl = revocation.crlUrl
+  if (plan.blocksCrl === true) {
+    const blocker = await startOcspInterceptor('drop')
+    companions.push(blocker)
+    crlUrl = blocker.url.replace(/\/ocsp$/, '/crl')
+  }
   const leaf = forgedLeaf(context, issuer, {
     keySpec: EC,
     serialNumber,
     ...(plan.publishes.ocsp ? { ocspUrl } : {}),
-    ...(plan.publishes.crl ? { crlUrl: revocation.crlUrl } : {}),
+    ...(plan.publishes.crl ? { crlUrl } : {}),
     ...(plan.mustStaple === true ? { mustStaple: true } : {}),
   })
   return startForgingMiddlebox(upstream, [leaf, issuer], companions)
@@ -130,6 +138,23 @@ const tryLater = (mode: 'soft-fail' | 'hard-fail') =>
     expect: mode === 'soft-fail' ? { verdict: 'accept', step: null } : { verdict: 'reject', step: 'REV', code: 'OCSP_TRY_LATER' },
   })
 
+const crlBlocked = (mode: 'soft-fail' | 'hard-fail') =>
+  defineScenario({
+    id: `crl-blocked-${mode}`,
+    title: `CRL download blocked by the attacker (${mode} client)`,
+    explanation:
+      'The stolen, revoked certificate names only a CRL distribution point, and the attacker resets the download. ' +
+      (mode === 'soft-fail'
+        ? 'A soft-fail client goes on without the list and accepts the revoked certificate: the same weakness as blocked OCSP.'
+        : 'A hard-fail client will not accept a certificate whose CRL it could not fetch.'),
+    references: [...REFERENCES, 'RFC 5280 §4.2.1.13'],
+    tags: ['revocation', 'crl', mode, ...(mode === 'soft-fail' ? ['weakness'] : [])],
+    kind: 'attack',
+    topology: { kind: 'custom', start: (context, upstream) => serveRevokedCertificate(context, upstream, { publishes: { crl: true, ocsp: false }, blocksCrl: true }) },
+    clientPolicy: revocation(mode),
+    expect: mode === 'soft-fail' ? { verdict: 'accept', step: null } : { verdict: 'reject', step: 'REV', code: 'CRL_UNAVAILABLE' },
+  })
+
 export const mustStapleWithoutStaple = defineScenario({
   id: 'must-staple-without-staple',
   title: 'Must-staple certificate served without a staple',
@@ -184,6 +209,8 @@ export const revocationScenarios = [
   blocked('hard-fail'),
   tryLater('soft-fail'),
   tryLater('hard-fail'),
+  crlBlocked('soft-fail'),
+  crlBlocked('hard-fail'),
   mustStapleWithoutStaple,
   mustStapleStapled,
 ]

@@ -14,8 +14,8 @@ export interface LiveStepsParams {
   now: Date
   /** The OCSP response the server stapled, if any. */
   staple: Buffer | null
-  /** A REV failure from fetching CRLs (hard-fail), if any. */
-  crlFailure: StepResult | null
+  /** REV from a CRL that could not be fetched (fail when hard-failing, softFailed pass otherwise), if any. */
+  crlUnavailable: StepResult | null
 }
 
 /**
@@ -34,7 +34,9 @@ export async function checkLiveSteps(params: LiveStepsParams): Promise<{ ct: Ste
       ? null
       : await checkOcsp({ leafDer, issuerDer, policy: params.policy.revocation, now: params.now, staple: params.staple })
   const verifierRev = params.certificate.steps.find((step) => step.step === 'REV')
-  return { ct, rev: mergeRevocationSteps([verifierRev?.status === 'fail' ? verifierRev : null, params.crlFailure, ocsp, verifierRev]) }
+  // A failure wins; among passes, a real answer (OCSP, the verifier's CRL check) before a soft-failed one.
+  const crl = params.crlUnavailable
+  return { ct, rev: mergeRevocationSteps([verifierRev?.status === 'fail' ? verifierRev : null, crl?.status === 'fail' ? crl : null, ocsp, verifierRev, crl]) }
 }
 
 /** The certificate after the leaf on the verifier's path, found by fingerprint among what was presented and trusted. */

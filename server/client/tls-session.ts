@@ -67,9 +67,9 @@ export async function connectAndVerify(params: RunInstrumentedClientParams): Pro
   const { chain: chainDer, source: chainSource } = presentedChain(socket, connection.transcript)
   const [leafDer] = chainDer
   // CRLs are fetched before verification: the verifier checks them under REV (RFC 5280 §6.3).
-  const fetched = leafDer === undefined ? { crls: [], failure: null } : await fetchCrls(leafDer, params.policy.revocation)
+  const fetched = leafDer === undefined ? { crls: [], unavailable: null } : await fetchCrls(leafDer, params.policy.revocation)
   const certificate = verify({ ...buildVerifyInput(params, chainDer, now), ...(fetched.crls.length > 0 ? { crls: fetched.crls } : {}) })
-  const live = await checkLiveSteps({ policy: params.policy, chainDer, certificate, now, staple: connection.staple(), crlFailure: fetched.failure })
+  const live = await checkLiveSteps({ policy: params.policy, chainDer, certificate, now, staple: connection.staple(), crlUnavailable: fetched.unavailable })
   const version = socket.getProtocol() ?? 'unknown'
   const cipher = socket.getCipher().standardName
   const policyProto = checkNegotiatedProtocol(protocol, version, cipher)

@@ -13,6 +13,8 @@ describe('revocation scenarios (CRL, OCSP, must-staple), live', () => {
       'ocsp-blocked-hard-fail': { verdict: 'reject', step: 'REV', code: 'OCSP_UNAVAILABLE', leaked: false },
       'ocsp-try-later-soft-fail': { verdict: 'accept', step: null, code: null, leaked: true },
       'ocsp-try-later-hard-fail': { verdict: 'reject', step: 'REV', code: 'OCSP_TRY_LATER', leaked: false },
+      'crl-blocked-soft-fail': { verdict: 'accept', step: null, code: null, leaked: true },
+      'crl-blocked-hard-fail': { verdict: 'reject', step: 'REV', code: 'CRL_UNAVAILABLE', leaked: false },
       'must-staple-without-staple': { verdict: 'reject', step: 'REV', code: 'MUST_STAPLE_MISSING', leaked: false },
       'must-staple-stapled': { verdict: 'accept', step: null, code: null, leaked: false },
     },

@@ -129,9 +129,18 @@ describe('the lab revocation server and the client REV step', () => {
 
   it('serves the CRL the certificate points at, for the verifier', async () => {
     const fetched = await fetchCrls(revoked.der, { mode: 'hard-fail' })
-    expect(fetched.failure).toBeNull()
+    expect(fetched.unavailable).toBeNull()
     const parsed = parseCrl(fetched.crls[0] ?? Buffer.alloc(0))
     expect(parsed.ok && [...parsed.value.revokedSerials]).toEqual([revoked.serialNumber])
+  })
+
+  it('reports an unreachable CRL as a soft-failed pass or a hard CRL_UNAVAILABLE failure', async () => {
+    const blocker = await startOcspInterceptor('drop')
+    const cert = leaf({ crlUrl: blocker.url.replace(/\/ocsp$/, '/crl') })
+    expect((await fetchCrls(cert.der, { mode: 'soft-fail' })).unavailable).toMatchObject({ status: 'pass', detail: { softFailed: true } })
+    expect((await fetchCrls(cert.der, { mode: 'hard-fail' })).unavailable).toMatchObject({ status: 'fail', code: 'CRL_UNAVAILABLE' })
+    expect((await fetchCrls(cert.der, { mode: 'none' })).unavailable).toBeNull()
+    await blocker.close()
   })
 
   it('soft-fail accepts and hard-fail rejects OCSP_UNAVAILABLE when the attacker resets OCSP connections', async () => {
