@@ -173,7 +173,8 @@ function plainHttpReport(params: RunInstrumentedClientParams): ClientReport {
     verdict: 'accept',
     catchingStep: null,
     code: null,
-    node: { authorized: false, error: null },
+    // Node never verified anything: a plain-HTTP fetch has no certificate to authorize.
+    node: { authorized: false, error: 'NO_TLS' },
     http: null,
   }
 }
