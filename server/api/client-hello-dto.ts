@@ -1,4 +1,4 @@
-import { loadCatalog, type Catalog } from '../fingerprint/catalog.js'
+import { findClaimedEntry, loadCatalog, type Catalog, type CatalogEntry } from '../fingerprint/catalog.js'
 import { IGNORED_EXTENSIONS, type HelloFingerprint } from '../fingerprint/compare-hellos.js'
 import type { GenuineRequest, RequestFingerprint } from '../lab/scenario-result.js'
 import { cipherSuiteName, extensionName, groupName, versionName } from '../tls/client-hello/names.js'
@@ -52,8 +52,7 @@ export function toHelloView(hello: HelloFingerprint): HelloViewDto {
 export function toGenuineRequestDto(request: GenuineRequest, catalog: Catalog = loadCatalog()): GenuineRequestDto {
   const { fingerprint } = request
   if (fingerprint === null) return { ...request, fingerprint: null }
-  const claimed = fingerprint.detection.claimed
-  const entry = catalog.entries.find((candidate) => candidate.clientId === claimed || (candidate.userAgent !== null && candidate.userAgent === claimed))
+  const entry = claimedEntry(fingerprint.detection.claimed, catalog)
   return {
     ...request,
     fingerprint: {
@@ -63,4 +62,10 @@ export function toGenuineRequestDto(request: GenuineRequest, catalog: Catalog = 
       uncomparedExtensions: UNCOMPARED_EXTENSION_NAMES,
     },
   }
+}
+
+/** The detector's claim is the client id, else the User-Agent (detect-interception.ts): look it up the same way. */
+function claimedEntry(claimed: string | null, catalog: Catalog): CatalogEntry | undefined {
+  if (claimed === null) return undefined
+  return findClaimedEntry({ clientId: claimed }, catalog) ?? findClaimedEntry({ userAgent: claimed }, catalog)
 }

@@ -11,7 +11,7 @@ import { DEFAULT_BIND_HOST } from '../config.js'
 import { LabError } from '../errors.js'
 import type { LabStore } from '../store/lab-store.js'
 import { createAccessPolicy, originsFor } from './access-policy.js'
-import type { CertSummary, LabInfoDto } from './contract.js'
+import type { CertSummary, LabDelta, LabInfoDto } from './contract.js'
 import { DeltaBatcher } from './delta-batcher.js'
 import { toCertDto, toScenarioDto } from './dto.js'
 import { createHttpApp } from './http-app.js'
@@ -19,6 +19,7 @@ import { createLabQueries } from './lab-queries.js'
 import { LiveRunTracker } from './live-run-tracker.js'
 import { RunController } from './run-controller.js'
 import { createSocketServer, type LabSocketServer } from './socket-server.js'
+import { watchStore } from './store-watcher.js'
 
 /** Where `vite build` writes the dashboard (dashboard/vite.config.ts). */
 export const DASHBOARD_DIST_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dashboard', 'dist')
@@ -39,6 +40,8 @@ export interface StartDashboardServerParams {
   runnerOptions?: Pick<LabEnvironment, 'now' | 'scenarioTimeoutMs'>
   /** Default: dashboard/dist. */
   dashboardDir?: string
+  /** How often runs written by other processes are picked up from the store. Default: 1000 ms. */
+  storePollIntervalMs?: number
 }
 
 export interface DashboardServer {
@@ -78,12 +81,23 @@ export async function startDashboardServer(params: StartDashboardServerParams): 
   const httpServer = createServer(app)
   const io = createSocketServer({ httpServer, policy, queries, runs })
   const batcher = new DeltaBatcher((batch) => io.emit('lab:deltas', batch))
+  const ownRunIds = new Set<string>()
+  const publish = (delta: LabDelta): void => {
+    tracker.apply(delta)
+    batcher.push(delta)
+  }
   const unsubscribe = params.bus.use(
     broadcastToDashboard((delta) => {
-      tracker.apply(delta)
-      batcher.push(delta)
+      if (delta.type === 'run:started') ownRunIds.add(delta.run.id)
+      publish(delta)
     }),
   )
+  const stopWatching = watchStore({
+    store: params.store,
+    isOwnRun: (runId) => ownRunIds.has(runId),
+    publish,
+    ...(params.storePollIntervalMs === undefined ? {} : { intervalMs: params.storePollIntervalMs }),
+  })
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', (cause) =>
       reject(new LabError('SERVER_START_FAILED', `The dashboard cannot listen on ${host}:${params.port ?? 0}: ${cause.message}`, { cause })),
@@ -102,6 +116,7 @@ export async function startDashboardServer(params: StartDashboardServerParams): 
     runs,
     close: async () => {
       unsubscribe()
+      stopWatching()
       batcher.close()
       await runs?.settle()
       await io.close()

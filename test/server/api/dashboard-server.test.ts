@@ -1,7 +1,11 @@
 import { get as httpGet } from 'node:http'
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { LabDelta, LabInfoDto, RunDetailDto, SnapshotDto } from '../../../server/api/contract.js'
+import { findScenario } from '../../../scenarios/index.js'
+import { runScenarios } from '../../../scenarios/runner.js'
 import { startDashboardServer } from '../../../server/api/dashboard-server.js'
+import { LabBus } from '../../../server/bus/lab-bus.js'
+import { LabStore } from '../../../server/store/lab-store.js'
 import { LabError } from '../../../server/errors.js'
 import { call, connectSocket, removeSharedPki, startDashboardFixture, waitForConnect, waitForDelta, type DashboardFixture, type LabSocket } from './support/with-dashboard-server.js'
 
@@ -96,6 +100,27 @@ describe('dashboard server: socket.io', () => {
     const client = connectSocket(lab.base, { origin: lab.base })
     socket = client.socket
     expect(await waitForConnect(client.socket)).toEqual({ ok: true })
+  })
+})
+
+describe('dashboard server: runs recorded by another process', () => {
+  it('pushes the run, its results and its end as they land in the shared store', async () => {
+    const { socket, deltas } = await connected()
+    await call((ack) => socket.emit('lab:snapshot', ack))
+    const otherProcessStore = new LabStore(lab.store.file)
+    try {
+      const wrongHost = findScenario('wrong-host')
+      if (wrongHost === undefined) throw new Error('no wrong-host scenario')
+      const { run } = await runScenarios({ pki: lab.pki, bus: new LabBus(), store: otherProcessStore }, { scenarios: [wrongHost], trigger: 'cli', options: { scenarios: ['wrong-host'] } })
+      const finished = await waitForDelta(deltas, (d) => d.type === 'run:finished' && d.run.id === run.id, 10_000)
+      expect(finished.type === 'run:finished' && finished.run.status).toBe('passed')
+      const ofRun = deltas.filter((d) => (d.type === 'run:started' || d.type === 'run:finished' ? d.run.id : d.type === 'scenario:finished' ? d.result.runId : null) === run.id)
+      expect(ofRun.map((d) => d.type)).toEqual(['run:started', 'scenario:finished', 'run:finished'])
+      const result = ofRun[1]
+      expect(result?.type === 'scenario:finished' && result.result.catchingStep).toBe('HOST')
+    } finally {
+      otherProcessStore.close()
+    }
   })
 })
 

@@ -1,0 +1,54 @@
+import type { LabStore } from '../store/lab-store.js'
+import type { LabDelta } from './contract.js'
+import { toResultDto, toRunDto } from './dto.js'
+
+/** How often the store is read for runs written by other processes (`npm run lab` in another terminal). */
+export const STORE_POLL_INTERVAL_MS = 1000
+/** Only the newest runs are watched: an old run does not change any more. */
+const WATCHED_RUNS = 20
+
+export interface WatchStoreParams {
+  store: LabStore
+  /** Runs this process publishes on its own bus: already pushed live, step by step. */
+  isOwnRun: (runId: string) => boolean
+  publish: (delta: LabDelta) => void
+  intervalMs?: number
+  onError?: (error: unknown) => void
+}
+
+/**
+ * Pushes runs that another process records in the same SQLite file (WAL lets
+ * us read while it writes): run:started, each committed result, run:finished.
+ * Their steps arrive with their committed result, not one by one: only the
+ * writing process sees them live.
+ */
+export function watchStore(params: WatchStoreParams): () => void {
+  const { store } = params
+  const known = new Map(store.listRuns(WATCHED_RUNS).map((run) => [run.id, { status: run.status, resultCount: run.resultCount }]))
+  const tick = (): void => {
+    try {
+      for (const run of store.listRuns(WATCHED_RUNS).reverse()) {
+        if (params.isOwnRun(run.id)) continue
+        const before = known.get(run.id)
+        if (before !== undefined && before.status === run.status && before.resultCount === run.resultCount) continue
+        const sentAt = Date.now()
+        if (before === undefined) {
+          const listed = run.options['scenarios']
+          const scenarioIds = Array.isArray(listed) ? listed.map(String) : []
+          params.publish({ type: 'run:started', sentAt, run: { ...toRunDto(run), status: 'running', finishedAt: null }, scenarioIds })
+        }
+        const seen = before?.resultCount ?? 0
+        if (run.resultCount > seen) {
+          for (const result of store.getResults(run.id).slice(seen)) params.publish({ type: 'scenario:finished', sentAt, result: toResultDto(result) })
+        }
+        if (run.status !== 'running') params.publish({ type: 'run:finished', sentAt, run: toRunDto(run) })
+        known.set(run.id, { status: run.status, resultCount: run.resultCount })
+      }
+    } catch (error) {
+      params.onError?.(error)
+    }
+  }
+  const timer = setInterval(tick, params.intervalMs ?? STORE_POLL_INTERVAL_MS)
+  timer.unref()
+  return () => clearInterval(timer)
+}
