@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs'
-import { chromium } from 'playwright-core'
+import { chromium, type Request, type Response } from 'playwright-core'
 import type { ClientDriver, DriverOutcome, DriverTarget } from './client-driver.js'
 import { acceptedOutcome, rejectedOutcome, type ErrorTable } from './error-table.js'
 import { createNssHome } from './nss-database.js'
@@ -71,7 +71,8 @@ async function submitLogin(target: DriverTarget): Promise<DriverOutcome> {
               `--proxy-server=http://${target.tunnel.host}:${target.tunnel.port}`,
               '--proxy-bypass-list=<-loopback>',
             ]
-          : [`--host-resolver-rules=MAP ${target.host} ${target.connectTo.host}:${target.connectTo.port}`]),
+          : // Every name: the page's form posts to https://bank.lab/login whatever host it was loaded from.
+            [`--host-resolver-rules=MAP * ${target.connectTo.host}:${target.connectTo.port}`]),
       ],
       env: { ...process.env, HOME: nss.home },
     })
@@ -88,13 +89,25 @@ async function submitLogin(target: DriverTarget): Promise<DriverOutcome> {
     await page.fill('input[name="username"]', target.credentials.username)
     await page.fill('input[name="password"]', target.credentials.password)
     step.name = 'submit the form'
-    const [response] = await Promise.all([
-      page.waitForResponse(
-        (candidate) =>
-          candidate.request().method() === 'POST' && new URL(candidate.url()).pathname === '/login',
-      ),
-      page.click('button[type="submit"]'),
+    const isLoginPost = (request: Request): boolean =>
+      request.method() === 'POST' && new URL(request.url()).pathname === '/login'
+    // The POST either gets a response or fails (e.g. the form's host is not in the certificate): never wait out the timeout.
+    const posted = new Promise<Response | string>((resolve) => {
+      page.on('response', (response) => {
+        if (isLoginPost(response.request())) resolve(response)
+      })
+      page.on('requestfailed', (request) => {
+        if (isLoginPost(request)) resolve(request.failure()?.errorText ?? 'request failed')
+      })
+    })
+    await page.click('button[type="submit"]')
+    const response = await Promise.race([
+      posted,
+      page
+        .waitForTimeout(target.timeoutMs)
+        .then(() => `no response to the login POST within ${target.timeoutMs} ms`),
     ])
+    if (typeof response === 'string') throw new Error(response)
     return acceptedOutcome(`HTTP ${response.status()} ${response.headers()['location'] ?? ''}`.trim(), null)
   } catch (error) {
     const message = (error as Error).message

@@ -50,6 +50,8 @@ export const OPENSSL_VERIFY_ROWS: readonly ErrorRow[] = [
   { pattern: /certificate revoked/i, step: 'REV' },
   { pattern: /unable to get certificate CRL|OCSP verification (needed|failed)/i, step: 'REV' },
   { pattern: /no valid SCTs found/i, step: 'CT' },
+  // The client's own signature-algorithm policy refused the server's handshake signature (OpenSSL 3 security level).
+  { pattern: /legacy sigalg disallowed or unsupported/i, step: 'ALG' },
   // Handshake-level refusals that name the protocol version (RFC 8446 §4.2.1, RFC 8996).
   { pattern: /unsupported protocol|alert protocol version|no protocols available/i, step: 'PROTO' },
 ]

@@ -94,6 +94,12 @@ describe('one error table per client', () => {
     ],
     ['node-https', NODE_ERROR_TABLE, 'UNSPECIFIED: unsupported or invalid name syntax', 'NC'],
     [
+      'python',
+      PYTHON_ERROR_TABLE,
+      'SSLError: [SSL] legacy sigalg disallowed or unsupported (_ssl.c:992)',
+      'ALG',
+    ],
+    [
       'python-requests',
       PYTHON_ERROR_TABLE,
       'SSLError: no appropriate commonName or subjectAltName fields were found',
@@ -118,6 +124,11 @@ describe('one error table per client', () => {
   it.each([
     ['wget', WGET_ERROR_TABLE, "exit 5: ERROR: The certificate of 'bank.lab' is not trusted."],
     ['chromium', CHROMIUM_ERROR_TABLE, 'net::ERR_CERT_INVALID (load the login page)'],
+    [
+      'python',
+      PYTHON_ERROR_TABLE,
+      'SSLError: [SSL: SSLV3_ALERT_HANDSHAKE_FAILURE] sslv3 alert handshake failure (_ssl.c:992)',
+    ],
     ['curl', CURL_ERROR_TABLE, 'exit 56: curl: (56) OpenSSL SSL_read: Connection reset by peer, errno 104'],
     [
       'curl',
