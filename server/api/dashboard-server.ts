@@ -19,6 +19,7 @@ import { createLabQueries } from './lab-queries.js'
 import { LiveRunTracker } from './live-run-tracker.js'
 import { RunController } from './run-controller.js'
 import { createSocketServer, type LabSocketServer } from './socket-server.js'
+import { createTrainingRouter } from './training-routes.js'
 import { watchStore } from './store-watcher.js'
 
 /** Where `vite build` writes the dashboard (dashboard/vite.config.ts). */
@@ -77,7 +78,13 @@ export async function startDashboardServer(params: StartDashboardServerParams): 
   const tracker = new LiveRunTracker()
   const queries = createLabQueries(params.store, lab, tracker)
   const runs = canRun ? new RunController({ pki: params.pki, bus: params.bus, store: params.store, ...params.runnerOptions }) : null
-  const app = createHttpApp({ queries, policy, dashboardDir: params.dashboardDir ?? DASHBOARD_DIST_DIR })
+  const training = createTrainingRouter({
+    store: params.store,
+    pki: params.pki,
+    runs,
+    ...(params.runnerOptions === undefined ? {} : { runnerOptions: params.runnerOptions }),
+  })
+  const app = createHttpApp({ queries, policy, dashboardDir: params.dashboardDir ?? DASHBOARD_DIST_DIR, routers: [training] })
   const httpServer = createServer(app)
   const io = createSocketServer({ httpServer, policy, queries, runs })
   const batcher = new DeltaBatcher((batch) => io.emit('lab:deltas', batch))

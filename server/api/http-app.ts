@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import express, { type Express, type NextFunction, type Request, type Response } from 'express'
+import express, { type Express, type NextFunction, type Request, type Response, type Router } from 'express'
 import { isLabError } from '../errors.js'
 import { isHostAllowed, isOriginAllowed, isTokenValid, type AccessPolicy } from './access-policy.js'
 import { API_PATHS, TOKEN_HEADER, type Ack } from './contract.js'
@@ -10,7 +10,13 @@ import type { LabQueries } from './lab-queries.js'
 const ACK_STATUS = { INVALID_INPUT: 400, NOT_FOUND: 404, RUN_IN_PROGRESS: 409, NO_RUN_IN_PROGRESS: 409, INTERNAL: 500 } as const
 
 /** The REST API the replay client reads, and the built dashboard. */
-export function createHttpApp(params: { queries: LabQueries; policy: AccessPolicy; dashboardDir: string }): Express {
+export function createHttpApp(params: {
+  queries: LabQueries
+  policy: AccessPolicy
+  dashboardDir: string
+  /** Feature routes (training mode) mounted after the access checks and before the /api 404. */
+  routers?: Router[]
+}): Express {
   const { queries, policy } = params
   const app = express()
   app.disable('x-powered-by')
@@ -51,6 +57,7 @@ export function createHttpApp(params: { queries: LabQueries; policy: AccessPolic
     if (!input.success) return sendAck(res, { ok: false, code: 'INVALID_INPUT', message: describeZodError(input.error) })
     sendAck(res, queries.run(input.data.runId))
   })
+  for (const router of params.routers ?? []) app.use(router)
   app.use('/api', (_req, res) => {
     res.status(404).json({ code: 'NOT_FOUND', message: 'No such API path' })
   })
