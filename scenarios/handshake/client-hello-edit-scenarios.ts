@@ -24,6 +24,23 @@ export const editDropStrongSuites = defineScenario({
   expect: { verdict: 'reject', step: 'FIN', code: 'TRANSCRIPT_MISMATCH' },
 })
 
+export const editDropStrongSuitesTls12 = defineScenario({
+  id: 'client-hello-drop-strong-suites-tls12',
+  title: 'ClientHello edited in flight: the strongest cipher suites removed (TLS 1.2)',
+  explanation:
+    'The same edit against a client that offers TLS 1.2 at most. Both sides use extended_master_secret (RFC 7627), ' +
+    'so the master secret is derived from the hash of the handshake: the two sides end up with different keys, and ' +
+    'it is the bank that cannot open the client\'s encrypted Finished and answers with a bad_record_mac alert. The ' +
+    'client records the alert it received (detected by the peer). ' +
+    WHY_FINISHED,
+  references: ['RFC 5246 §7.4.9', 'RFC 7627 §4', 'RFC 5246 §7.2.2', 'scenario catalog row 40'],
+  tags: ['handshake', 'transcript', 'downgrade', 'tls12'],
+  kind: 'attack',
+  topology: { kind: 'custom', start: (_context, upstream) => startTamperMiddlebox(upstream, { kind: 'edit-client-hello', edits: [{ kind: 'drop-cipher-suites', suites: STRONGEST_SUITES }] }) },
+  clientPolicy: () => ({ offerMaxVersion: 'TLSv1.2' }),
+  expect: { verdict: 'reject', step: 'FIN', code: 'TRANSCRIPT_MISMATCH' },
+})
+
 export const editAlpn = defineScenario({
   id: 'client-hello-alpn-rewritten',
   title: 'ClientHello edited in flight: the ALPN list rewritten',
@@ -55,4 +72,4 @@ export const editRemoveTls13 = defineScenario({
   expect: { verdict: 'reject', step: 'PROTO', code: 'DOWNGRADE_SENTINEL' },
 })
 
-export const clientHelloEditScenarios: readonly Scenario[] = [editDropStrongSuites, editAlpn, editRemoveTls13]
+export const clientHelloEditScenarios: readonly Scenario[] = [editDropStrongSuites, editDropStrongSuitesTls12, editAlpn, editRemoveTls13]

@@ -116,6 +116,22 @@ export const earlyCcsTls13 = defineScenario({
   expect: { verdict: 'accept', step: null },
 })
 
+export const heartbeatProbe = defineScenario({
+  id: 'heartbeat-probe',
+  title: 'Heartbleed probe: a HeartbeatRequest injected into the handshake',
+  explanation:
+    'A non-terminating proxy injects a HeartbeatRequest record right after the bank\'s ServerHello, claiming 16,384 ' +
+    'bytes of payload while carrying 16 (nogotofail clientheartbleed). A client that answers from the claimed length ' +
+    'sends back 16 KB of its own memory: keys, cookies, passwords (CVE-2014-0160). This client never negotiated the ' +
+    'heartbeat extension (RFC 6520 §2), so a heartbeat record is one its state machine does not allow: it aborts with ' +
+    'unexpected_message before answering anything.',
+  references: ['CVE-2014-0160', 'RFC 6520 §4', 'RFC 8446 §5', 'nogotofail clientheartbleed', 'scenario catalog row 42'],
+  tags: ['handshake', 'state-machine', 'tls13'],
+  kind: 'attack',
+  topology: { kind: 'custom', start: (_context, upstream) => startTamperMiddlebox(upstream, { kind: 'heartbeat-request' }) },
+  expect: { verdict: 'reject', step: 'HS', code: 'UNEXPECTED_MESSAGE' },
+})
+
 export const recordTamperingScenarios: readonly Scenario[] = [
   recordBitFlip,
   recordBitFlipTls12,
@@ -124,4 +140,5 @@ export const recordTamperingScenarios: readonly Scenario[] = [
   recordTruncation,
   earlyCcsTls12,
   earlyCcsTls13,
+  heartbeatProbe,
 ]

@@ -14,6 +14,12 @@ const TABLE: Record<string, Row> = {
     clientError: 'ERR_SSL_DECRYPTION_FAILED_OR_BAD_RECORD_MAC',
     note: /^edited ClientHello \(drop-cipher-suites\)/,
   },
+  // TLS 1.2 with extended_master_secret: the bank cannot open the client's Finished and alerts.
+  'client-hello-drop-strong-suites-tls12': {
+    row: { PROTO: 'pass', HS: 'pass', FIN: 'fail TRANSCRIPT_MISMATCH', REC: 'skip NOT_REACHED' },
+    clientError: 'ERR_SSL_SSLV3_ALERT_BAD_RECORD_MAC',
+    note: /^edited ClientHello \(drop-cipher-suites\)/,
+  },
   'client-hello-alpn-rewritten': {
     row: { PROTO: 'pass', HS: 'skip NOT_REACHED', FIN: 'fail TRANSCRIPT_MISMATCH', REC: 'skip NOT_REACHED' },
     clientError: 'ERR_SSL_DECRYPTION_FAILED_OR_BAD_RECORD_MAC',
@@ -40,7 +46,8 @@ describe('ClientHello edited in flight by a relay without keys, live', () => {
       expect(result.asExpected, result.mismatches.join('; ')).toBe(true)
       expect(connectionRow(result)).toEqual(expected.row)
       expect(result.client?.transport.error?.code).toBe(expected.clientError)
-      expect(catchingStepOf(result)?.detail).toMatchObject({ clientError: expected.clientError, detectedBy: 'client' })
+      const detectedBy = expected.clientError.includes('_ALERT_') ? 'peer' : 'client'
+      expect(catchingStepOf(result)?.detail).toMatchObject({ clientError: expected.clientError, detectedBy })
       expect(catchingStepOf(result)?.detail?.['rawError']).toBe(result.client?.transport.error?.message)
       // The relay says what it edited, and never reached the application layer.
       const [connection] = result.connections

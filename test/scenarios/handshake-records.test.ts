@@ -22,6 +22,8 @@ const TABLE: Record<string, Row> = {
   'record-reorder': { row: { ...HANDSHAKE_INTACT, REC: 'fail RECORD_MAC_FAILED' }, clientError: 'ERR_SSL_DECRYPTION_FAILED_OR_BAD_RECORD_MAC', surfaced: 'login', relayError: 'TAMPERED_REORDER' },
   'record-truncation': { row: { ...HANDSHAKE_INTACT, REC: 'fail TRUNCATED_WITHOUT_CLOSE_NOTIFY' }, clientError: null, surfaced: 'login', relayError: 'TAMPERED_TRUNCATE' },
   'early-ccs-tls12': { row: { PROTO: 'pass', HS: 'fail UNEXPECTED_MESSAGE', FIN: 'skip NOT_REACHED', REC: 'skip NOT_REACHED' }, clientError: 'ERR_SSL_UNEXPECTED_MESSAGE', surfaced: 'handshake', relayError: 'TAMPERED_EARLY_CCS' },
+  // TLS 1.3 has no heartbeat: OpenSSL refuses the record type itself.
+  'heartbeat-probe': { row: { PROTO: 'pass', HS: 'fail UNEXPECTED_MESSAGE', FIN: 'skip NOT_REACHED', REC: 'skip NOT_REACHED' }, clientError: 'ERR_SSL_BAD_RECORD_TYPE', surfaced: 'handshake', relayError: 'TAMPERED_HEARTBEAT_REQUEST' },
   'early-ccs-tls13': { row: { ...HANDSHAKE_INTACT, REC: 'pass' }, clientError: null, surfaced: 'login', relayError: 'TAMPERED_EARLY_CCS' },
 }
 
