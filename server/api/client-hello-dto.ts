@@ -51,7 +51,8 @@ export function toHelloView(hello: HelloFingerprint): HelloViewDto {
 /** Adds the display form of both hellos; the catalog entry is the one the detector compared against (the claimed client id). */
 export function toGenuineRequestDto(request: GenuineRequest, catalog: Catalog = loadCatalog()): GenuineRequestDto {
   const { fingerprint } = request
-  if (fingerprint === null) return { ...request, fingerprint: null }
+  // Results stored before fingerprints existed have none (undefined in the JSON).
+  if (fingerprint == null) return { ...request, fingerprint: null }
   const entry = claimedEntry(fingerprint.detection.claimed, catalog)
   return {
     ...request,

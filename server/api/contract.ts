@@ -13,6 +13,11 @@ import type { StepId } from '../steps/step-ids.js'
 import type { StepResult, StepStatus } from '../steps/step-result.js'
 import type { RunRow, RunStatus } from '../store/lab-store.js'
 import type { CertSummary } from '../verifier/types.js'
+import type { GenuineRequestDto } from './client-hello-dto.js'
+
+export type { GenuineRequestDto, HelloViewDto, RequestFingerprintDto, SentHelloDto } from './client-hello-dto.js'
+export { TRAINING_PATHS } from './training-dto.js'
+export type { TraineeScoreDto, TrainingAnswerInput, TrainingPrediction, TrainingQuestionDto, TrainingRevealDto } from './training-dto.js'
 
 export { STEP_IDS, STEP_TITLES } from '../steps/step-ids.js'
 export type { StepId, StepResult, StepStatus, RunStatus, CertSummary }
@@ -37,9 +42,11 @@ export type ConnectionDto = Omit<ConnectionRecord, 'servedChain'> & { servedChai
 export type ClientReportDto = Omit<ClientReport, 'steps' | 'presentedChainDer' | 'wire'>
 
 /** One committed scenario result. */
-export type ResultDto = Omit<ScenarioResult, 'connections' | 'client'> & {
+export type ResultDto = Omit<ScenarioResult, 'connections' | 'client' | 'genuine'> & {
   connections: ConnectionDto[]
   client: ClientReportDto | null
+  /** What reached the genuine server; each fingerprint also carries both hellos in display names (issue 8). */
+  genuine: { requests: GenuineRequestDto[] }
 }
 
 /** A step pushed live, before its scenario result is committed. */

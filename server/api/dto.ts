@@ -5,6 +5,7 @@ import type { ConnectionRecord } from '../proxy/connection-record.js'
 import type { RunRow } from '../store/lab-store.js'
 import type { CertSummary } from '../verifier/types.js'
 import { parseCertificate, summarizeCertificate } from '../x509/index.js'
+import { toGenuineRequestDto } from './client-hello-dto.js'
 import type { ClientReportDto, ConnectionDto, ResultDto, RunDto, ScenarioDto } from './contract.js'
 
 /**
@@ -43,6 +44,7 @@ export function toResultDto(result: ScenarioResult): ResultDto {
     ...result,
     connections: result.connections.map(toConnectionDto),
     client: result.client === null ? null : toClientReportDto(result.client),
+    genuine: { requests: result.genuine.requests.map((request) => toGenuineRequestDto(request)) },
   }
 }
 
