@@ -45,14 +45,15 @@ export const editAlpn = defineScenario({
   id: 'client-hello-alpn-rewritten',
   title: 'ClientHello edited in flight: the ALPN list rewritten',
   explanation:
-    'A non-terminating proxy rewrites the ALPN extension of the ClientHello (it advertises h2 ahead of the ' +
-    'client\'s http/1.1), the way a middlebox steers which application protocol runs inside TLS. The bank still ' +
-    'picks http/1.1, so nothing the server negotiates changes; the edit alone is enough to be caught. ' +
+    'A non-terminating proxy rewrites the ALPN extension of the ClientHello to "http/1.1, h2" (adding h2 to the ' +
+    'lab victim\'s http/1.1, reordering a browser\'s "h2, http/1.1"), the way a middlebox steers which application ' +
+    'protocol runs inside TLS. The bank still picks http/1.1, so nothing the server negotiates changes; the edit ' +
+    'alone is enough to be caught. ' +
     WHY_FINISHED,
   references: ['RFC 8446 §4.4.4', 'RFC 7301 §3.1', 'RFC 8446 §7.1', 'scenario catalog row 40'],
   tags: ['handshake', 'transcript', 'alpn'],
   kind: 'attack',
-  topology: { kind: 'custom', start: (_context, upstream) => startTamperMiddlebox(upstream, { kind: 'edit-client-hello', edits: [{ kind: 'set-alpn', protocols: ['h2', 'http/1.1'] }] }) },
+  topology: { kind: 'custom', start: (_context, upstream) => startTamperMiddlebox(upstream, { kind: 'edit-client-hello', edits: [{ kind: 'set-alpn', protocols: ['http/1.1', 'h2'] }] }) },
   expect: { verdict: 'reject', step: 'FIN', code: 'TRANSCRIPT_MISMATCH' },
 })
 

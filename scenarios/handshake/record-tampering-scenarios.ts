@@ -91,8 +91,9 @@ export const earlyCcsTls12 = defineScenario({
     'A non-terminating proxy slips a ChangeCipherSpec record in right after the bank\'s ServerHello, before any key ' +
     'has been agreed. OpenSSL before 1.0.1h accepted it and switched to keys derived from an empty master secret, ' +
     'which the proxy could compute (CVE-2014-0224). A strict handshake state machine refuses a CCS it does not ' +
-    'expect yet and aborts with unexpected_message. The victim offers TLS 1.2 only, since TLS 1.3 ignores such a CCS ' +
-    '(see early-ccs-tls13).',
+    'expect yet and aborts with unexpected_message. The lab\'s victim offers TLS 1.2 only, since TLS 1.3 ignores ' +
+    'such a CCS (see early-ccs-tls13). Real clients run with --clients keep their own settings and negotiate TLS 1.3 ' +
+    'with the bank, so for them this is the harmless TLS 1.3 case and accepting is correct.',
   references: ['CVE-2014-0224', 'RFC 5246 §7.1', 'nogotofail earlyccs', 'scenario catalog row 42'],
   tags: ['handshake', 'state-machine', 'tls12'],
   kind: 'attack',
