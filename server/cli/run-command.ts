@@ -15,6 +15,9 @@ import { LabStore } from '../store/lab-store.js'
 import { recordLogsToStore } from '../addons/record-logs-to-store.js'
 import { printProgress } from '../addons/print-progress.js'
 import { formatResultTable } from './result-table.js'
+import { startDashboardServer, type DashboardServer } from '../api/dashboard-server.js'
+import { ensureDashboardBuild } from '../api/ensure-dashboard-build.js'
+import { DEFAULT_DASHBOARD_PORT } from './serve-command.js'
 import { selectClients } from '../drivers/driver-registry.js'
 import { formatClientCounts, formatClientMatrix } from '../drivers/client-matrix.js'
 
@@ -29,6 +32,8 @@ interface RunCommandOptions {
   report?: string[]
   clients?: string | boolean
   client?: string[]
+  serve?: boolean
+  port: string
 }
 
 /**
@@ -53,6 +58,8 @@ export function registerRunCommand(program: Command): void {
     .option('--report <format:file...>', 'also write reports, e.g. junit:results.xml html:report.html md:summary.md')
     .option('--clients [list]', 'also run real clients: all | default | comma list of node-https,node-insecure,curl,openssl,python-urllib,python-requests,wget,chromium (alone: the default set, all but chromium and node-insecure)')
     .option('--client <command>', "also run your own client (repeatable); placeholders {url} {host} {port} {server_name} {ca_file} {proxy}; exit 0 = accepted", (command: string, previous: string[] = []) => [...previous, command])
+    .option('--serve', 'serve the live dashboard on 127.0.0.1 during the run, and keep serving after it until Ctrl-C')
+    .option('--port <port>', 'dashboard port with --serve', String(DEFAULT_DASHBOARD_PORT))
     .action(async (options: RunCommandOptions) => {
       process.exitCode = await runCommand(options)
     })
@@ -63,6 +70,7 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
   if (!(FAIL_ON as readonly string[]).includes(options.failOn)) {
     throw new ConfigError('CONFIG_INVALID', `--fail-on must be one of ${FAIL_ON.join(', ')}, not "${options.failOn}"`)
   }
+  if (options.serve === true && !options.store) throw new ConfigError('CONFIG_INVALID', '--serve shows runs from the store: it cannot go with --no-store')
   const reports = parseReportTargets(options.report ?? [])
   const clients = await selectClients(options.clients, options.client ?? [])
   for (const skipped of clients.skipped) process.stderr.write(`mitmlab: skipping client ${skipped.id}: ${skipped.reason}\n`)
@@ -79,6 +87,7 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
   if (store !== null) bus.use(recordLogsToStore(store))
   // One progress line per result: the lab's verifier and every client, for each scenario.
   if (options.quiet !== true) bus.use(printProgress(process.stderr, selected.length * (1 + clients.drivers.length)))
+  const dashboard = store !== null && options.serve === true ? await startDashboardFor(store, bus, pki, options.port) : null
   try {
     const clientIds = clients.drivers.map((driver) => driver.id)
     const runOptions = { scenarios: selected.map((s) => s.id), ...(clientIds.length > 0 ? { clients: clientIds } : {}) }
@@ -111,11 +120,32 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
       process.stdout.write(`${acceptedAttacks.length} attack(s) accepted: ${acceptedAttacks.map((r) => `${r.scenarioId} (${r.clientId})`).join(', ')}\n`)
       return 1
     }
-    if (options.failOn === 'unexpected') return unexpected.length === 0 ? 0 : 1
-    return 0
+    const exitCode = options.failOn === 'unexpected' ? (unexpected.length === 0 ? 0 : 1) : 0
+    if (dashboard !== null) {
+      process.stdout.write(`run finished; the dashboard keeps serving at ${dashboard.url} (Ctrl-C to stop)\n`)
+      await untilInterrupted()
+    }
+    return exitCode
   } finally {
+    await dashboard?.close()
     store?.close()
   }
+}
+
+async function startDashboardFor(store: LabStore, bus: LabBus, pki: LabPki, portText: string): Promise<DashboardServer> {
+  const port = Number(portText)
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new ConfigError('CONFIG_INVALID', `--port must be 0-65535, not ${portText}`)
+  await ensureDashboardBuild((line) => process.stderr.write(`${line}\n`))
+  const server = await startDashboardServer({ store, bus, pki, port })
+  process.stdout.write(`mitmlab dashboard: ${server.url}\n`)
+  return server
+}
+
+function untilInterrupted(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', resolve)
+    process.once('SIGTERM', resolve)
+  })
 }
 
 function selectScenarios(ids: string[] | undefined): readonly Scenario[] {
