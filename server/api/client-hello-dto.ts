@@ -49,11 +49,12 @@ export function toHelloView(hello: HelloFingerprint): HelloViewDto {
 }
 
 /** Adds the display form of both hellos; the catalog entry is the one the detector compared against (the claimed client id). */
-export function toGenuineRequestDto(request: GenuineRequest, catalog: Catalog = loadCatalog()): GenuineRequestDto {
+export function toGenuineRequestDto(request: GenuineRequest, catalog?: Catalog): GenuineRequestDto {
   const { fingerprint } = request
   // Results stored before fingerprints existed have none (undefined in the JSON).
   if (fingerprint == null) return { ...request, fingerprint: null }
-  const entry = claimedEntry(fingerprint.detection.claimed, catalog)
+  // Loaded only for a fingerprinted request: a result without fingerprints never reads the catalog file.
+  const entry = claimedEntry(fingerprint.detection.claimed, catalog ?? loadCatalog())
   return {
     ...request,
     fingerprint: {
