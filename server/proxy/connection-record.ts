@@ -1,3 +1,8 @@
+import type { Socket } from 'node:net'
+import type { ClientHello } from '../tls/client-hello/parse-client-hello.js'
+import { describeOfferedHello } from './offered-hello.js'
+import type { ServedCertificate } from './proxy-types.js'
+
 /** What the proxy saw on one client connection: the record a trainee reads after an attack. */
 export interface ConnectionRecord {
   id: number
@@ -49,7 +54,7 @@ export interface OfferedHello {
  * handshake-failed: the TLS handshake failed for another reason (versions, ciphers, garbage).
  * upstream-failed: the genuine server could not be reached.
  * passthrough: relayed as opaque bytes.
- * refused: the proxy was at its connection limit and closed the connection at once.
+ * refused: the proxy was at its connection limit, or the CONNECT target is not one it serves.
  */
 export type ConnectionOutcome =
   | 'open'
@@ -80,5 +85,24 @@ export function newConnectionRecord(id: number, mode: ConnectionRecord['mode'], 
     bytes: { fromClient: 0, toClient: 0, toUpstream: 0, fromUpstream: 0 },
     plaintext: { requests: [], credentials: [], cookies: [] },
     upstream: null,
+  }
+}
+
+/** The parts of a record that cost something (names, base64, counters), filled in once, at close. */
+export function completeRecord(
+  record: ConnectionRecord,
+  seen: { hello: ClientHello | null; served: ServedCertificate | null; client: Socket; upstream: Socket | null },
+): void {
+  record.endedAt = new Date().toISOString()
+  if (seen.hello !== null) record.offered = describeOfferedHello(seen.hello)
+  const served = seen.served
+  if (served !== null) {
+    record.servedChain = served.chainSubjects.map((names, index) => ({ ...names, derBase64: served.chainDer[index]?.toString('base64') ?? '' }))
+  }
+  record.bytes = {
+    fromClient: seen.client.bytesRead,
+    toClient: seen.client.bytesWritten,
+    toUpstream: seen.upstream?.bytesWritten ?? 0,
+    fromUpstream: seen.upstream?.bytesRead ?? 0,
   }
 }

@@ -3,10 +3,10 @@ import { connect as tlsConnect, TLSSocket, type SecureContext } from 'node:tls'
 import type { ClientHello } from '../tls/client-hello/parse-client-hello.js'
 import { readClientHello } from '../tls/client-hello/read-client-hello.js'
 import type { ClientHelloParse } from '../tls/client-hello/types.js'
-import { newConnectionRecord, type ConnectionRecord } from './connection-record.js'
+import { completeRecord, newConnectionRecord, type ConnectionRecord } from './connection-record.js'
 import { readConnectRequest, type ConnectRequest } from './connect-request.js'
 import { HttpSniffer } from './http-sniffer.js'
-import { describeOfferedHello } from './offered-hello.js'
+import { holdEarlyData } from './early-data.js'
 import type { ServedCertificate, StartInterceptingProxyParams } from './proxy-types.js'
 import { alertFromError, isCertificateAlert, isPeerHangUp } from './tls-alerts.js'
 
@@ -23,8 +23,6 @@ export interface ProxySettings {
   finish: (record: ConnectionRecord | null) => void
 }
 
-/** Client bytes held while the upstream handshake finishes; past this the client is paused (backpressure). */
-const EARLY_DATA_LIMIT = 64 * 1024
 const CONNECT_ESTABLISHED = 'HTTP/1.1 200 Connection Established\r\n\r\n'
 const HANG_UPS = new Set(['TIMEOUT', 'TRUNCATED', 'SOCKET_ERROR'])
 
@@ -248,7 +246,7 @@ export class ProxyConnection {
   /**
    * Reads the client from the moment it accepted the forged chain: the sniffer
    * sees every byte, and what arrives before the genuine server is ready waits
-   * in a bounded buffer (the client is paused past EARLY_DATA_LIMIT).
+   * in a bounded buffer (holdEarlyData).
    */
   private readClient(client: TLSSocket): void {
     const { record } = this
@@ -260,19 +258,7 @@ export class ProxyConnection {
       this.sniffer = sniffer
       client.on('data', (chunk: Buffer) => sniffer.push(chunk))
     }
-    if (this.isUpstreamReady) return
-    const early: Buffer[] = []
-    let size = 0
-    const hold = (chunk: Buffer): void => {
-      early.push(chunk)
-      size += chunk.length
-      if (size >= EARLY_DATA_LIMIT) client.pause()
-    }
-    client.on('data', hold)
-    this.releaseEarlyData = (upstream) => {
-      client.off('data', hold)
-      for (const chunk of early) upstream.write(chunk)
-    }
+    if (!this.isUpstreamReady) this.releaseEarlyData = holdEarlyData(client)
   }
 
   /** Plaintext flows upstream only once the client accepted the forged chain and the genuine server proved its identity. */
@@ -306,19 +292,7 @@ export class ProxyConnection {
       this.incident('client-vanished-mid-body', 'The connection closed in the middle of a request body')
     }
     if (!this.settings.wantsRecords) return this.settings.finish(null)
-    record.endedAt = new Date().toISOString()
-    if (this.hello !== null) record.offered = describeOfferedHello(this.hello)
-    const served = this.served
-    if (served !== null) {
-      record.servedChain = served.chainSubjects.map((names, index) => ({ ...names, derBase64: served.chainDer[index]?.toString('base64') ?? '' }))
-    }
-    const client = this.clientTls ?? this.socket
-    record.bytes = {
-      fromClient: client.bytesRead,
-      toClient: client.bytesWritten,
-      toUpstream: this.upstream?.bytesWritten ?? 0,
-      fromUpstream: this.upstream?.bytesRead ?? 0,
-    }
+    completeRecord(record, { hello: this.hello, served: this.served, client: this.clientTls ?? this.socket, upstream: this.upstream })
     this.settings.finish(record)
   }
 }
