@@ -39,6 +39,8 @@ export interface TrainingRevealDto {
   leaked: boolean
   explanation: string
   references: string[]
+  /** The genuine server's own finding (FP step): it never changes the client's verdict, but the bank may still notice. */
+  server: { status: 'pass' | 'fail' | 'skip'; code: string | null; message: string } | null
   /** Why the live run could not run the scenario (infrastructure), when it could not. */
   error: string | null
 }

@@ -85,6 +85,7 @@ export function createTrainingRouter(params: TrainingRoutesParams): Router {
         answeredAt: new Date().toISOString(),
       })
       const caught = result.steps.find((step) => step.step === result.catchingStep)
+      const serverStep = result.steps.find((step) => step.step === 'FP')
       const reveal: TrainingRevealDto = {
         scenarioId,
         title: scenario.title,
@@ -96,6 +97,7 @@ export function createTrainingRouter(params: TrainingRoutesParams): Router {
         leaked: result.leaked,
         explanation: scenario.explanation,
         references: [...scenario.references],
+        server: serverStep === undefined ? null : { status: serverStep.status, code: serverStep.code ?? null, message: serverStep.message },
         error: result.error,
       }
       res.json(reveal)

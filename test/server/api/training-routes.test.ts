@@ -50,6 +50,8 @@ describe('training routes', () => {
   it('reveals NONE as correct when nothing the client checks catches the attack', async () => {
     const reveal = (await postAnswer({ ...answer, trainee: 'Bob', scenarioId: 'interception-detected-by-server', prediction: 'NONE' })).json as TrainingRevealDto
     expect(reveal).toMatchObject({ actual: 'NONE', isCorrect: true, caught: null, verdict: 'accept', leaked: true })
+    // The bank still notices: the FP step is reported beside the client's verdict.
+    expect(reveal.server).toMatchObject({ status: 'fail', code: 'INTERCEPTION_DETECTED' })
   })
 
   it.each([
