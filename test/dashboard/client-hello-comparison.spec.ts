@@ -39,6 +39,17 @@ describe('ClientHelloComparison', () => {
     expect(wrapper.get('[data-testid="hello-difference-fields"]').text()).toBe(detection?.differences.map((d) => d.field).join(', '))
   })
 
+  it('adds a row for a differing field the hello view does not carry, from the detector\'s own lists', () => {
+    const wrapper = mount(ClientHelloComparison, { props: { result: flagged } })
+    const detection = flagged.genuine.requests.find((r) => r.fingerprint !== null)?.fingerprint?.detection
+    const signatures = detection?.differences.find((d) => d.field === 'signatureAlgorithms')
+    expect(signatures?.extra).toEqual(expect.arrayContaining(['rsa_pkcs1_sha1']))
+    const row = wrapper.get('[data-testid="hello-field-signatureAlgorithms"]')
+    expect(row.attributes('data-differs')).toBe('true')
+    const extra = row.findAll('td.received li[data-mark="extra"]').map((li) => li.text())
+    expect(extra).toEqual(signatures?.extra)
+  })
+
   it('lists the downgrades the detector found, each by code', () => {
     const wrapper = mount(ClientHelloComparison, { props: { result: flagged } })
     const downgrades = flagged.genuine.requests.find((r) => r.fingerprint !== null)?.fingerprint?.detection.downgrades ?? []
