@@ -1,3 +1,4 @@
+import { isIP } from 'node:net'
 import { connect, type ConnectionOptions, type TLSSocket } from 'node:tls'
 import { decodeConnection } from '../tls/handshake/decode-connection.js'
 import type { HandshakeTranscript } from '../tls/handshake/transcript-types.js'
@@ -55,7 +56,9 @@ export function openConnection(params: RunInstrumentedClientParams, protocol: Pr
     // requestOCSP is a TLSSocket option that tls.connect passes through (RFC 6066 §8 status_request).
     const options: ConnectionOptions & { requestOCSP: boolean } = {
       socket: capture,
-      servername: params.expectedHost,
+      // RFC 6066 §3: SNI carries DNS names only. For an IP, no SNI; `host` (unused for connecting:
+      // the socket is given) is what Node's own identity check compares against.
+      ...(isIP(params.expectedHost) === 0 ? { servername: params.expectedHost } : { host: params.expectedHost }),
       ca: params.policy.trustAnchors.map(derToPem),
       // Verification is ours (step by step); Node's verdict is read from `authorized` for comparison.
       rejectUnauthorized: false,
