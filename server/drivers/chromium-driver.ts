@@ -23,6 +23,7 @@ export const CHROMIUM_ERROR_TABLE: ErrorTable = [
   { pattern: /net::ERR_CERT_(REVOKED|UNABLE_TO_CHECK_REVOCATION|NO_REVOCATION_MECHANISM)\b/, step: 'REV' },
   { pattern: /net::ERR_SSL_PINNED_KEY_NOT_IN_CERT_CHAIN\b/, step: 'PIN' },
   { pattern: /net::ERR_CERTIFICATE_TRANSPARENCY_REQUIRED\b/, step: 'CT' },
+  { pattern: /net::ERR_TLS13_DOWNGRADE_DETECTED\b/, step: 'PROTO' },
   // PROTO is “protocol version and cipher policy”: no version or signature scheme both sides accept.
   {
     pattern: /net::ERR_SSL_(OBSOLETE_VERSION|VERSION_INTERFERENCE|VERSION_OR_CIPHER_MISMATCH)\b/,

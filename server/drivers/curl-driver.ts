@@ -17,8 +17,6 @@ export const CURL_ERROR_TABLE: ErrorTable = [
     step: 'HOST',
   },
   { pattern: /^exit 60: .*unable to obtain common name from peer certificate/s, step: 'HOST' },
-  // Exit 35 with OpenSSL's RSA error queue: a signature on the path (or CertificateVerify) did not verify.
-  { pattern: /^exit 35: .*rsa routines::(bad signature|invalid padding)/s, step: 'SIG' },
   ...OPENSSL_VERIFY_ROWS,
 ]
 

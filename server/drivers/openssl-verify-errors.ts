@@ -52,6 +52,12 @@ export const OPENSSL_VERIFY_ROWS: readonly ErrorRow[] = [
   { pattern: /no valid SCTs found/i, step: 'CT' },
   // The client's own signature-algorithm policy refused the server's handshake signature (OpenSSL 3 security level).
   { pattern: /legacy sigalg disallowed or unsupported/i, step: 'ALG' },
+  // RFC 8446 §4.1.3: the TLS 1.3 downgrade sentinel, or RFC 7507's SCSV.
+  { pattern: /inappropriate fallback/i, step: 'PROTO' },
+  // SSL_R_BAD_SIGNATURE from the TLS layer (CertificateVerify / ServerKeyExchange), not from chain verification.
+  { pattern: /\[SSL: BAD_SIGNATURE\]/, step: 'HS' },
+  // A record whose AEAD tag or MAC does not verify (RFC 8446 §5.2).
+  { pattern: /decryption failed or bad record mac/i, step: 'REC' },
   // Handshake-level refusals that name the protocol version (RFC 8446 §4.2.1, RFC 8996).
   { pattern: /unsupported protocol|alert protocol version|no protocols available/i, step: 'PROTO' },
 ]

@@ -27,7 +27,9 @@ def describe(error):
     chain = causes(error)
     verify = next((e for e in chain if isinstance(e, ssl.SSLCertVerificationError)), None)
     tls = next((e for e in chain if isinstance(e, ssl.SSLError)), None)
-    innermost = verify or tls or chain[-1]
+    # urllib3 1.26 can mask a closed connection behind a TypeError raised while retrying: prefer the network error.
+    network = next((e for e in chain if isinstance(e, (OSError, ConnectionError)) or type(e).__module__ == 'http.client'), None)
+    innermost = verify or tls or network or chain[-1]
     report(status=None, type=type(innermost).__name__, message=str(innermost),
            verify_code=getattr(verify, 'verify_code', None), verify_message=getattr(verify, 'verify_message', None))
 

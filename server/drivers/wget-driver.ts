@@ -29,6 +29,7 @@ export const WGET_ERROR_TABLE: ErrorTable = [
   // GnuTLS refuses to parse it (RFC 5280 §4.2: at most one instance of an extension).
   { pattern: /GnuTLS: Duplicate extension in X\.509 certificate/i, step: 'CRIT' },
   { pattern: /protocol version|unsupported version/i, step: 'PROTO' },
+  { pattern: /GnuTLS: Decryption has failed|Read error \(Decryption has failed\.\)/i, step: 'REC' },
 ]
 
 export const wgetDriver: ClientDriver = {
