@@ -91,10 +91,11 @@ export function useTrainingQuiz(api: TrainingApi, order: readonly string[] | nul
         stage.value = 'question'
         return
       }
+      // The trainer's list is refreshed first, so the reveal and the new score appear together.
+      await refreshScores()
       reveal.value = reply.value
       tally.value = { answered: tally.value.answered + 1, correct: tally.value.correct + (reply.value.isCorrect ? 1 : 0) }
       stage.value = 'revealed'
-      await refreshScores()
     },
     next: () => {
       reveal.value = null
