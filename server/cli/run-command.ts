@@ -33,7 +33,7 @@ interface RunCommandOptions {
   clients?: string | boolean
   client?: string[]
   serve?: boolean
-  port: string
+  port?: string
 }
 
 /**
@@ -87,7 +87,7 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
   if (store !== null) bus.use(recordLogsToStore(store))
   // One progress line per result: the lab's verifier and every client, for each scenario.
   if (options.quiet !== true) bus.use(printProgress(process.stderr, selected.length * (1 + clients.drivers.length)))
-  const dashboard = store !== null && options.serve === true ? await startDashboardFor(store, bus, pki, options.port) : null
+  const dashboard = store !== null && options.serve === true ? await startDashboardFor(store, bus, pki, options.port ?? String(DEFAULT_DASHBOARD_PORT)) : null
   try {
     const clientIds = clients.drivers.map((driver) => driver.id)
     const runOptions = { scenarios: selected.map((s) => s.id), ...(clientIds.length > 0 ? { clients: clientIds } : {}) }

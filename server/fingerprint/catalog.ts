@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs'
+import recordedCatalog from './catalog.json' with { type: 'json' }
 import { z } from 'zod'
 import type { HelloFingerprint } from './compare-hellos.js'
 
@@ -71,7 +71,9 @@ let cached: Catalog | undefined
 
 /** The checked-in catalog, validated once. */
 export function loadCatalog(): Catalog {
-  cached ??= catalogSchema.parse(JSON.parse(readFileSync(CATALOG_URL, 'utf8')))
+  // A JSON import, not a file read: it resolves the same under Node, tsx, Vite and a DOM test
+  // environment (where vitest rewrites import.meta.url to an http: URL).
+  cached ??= catalogSchema.parse(recordedCatalog)
   return cached
 }
 
