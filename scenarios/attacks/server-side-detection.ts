@@ -1,5 +1,5 @@
 import { chainPem, formatName } from '../../ca/index.js'
-import { upstreamTlsOptions } from '../../server/fingerprint/upstream-profiles.js'
+import type { UpstreamProfileId } from '../../server/fingerprint/upstream-profiles.js'
 import { startInterceptingProxy } from '../../server/proxy/intercepting-proxy.js'
 import { createSecureContext } from 'node:tls'
 import { defineScenario, type PathMiddlebox, type ScenarioContext, type UpstreamEndpoint } from '../define-scenario.js'
@@ -11,16 +11,16 @@ import { forgedLeaf } from './forge-helpers.js'
  * measured do: the genuine server compares the hello with the client the
  * request claims to be.
  */
-async function startInterceptorWithUpstreamCiphers(
+async function startInterceptorWithUpstreamProfile(
   context: ScenarioContext,
   upstream: UpstreamEndpoint,
-  ciphers: string | undefined,
+  profile: UpstreamProfileId,
 ): Promise<PathMiddlebox> {
   const leaf = forgedLeaf(context, context.pki.interceptionCa)
   const served = [leaf, context.pki.interceptionCa]
   const proxy = await startInterceptingProxy({
     mode: 'terminate',
-    upstream: { ...upstream, ...(ciphers === undefined ? {} : { ciphers }) },
+    upstream: { ...upstream, profile },
     certificateFor: () => ({
       secureContext: createSecureContext({ key: leaf.key.privateKeyPem, cert: chainPem(...served) }),
       chainDer: served.map((cert) => cert.der),
@@ -43,7 +43,8 @@ export const interceptionDetectedByServer = defineScenario({
   title: 'Trusted interception, noticed by the bank',
   explanation:
     "The victim trusts the proxy's CA, so every client-side check passes and the password leaks. But the proxy " +
-    'opens its own TLS connection to the bank with a middlebox cipher list (CBC and static-RSA suites first). ' +
+    'opens its own TLS connection to the bank the way a legacy middlebox does (TLS 1.2 at most, CBC and static-RSA ' +
+    'suites first, SHA-1 signatures allowed). ' +
     "The bank sees a ClientHello that is not the one its claimed client sends and flags the session: 4–11 % " +
     'of real HTTPS traffic looked like this in 2017, mostly weakened.',
   references: ['Durumeric et al., "The Security Impact of HTTPS Interception", NDSS 2017', 'JA3 (Salesforce)', 'JA4 (FoxIO)'],
@@ -51,21 +52,23 @@ export const interceptionDetectedByServer = defineScenario({
   kind: 'attack',
   topology: {
     kind: 'custom',
-    start: (context, upstream) => startInterceptorWithUpstreamCiphers(context, upstream, upstreamTlsOptions('legacy-middlebox', null).ciphers),
+    start: (context, upstream) => startInterceptorWithUpstreamProfile(context, upstream, 'legacy-middlebox'),
   },
   expect: { verdict: 'accept', step: null, serverDetects: true },
 })
 
 export const interceptionMirroringClient = defineScenario({
   id: 'interception-mirroring-client',
-  title: 'Trusted interception with the same TLS library as the victim',
+  title: 'Trusted interception that impersonates the victim\'s ClientHello',
   explanation:
-    "The same interception, but the proxy's upstream hello is built by the very library the victim uses (node:tls " +
-    'defaults on both sides). The fingerprints are identical, so the bank has nothing to notice: server-side ' +
-    'detection only works when the interceptor cannot (or does not) reproduce the client. Only a pin would help.',
+    "The same interception, but the proxy mirrors each client's hello upstream (cipher order, groups, signature " +
+    'schemes, ALPN, versions) as far as node:tls allows, and the victim uses the same library. The fingerprints ' +
+    'come out identical, so the bank has nothing to notice: server-side detection only works while the ' +
+    'interceptor cannot reproduce the client (against a browser, GREASE and extension order still give it away). ' +
+    'Only a pin would help.',
   references: ['Durumeric et al., NDSS 2017 §4', 'mockttp / tls-impersonate'],
   tags: ['trusted-rogue', 'interception', 'fingerprint'],
   kind: 'attack',
-  topology: { kind: 'custom', start: (context, upstream) => startInterceptorWithUpstreamCiphers(context, upstream, undefined) },
+  topology: { kind: 'custom', start: (context, upstream) => startInterceptorWithUpstreamProfile(context, upstream, 'impersonate') },
   expect: { verdict: 'accept', step: null, serverDetects: false },
 })

@@ -7,6 +7,7 @@ import { resolveDataDir } from '../config.js'
 import { ConfigError } from '../errors.js'
 import { createForgedCertificates } from '../proxy/forged-certificates.js'
 import { startInterceptingProxy } from '../proxy/intercepting-proxy.js'
+import { UPSTREAM_PROFILES, type UpstreamProfileId } from '../fingerprint/upstream-profiles.js'
 
 interface ProxyCommandOptions {
   mode: string
@@ -27,6 +28,7 @@ interface ProxyCommandOptions {
   sniff: boolean
   fastCiphers: boolean
   allowAnyTarget?: boolean
+  upstreamProfile: string
 }
 
 /**
@@ -57,6 +59,7 @@ export function registerProxyCommand(program: Command): void {
     .option('--records <file>', 'append one JSON record per closed connection to FILE')
     .option('--no-sniff', 'do not read requests and credentials out of the plaintext')
     .option('--no-fast-ciphers', "keep Node's cipher preference (AES-256-GCM first) instead of AES-128-GCM first on both legs")
+    .option('--upstream-profile <profile>', `upstream ClientHello: ${UPSTREAM_PROFILES.map((p) => p.id).join(' | ')} (impersonate mirrors each client)`, 'node-default')
     .option('--allow-any-target', 'connect mode: allow CONNECT to any host (default: loopback and lab names only)')
     .action(async (options: ProxyCommandOptions) => {
       await runProxy(options)
@@ -86,6 +89,7 @@ async function runProxy(options: ProxyCommandOptions): Promise<void> {
       caPem: options.upstreamCa === undefined ? pki.trustedRoot.pem : readFileSync(options.upstreamCa, 'utf8'),
       rejectUnauthorized: options.insecureUpstream !== true,
       ...(options.fastCiphers ? { ciphers: FAST_CIPHERS } : {}),
+      profile: upstreamProfile(options.upstreamProfile),
     },
     ...(options.allowAnyTarget === true ? {} : { isConnectTargetAllowed: isLabTarget }),
     connectUpstream: options.connectUpstream === 'after-handshake' ? 'after-handshake' : 'with-hello',
@@ -137,4 +141,12 @@ export function isLabTarget(host: string): boolean {
   if (isIP(name) === 4) return name.startsWith('127.')
   if (isIP(name) === 6) return name === '::1'
   return name === 'localhost' || /\.(lab|test|localhost)$/.test(name)
+}
+
+function upstreamProfile(value: string): UpstreamProfileId {
+  const profile = UPSTREAM_PROFILES.find((p) => p.id === value)
+  if (profile === undefined) {
+    throw new ConfigError('CONFIG_INVALID', `--upstream-profile must be one of ${UPSTREAM_PROFILES.map((p) => p.id).join(', ')}, not "${value}"`)
+  }
+  return profile.id
 }

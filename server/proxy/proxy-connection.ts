@@ -2,6 +2,7 @@ import { connect as netConnect, type Socket } from 'node:net'
 import { connect as tlsConnect, TLSSocket, type SecureContext } from 'node:tls'
 import type { ClientHello } from '../tls/client-hello/parse-client-hello.js'
 import { readClientHello } from '../tls/client-hello/read-client-hello.js'
+import { upstreamContextFor } from './upstream-profile-context.js'
 import type { ClientHelloParse } from '../tls/client-hello/types.js'
 import { completeRecord, newConnectionRecord, type ConnectionRecord } from './connection-record.js'
 import { readConnectRequest, type ConnectRequest } from './connect-request.js'
@@ -203,7 +204,7 @@ export class ProxyConnection {
       host: this.target.host,
       port: this.target.port,
       ...(servername === undefined ? {} : { servername }),
-      secureContext: upstreamContext,
+      secureContext: upstreamContextFor(params, upstreamContext, this.hello),
       rejectUnauthorized: params.upstream.rejectUnauthorized ?? true,
       ALPNProtocols: ['http/1.1'],
     })

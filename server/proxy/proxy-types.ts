@@ -1,3 +1,4 @@
+import type { UpstreamProfileId } from '../fingerprint/upstream-profiles.js'
 import type { SecureContext, SecureVersion } from 'node:tls'
 import type { ConnectionRecord } from './connection-record.js'
 
@@ -29,6 +30,12 @@ export interface StartInterceptingProxyParams {
     rejectUnauthorized?: boolean
     /** OpenSSL cipher list (TLS 1.3 suites included) the proxy offers upstream, in preference order. Default: Node's. */
     ciphers?: string
+    /**
+     * How the upstream ClientHello is built (server/fingerprint/upstream-profiles.ts): the proxy's own
+     * defaults, a weakened legacy middlebox, or a mirror of each client's hello as far as node:tls
+     * allows (the arms race against server-side fingerprinting). Default: 'node-default'.
+     */
+    profile?: UpstreamProfileId
   }
   /**
    * tls: the client connects here as if DNS were hijacked (reverse proxy).
