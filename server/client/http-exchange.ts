@@ -1,4 +1,5 @@
 import type { TLSSocket } from 'node:tls'
+import { parseResponseHead } from './http-message.js'
 
 const MAX_RESPONSE_HEAD_BYTES = 64 * 1024
 
@@ -41,7 +42,7 @@ export function exchangeHttp(
         return
       }
       cleanup()
-      resolve(parseHead(buffer.subarray(0, end).toString('latin1')))
+      resolve(parseResponseHead(buffer.subarray(0, end).toString('latin1')))
     }
     socket.on('data', onData)
     socket.once('error', fail)
@@ -56,18 +57,4 @@ export function exchangeHttp(
     const head = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('')
     socket.write(`${request.method} ${request.path} HTTP/1.1\r\n${head}\r\n${body}`)
   })
-}
-
-function parseHead(head: string): HttpResponseHead {
-  const [statusLine = '', ...lines] = head.split('\r\n')
-  const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(statusLine)?.[1] ?? 0)
-  const headers: Record<string, string> = {}
-  for (const line of lines) {
-    const colon = line.indexOf(':')
-    if (colon <= 0) continue
-    const name = line.slice(0, colon).trim().toLowerCase()
-    const value = line.slice(colon + 1).trim()
-    headers[name] = headers[name] === undefined ? value : `${headers[name]}, ${value}`
-  }
-  return { status, headers }
 }

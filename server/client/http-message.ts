@@ -110,7 +110,15 @@ function isComplete(buffer: Buffer): boolean {
 function parseResponse(buffer: Buffer): HttpResponse | null {
   const end = buffer.indexOf('\r\n\r\n')
   if (end < 0) return null
-  const [statusLine = '', ...lines] = buffer.subarray(0, end).toString('latin1').split('\r\n')
+  const { status, headers } = parseResponseHead(buffer.subarray(0, end).toString('latin1'))
+  let body = buffer.subarray(end + 4)
+  if (/chunked/i.test(headers['transfer-encoding'] ?? '')) body = dechunk(body)
+  return { status, headers, body: body.toString('utf8') }
+}
+
+/** Status code and headers of an HTTP/1.x response head (RFC 9112 §4, §5); repeated headers are joined. */
+export function parseResponseHead(head: string): { status: number; headers: Record<string, string> } {
+  const [statusLine = '', ...lines] = head.split('\r\n')
   const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(statusLine)?.[1] ?? 0)
   const headers: Record<string, string> = {}
   for (const line of lines) {
@@ -120,9 +128,7 @@ function parseResponse(buffer: Buffer): HttpResponse | null {
     const value = line.slice(colon + 1).trim()
     headers[name] = headers[name] === undefined ? value : `${headers[name]}, ${value}`
   }
-  let body = buffer.subarray(end + 4)
-  if (/chunked/i.test(headers['transfer-encoding'] ?? '')) body = dechunk(body)
-  return { status, headers, body: body.toString('utf8') }
+  return { status, headers }
 }
 
 /** RFC 9112 §7.1 chunked transfer coding, bounded by the buffer. */
