@@ -15,6 +15,8 @@ import { LabStore } from '../store/lab-store.js'
 import { recordLogsToStore } from '../addons/record-logs-to-store.js'
 import { printProgress } from '../addons/print-progress.js'
 import { formatResultTable } from './result-table.js'
+import { writeKeyLog } from '../report/export-capture.js'
+import { startLoopbackCapture } from '../report/loopback-capture.js'
 import { startDashboardServer, type DashboardServer } from '../api/dashboard-server.js'
 import { ensureDashboardBuild } from '../api/ensure-dashboard-build.js'
 import { DEFAULT_DASHBOARD_PORT } from './serve-command.js'
@@ -34,6 +36,7 @@ interface RunCommandOptions {
   client?: string[]
   serve?: boolean
   port?: string
+  pcap?: string
 }
 
 /**
@@ -58,6 +61,7 @@ export function registerRunCommand(program: Command): void {
     .option('--report <format:file...>', 'also write reports, e.g. junit:results.xml html:report.html md:summary.md')
     .option('--clients [list]', 'also run real clients: all | default | comma list of node-https,node-insecure,curl,openssl,python-urllib,python-requests,wget,chromium (alone: the default set, all but chromium and node-insecure)')
     .option('--client <command>', "also run your own client (repeatable); placeholders {url} {host} {port} {server_name} {ca_file} {proxy}; exit 0 = accepted", (command: string, previous: string[] = []) => [...previous, command])
+    .option('--pcap <file>', 'capture the loopback traffic of the run (dumpcap) to FILE and its TLS secrets to FILE.keylog, for Wireshark')
     .option('--serve', 'serve the live dashboard on 127.0.0.1 during the run, and keep serving after it until Ctrl-C')
     .option('--port <port>', 'dashboard port with --serve', String(DEFAULT_DASHBOARD_PORT))
     .action(async (options: RunCommandOptions) => {
@@ -88,10 +92,17 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
   // One progress line per result: the lab's verifier and every client, for each scenario.
   if (options.quiet !== true) bus.use(printProgress(process.stderr, selected.length * (1 + clients.drivers.length)))
   const dashboard = store !== null && options.serve === true ? await startDashboardFor(store, bus, pki, options.port ?? String(DEFAULT_DASHBOARD_PORT)) : null
+  const capture = options.pcap === undefined ? null : await startLoopbackCapture(options.pcap)
+  if (capture !== null && !capture.isRunning) process.stderr.write(`mitmlab: no packet capture: ${capture.reason}\n`)
   try {
     const clientIds = clients.drivers.map((driver) => driver.id)
     const runOptions = { scenarios: selected.map((s) => s.id), ...(clientIds.length > 0 ? { clients: clientIds } : {}) }
     const { run, results } = await runScenarios({ pki, bus, store, drivers: clients.drivers }, { scenarios: selected, trigger: 'cli', options: runOptions })
+    if (capture?.isRunning === true) {
+      await capture.stop()
+      writeKeyLog(results, `${capture.file}.keylog`)
+      process.stdout.write(`capture: wireshark -o tls.keylog_file:${capture.file}.keylog ${capture.file}\n`)
+    }
     const seconds = ((Date.now() - started) / 1000).toFixed(1)
     process.stdout.write(`\n${formatResultTable(clientIds.length > 0 ? results.filter((r) => r.clientId === 'lab-verifier') : results)}\n\n`)
     if (clientIds.length > 0 || clients.skipped.length > 0) {

@@ -35,6 +35,11 @@ export interface ConnectionRecord {
     cookies: string[]
   }
   upstream: { version: string | null; cipher: string | null; error: string | null } | null
+  /**
+   * The proxy→genuine leg's TLS secrets (NSS key log lines), recorded only when the proxy keeps
+   * records: with a capture of the loopback ports they let Wireshark open the attacker's own leg.
+   */
+  upstreamKeyLog?: string
 }
 
 export interface OfferedHello {

@@ -211,6 +211,11 @@ export class ProxyConnection {
     upstream.setNoDelay(true)
     this.upstream = upstream
     record.upstream = { version: null, cipher: null, error: null }
+    if (wantsRecords) {
+      upstream.on('keylog', (line: Buffer) => {
+        record.upstreamKeyLog = (record.upstreamKeyLog ?? '') + line.toString('latin1')
+      })
+    }
     upstream.once('secureConnect', () => {
       if (wantsRecords && record.upstream !== null) {
         record.upstream.version = upstream.getProtocol()

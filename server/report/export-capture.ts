@@ -16,17 +16,10 @@ export interface ExportedCapture {
  */
 export function exportCapture(results: readonly ScenarioResult[], dir: string): ExportedCapture {
   mkdirSync(dir, { recursive: true, mode: 0o700 })
-  const keyLines: string[] = []
   const pcapFiles: string[] = []
   results.forEach((result, index) => {
     const wire = result.client?.wire
-    if (wire === undefined) return
-    keyLines.push(`# ${result.scenarioId} (${result.clientId}) client leg`, ...wire.keyLog.split('\n').filter((l) => l.length > 0))
-    for (const connection of result.connections) {
-      const upstreamKeys = (connection as { upstreamKeyLog?: string }).upstreamKeyLog
-      if (upstreamKeys) keyLines.push(`# ${result.scenarioId} connection ${connection.id} proxy→genuine leg`, ...upstreamKeys.split('\n').filter((l) => l.length > 0))
-    }
-    if (wire.segments.length === 0) return
+    if (wire === undefined || wire.segments.length === 0) return
     const file = join(dir, `${result.scenarioId}--${result.clientId}.pcap`)
     const pcap = writePcap({
       segments: wire.segments.map((s) => ({ from: s.from, data: Buffer.from(s.base64, 'base64') })),
@@ -36,8 +29,26 @@ export function exportCapture(results: readonly ScenarioResult[], dir: string): 
     writeFileSync(file, pcap)
     pcapFiles.push(file)
   })
-  // Session secrets: readable by the owner only, like the CA keys.
   const keyLogFile = join(dir, 'sslkeylog.txt')
-  writeFileSync(keyLogFile, `${keyLines.join('\n')}\n`, { mode: 0o600 })
+  writeKeyLog(results, keyLogFile)
   return { keyLogFile, pcapFiles }
+}
+
+/**
+ * One SSLKEYLOGFILE for a run: every client leg's secrets and every proxy→genuine leg's,
+ * each block headed by a comment naming it. Session secrets: written 0600, like the CA keys.
+ */
+export function writeKeyLog(results: readonly ScenarioResult[], file: string): void {
+  const lines: string[] = []
+  const linesOf = (text: string): string[] => text.split('\n').filter((line) => line.length > 0)
+  for (const result of results) {
+    const clientKeys = result.client?.wire.keyLog
+    if (clientKeys) lines.push(`# ${result.scenarioId} (${result.clientId}) client leg`, ...linesOf(clientKeys))
+    for (const connection of result.connections) {
+      if (connection.upstreamKeyLog) {
+        lines.push(`# ${result.scenarioId} connection ${connection.id} proxy→genuine leg`, ...linesOf(connection.upstreamKeyLog))
+      }
+    }
+  }
+  writeFileSync(file, `${lines.join('\n')}\n`, { mode: 0o600 })
 }

@@ -9,7 +9,8 @@ import { defineScenario, findScenario, type Scenario } from '../../../scenarios/
 import { runScenarios } from '../../../scenarios/runner.js'
 import { LabBus } from '../../../server/bus/lab-bus.js'
 import { diffRuns } from '../../../server/report/diff-runs.js'
-import { exportCapture } from '../../../server/report/export-capture.js'
+import { exportCapture, writeKeyLog } from '../../../server/report/export-capture.js'
+import { startLoopbackCapture } from '../../../server/report/loopback-capture.js'
 import { formatHtmlReport } from '../../../server/report/format-html.js'
 import { formatJunitReport } from '../../../server/report/format-junit.js'
 import { formatMarkdownReport } from '../../../server/report/format-markdown.js'
@@ -169,5 +170,26 @@ describe('exportCapture', () => {
       { encoding: 'utf8' },
     )
     expect(result.stdout.trim()).toBe('POST\t/login\talice,correct-horse-battery-staple')
+  })
+})
+
+describe('startLoopbackCapture', () => {
+  const hasDumpcap = spawnSync('dumpcap', ['--version']).status === 0
+  it.skipIf(!hasDumpcap || !hasTshark)('captures both legs of an interception, and the run key log opens both', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mitmlab-pcap-'))
+    const capture = await startLoopbackCapture(join(dir, 'lab.pcapng'))
+    if (!capture.isRunning) throw new Error(capture.reason)
+    const { results } = await runScenarios({ pki, bus: new LabBus(), store: null }, { scenarios: [scenario('installed-interception-ca')], trigger: 'test' })
+    await capture.stop()
+    writeKeyLog(results, join(dir, 'lab.keylog'))
+    const shown = spawnSync(
+      'tshark',
+      ['-r', capture.file, '-o', `tls.keylog_file:${join(dir, 'lab.keylog')}`, '-Y', 'tls and http.request', '-T', 'fields', '-e', 'tcp.dstport', '-e', 'http.request.method', '-e', 'http.request.uri'],
+      { encoding: 'utf8' },
+    )
+    const requests = shown.stdout.trim().split('\n').map((line) => line.split('\t'))
+    // The stolen login twice: victim → proxy, then proxy → genuine bank, on two different ports.
+    expect(requests.map(([, method, uri]) => `${method} ${uri}`)).toEqual(['POST /login', 'POST /login'])
+    expect(new Set(requests.map(([port]) => port)).size).toBe(2)
   })
 })
