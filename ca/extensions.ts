@@ -1,19 +1,12 @@
 import { createHash } from 'node:crypto'
 import forge, { type ForgeAsn1 } from './forge.js'
 import { asn1Sequence, subtreeBaseToAsn1, toForgeAltName, type GeneralNameSpec, type SubtreeSpec } from './general-names.js'
+import type { KeyUsageName } from '../server/x509/types.js'
 
 const { Class, Type } = forge.asn1
 
-export type KeyUsageName =
-  | 'digitalSignature'
-  | 'nonRepudiation'
-  | 'keyEncipherment'
-  | 'dataEncipherment'
-  | 'keyAgreement'
-  | 'keyCertSign'
-  | 'cRLSign'
-  | 'encipherOnly'
-  | 'decipherOnly'
+/** The RFC 5280 §4.2.1.3 bit names: one vocabulary for what the lab issues and what the verifier reads. */
+export type { KeyUsageName }
 
 /** RFC 5280 §4.2.1.12 purposes by name; any other dotted OID is written as given. */
 export const EKU_OIDS = {
