@@ -1,27 +1,15 @@
-import { execFile } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Writable } from 'node:stream'
-import { promisify } from 'node:util'
 import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
 import { catalogFiles } from '../../scenarios/catalog/index.js'
 import { runCommand } from '../../server/cli/run-command.js'
 import { validateScenarioFiles } from '../../server/cli/scenarios-command.js'
+import { runMitmlab } from '../support/cli-process.js'
 
-const run = promisify(execFile)
-const CLI = ['--import', 'tsx', 'server/cli/main.ts']
 
-async function mitmlab(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [...CLI, ...args], { timeout: 60_000 })
-    return { code: 0, stdout, stderr }
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string }
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr }
-  }
-}
 
 const GOOD = 'scenarios/catalog/chain/expired-intermediate.yaml'
 
@@ -42,7 +30,7 @@ describe('mitmlab scenarios validate', () => {
   it('exits 1 naming the file and field of an invalid file (the registered command)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mitmlab-sf-'))
     const bad = badCopy(dir)
-    const mixed = await mitmlab(['scenarios', 'validate', GOOD, bad])
+    const mixed = await runMitmlab(['scenarios', 'validate', GOOD, bad])
     expect(mixed.code).toBe(1)
     expect(mixed.stderr).toContain(`${bad}: chain.certificates[0].notAfter: expected a duration like "-30d" or an ISO date`)
     expect(mixed.stdout).toContain(`ok ${GOOD}: expired-intermediate (reject at DATES)`)
@@ -80,7 +68,7 @@ describe('mitmlab scenarios validate', () => {
 describe('mitmlab run --scenario-file', () => {
   it('runs the scenarios of a file and stores the run', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'mitmlab-sf-'))
-    const result = await mitmlab(['run', '--data-dir', dataDir, '--quiet', '--scenario-file', GOOD])
+    const result = await runMitmlab(['run', '--data-dir', dataDir, '--quiet', '--scenario-file', GOOD])
     expect(result.code, result.stderr).toBe(0)
     expect(result.stdout).toMatch(/expired-intermediate\s+attack\s+DATES\s+DATES CERT_EXPIRED\s+reject/)
     const db = new Database(join(dataDir, 'mitmlab.sqlite'), { readonly: true })

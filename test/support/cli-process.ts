@@ -1,5 +1,8 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
+import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+
+const execFileAsync = promisify(execFile)
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url))
 
@@ -40,5 +43,19 @@ export async function pollUntil<T>(probe: () => T | undefined, what: string, tim
     if (value !== undefined) return value
     if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`)
     await new Promise((resolve) => setTimeout(resolve, intervalMs))
+  }
+}
+
+/** Runs `mitmlab ARGS` to completion: exit code and both streams (a non-zero exit is a value here). */
+export async function runMitmlab(args: string[], timeoutMs = 60_000): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await execFileAsync(process.execPath, ['--import', 'tsx', 'server/cli/main.ts', ...args], {
+      cwd: REPO_ROOT,
+      timeout: timeoutMs,
+    })
+    return { code: 0, stdout, stderr }
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string }
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr }
   }
 }

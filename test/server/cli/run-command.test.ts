@@ -1,29 +1,17 @@
-import { execFile } from 'node:child_process'
 import { mkdtempSync, readFileSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { promisify } from 'node:util'
 import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
+import { runMitmlab } from '../../support/cli-process.js'
 
-const run = promisify(execFile)
-const CLI = ['--import', 'tsx', 'server/cli/main.ts']
 
-async function mitmlab(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [...CLI, ...args], { timeout: 60_000 })
-    return { code: 0, stdout, stderr }
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string }
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr }
-  }
-}
 
 describe('mitmlab run', () => {
   it('prints the table, stores the run, and appends on a second run', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'mitmlab-cli-'))
     const jsonFile = join(dataDir, 'result.json')
-    const first = await mitmlab(['run', '--data-dir', dataDir, '--scenario', 'direct-connection', 'self-signed-leaf', '--json', jsonFile])
+    const first = await runMitmlab(['run', '--data-dir', dataDir, '--scenario', 'direct-connection', 'self-signed-leaf', '--json', jsonFile])
     expect(first.code, first.stderr).toBe(0)
     expect(first.stdout).toMatch(/self-signed-leaf\s+attack\s+TRUST\s+TRUST SELF_SIGNED_LEAF\s+reject/)
     expect(first.stdout).toMatch(/2 scenarios, 2 as expected, 0 unexpected/)
@@ -31,7 +19,7 @@ describe('mitmlab run', () => {
     expect(json.run.status).toBe('passed')
     expect(json.results.map((r) => r.scenarioId)).toEqual(['direct-connection', 'self-signed-leaf'])
 
-    const second = await mitmlab(['run', '--data-dir', dataDir, '--scenario', 'wrong-host', '--quiet'])
+    const second = await runMitmlab(['run', '--data-dir', dataDir, '--scenario', 'wrong-host', '--quiet'])
     expect(second.code, second.stderr).toBe(0)
 
     const db = new Database(join(dataDir, 'mitmlab.sqlite'), { readonly: true })
@@ -52,7 +40,7 @@ describe('mitmlab run', () => {
 
   it('names an unknown scenario and exits 2 without running anything', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'mitmlab-cli-'))
-    const result = await mitmlab(['run', '--data-dir', dataDir, '--scenario', 'no-such-attack'])
+    const result = await runMitmlab(['run', '--data-dir', dataDir, '--scenario', 'no-such-attack'])
     expect(result.code).toBe(2)
     expect(result.stderr).toContain('No scenario "no-such-attack"')
     expect(result.stderr).toContain('[SCENARIO_NOT_FOUND]')
@@ -61,7 +49,7 @@ describe('mitmlab run', () => {
 
 describe('mitmlab list', () => {
   it('lists every scenario with its expected step', async () => {
-    const result = await mitmlab(['list'])
+    const result = await runMitmlab(['list'])
     expect(result.code).toBe(0)
     expect(result.stdout).toMatch(/leaf-used-as-ca\s+attack\s+BC/)
     expect(result.stdout).toMatch(/\d+ scenarios\n$/)
