@@ -1,24 +1,20 @@
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { rmSync } from 'node:fs'
 import { join } from 'node:path'
-import { createSecureContext } from 'node:tls'
-import { chainPem, derToPem, formatName, type LabPki } from '../ca/index.js'
+import type { LabPki } from '../ca/index.js'
 import type { ClientDriver, DriverTarget } from '../server/drivers/client-driver.js'
-import { startConnectTunnel, type ConnectTunnel } from '../server/drivers/connect-tunnel.js'
 import type { ConnectionRecord } from '../server/proxy/connection-record.js'
 import type { LabBus } from '../server/bus/lab-bus.js'
-import { runInstrumentedClient, type ClientPolicy } from '../server/client/instrumented-client.js'
+import { runInstrumentedClient } from '../server/client/instrumented-client.js'
 import type { ClientReport } from '../server/client/client-report.js'
 import { LabError } from '../server/errors.js'
 import { VICTIM_CREDENTIALS } from '../server/genuine/bank-site.js'
-import { startGenuineServer, type GenuineServer } from '../server/genuine/genuine-server.js'
 import type { GenuineRequest, ScenarioResult } from '../server/lab/scenario-result.js'
-import { startInterceptingProxy, type InterceptingProxy } from '../server/proxy/intercepting-proxy.js'
 import type { LabStore, RunRow } from '../server/store/lab-store.js'
-import { TARGET_HOST, type PathMiddlebox, type Scenario, type ScenarioContext } from './define-scenario.js'
+import { TARGET_HOST, type Scenario, type ScenarioContext } from './define-scenario.js'
 import { judgeDriverResult, judgeResult } from './judge-result.js'
 import { serverFingerprintStep, withStep } from './server-fingerprint-step.js'
+import { stageScenario, victimPolicy, type StagedServers } from './stage-scenario.js'
 
 export interface LabEnvironment {
   pki: LabPki
@@ -106,7 +102,7 @@ export async function runScenarioWithClients(
   const startedAt = new Date()
   const now = env.now?.() ?? startedAt
   const context: ScenarioContext = { pki: env.pki, host: scenario.host ?? TARGET_HOST, now }
-  const servers: Servers = { genuine: null, proxy: null, tunnel: null, caDir: null }
+  const servers: StagedServers = { genuine: null, proxy: null, tunnel: null, caDir: null }
   const log = (level: 'info' | 'warn' | 'error', type: string, message: string, data?: unknown): void =>
     env.bus.emit('lab:log', { runId: position.runId, scenarioId: scenario.id, level, source: 'runner', type, message, data })
   const timeoutMs = env.scenarioTimeoutMs ?? 20_000
@@ -156,7 +152,7 @@ export async function runScenarioWithClients(
 
 /** Runs one client and slices out what the proxy and the genuine server saw of it alone. */
 async function observeClient<T>(
-  servers: Servers,
+  servers: StagedServers,
   clientId: string,
   setupError: string | null,
   play: () => Promise<T>,
@@ -187,7 +183,7 @@ function describeError(cause: unknown): string {
   return cause instanceof LabError ? `${cause.code}: ${cause.message}` : ((cause as Error).stack ?? String(cause))
 }
 
-function driverTarget(context: ScenarioContext, servers: Servers): DriverTarget {
+function driverTarget(context: ScenarioContext, servers: StagedServers): DriverTarget {
   const connectTo = servers.proxy?.connectTo ?? servers.genuine
   if (connectTo === null || servers.tunnel === null || servers.caDir === null) {
     throw new LabError('INTERNAL', 'The scenario was not staged for real clients')
@@ -202,70 +198,12 @@ function driverTarget(context: ScenarioContext, servers: Servers): DriverTarget 
   }
 }
 
-/** Starts the genuine server and whatever the scenario puts on the path. */
-async function stageScenario(
-  env: LabEnvironment,
-  scenario: Scenario,
-  context: ScenarioContext,
-  servers: Servers,
-  position: { runId: string; ordinal: number },
-  log: (level: 'info' | 'warn' | 'error', type: string, message: string, data?: unknown) => void,
-): Promise<void> {
-  const { pki } = env
-  servers.genuine = await startGenuineServer({
-    certificateChainPem: chainPem(pki.genuineLeaf, pki.trustedIntermediate),
-    privateKeyPem: pki.genuineLeaf.key.privateKeyPem,
-    onIncident: (incident) => log('info', `genuine-${incident.type}`, incident.message, { code: incident.code }),
-  })
-  const upstream = { host: servers.genuine.host, port: servers.genuine.port, caPem: pki.trustedRoot.pem }
-  const proxyLog = {
-    onIncident: (incident: { type: string; message: string; connectionId: number }) =>
-      log('info', `proxy-${incident.type}`, incident.message, { connectionId: incident.connectionId }),
-    onRecord: (record: ConnectionRecord) =>
-      env.bus.emit('connection:closed', { runId: position.runId, scenarioId: scenario.id, record }),
-  }
-  const topology = scenario.topology
-  if (topology.kind === 'intercept') {
-    const forged = topology.forge(context)
-    const [leaf] = forged.served
-    if (leaf === undefined) throw new LabError('SCENARIO_INVALID', `Scenario ${scenario.id} forged an empty chain`)
-    const served = {
-      // The version and cipher limits live in the secure context the proxy's TLS server uses (downgrade attacks).
-      secureContext: createSecureContext({ key: leaf.key.privateKeyPem, cert: chainPem(...forged.served), ...topology.clientFacingTls }),
-      chainDer: forged.served.map((cert) => cert.der),
-      chainSubjects: forged.served.map((cert, index) => ({
-        subject: formatName(cert.subject),
-        issuer: formatName(forged.served[index + 1]?.subject ?? cert.subject),
-      })),
-    }
-    servers.proxy = asMiddlebox(await startInterceptingProxy({
-      mode: 'terminate',
-      upstream,
-      certificateFor: () => served,
-      ...(topology.clientFacingTls === undefined ? {} : { clientFacingTls: topology.clientFacingTls }),
-      ...proxyLog,
-    }))
-    log('info', 'proxy-forged', forged.description)
-  } else if (topology.kind === 'passthrough') {
-    servers.proxy = asMiddlebox(await startInterceptingProxy({ mode: 'passthrough', upstream, ...proxyLog }))
-  } else if (topology.kind === 'custom') {
-    servers.proxy = await topology.start(context, upstream)
-  }
-  if ((env.drivers ?? []).length > 0) {
-    const connectTo = servers.proxy?.connectTo ?? servers.genuine
-    servers.tunnel = await startConnectTunnel({ host: connectTo.host, port: connectTo.port })
-    servers.caDir = mkdtempSync(join(tmpdir(), 'mitmlab-victim-'))
-    const policy = victimPolicy(context, scenario)
-    writeFileSync(join(servers.caDir, 'victim-roots.pem'), policy.trustAnchors.map((der) => derToPem(der)).join(''))
-  }
-}
-
 /** The lab's own victim: the instrumented client with the step-by-step verifier. */
 async function playVictim(
   env: LabEnvironment,
   scenario: Scenario,
   context: ScenarioContext,
-  servers: Servers,
+  servers: StagedServers,
   position: { runId: string; ordinal: number },
 ): Promise<ClientReport> {
   const connectTo = servers.proxy?.connectTo ?? servers.genuine
@@ -280,32 +218,6 @@ async function playVictim(
     onStep: (step) =>
       env.bus.emit('step:result', { runId: position.runId, scenarioId: scenario.id, clientId: 'lab-verifier', ordinal: position.ordinal, step }),
   })
-}
-
-interface Servers {
-  genuine: GenuineServer | null
-  proxy: PathMiddlebox | null
-  /** Only when real client drivers run: the CONNECT stand-in for a hijacked resolver. */
-  tunnel: ConnectTunnel | null
-  /** Only when real client drivers run: holds the victim's trust anchors as a PEM file. */
-  caDir: string | null
-}
-
-function asMiddlebox(proxy: InterceptingProxy): PathMiddlebox {
-  return {
-    connectTo: { host: proxy.host, port: proxy.port },
-    records: () => proxy.records,
-    whenIdle: (timeoutMs) => proxy.whenIdle(timeoutMs),
-    close: () => proxy.close(),
-  }
-}
-
-/** The victim trusts the public lab root and, like a corporate laptop, the installed interception CA. */
-export function victimPolicy(context: ScenarioContext, scenario: Scenario): ClientPolicy {
-  return {
-    trustAnchors: [context.pki.trustedRoot.der, context.pki.interceptionCa.der],
-    ...scenario.clientPolicy?.(context),
-  }
 }
 
 function withTimeout<T>(promise: Promise<T>, timeoutMs: number, message: string): Promise<T> {

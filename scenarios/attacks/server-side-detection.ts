@@ -3,6 +3,7 @@ import type { UpstreamProfileId } from '../../server/fingerprint/upstream-profil
 import { startInterceptingProxy } from '../../server/proxy/intercepting-proxy.js'
 import { createSecureContext } from 'node:tls'
 import { defineScenario, type PathMiddlebox, type ScenarioContext, type UpstreamEndpoint } from '../define-scenario.js'
+import { asMiddlebox } from '../stage-scenario.js'
 import { forgedLeaf } from './forge-helpers.js'
 
 /**
@@ -30,12 +31,7 @@ async function startInterceptorWithUpstreamProfile(
       })),
     }),
   })
-  return {
-    connectTo: { host: proxy.host, port: proxy.port },
-    records: () => proxy.records,
-    whenIdle: (timeoutMs) => proxy.whenIdle(timeoutMs),
-    close: () => proxy.close(),
-  }
+  return asMiddlebox(proxy)
 }
 
 export const interceptionDetectedByServer = defineScenario({
