@@ -4,6 +4,7 @@ import { closeServer, listen } from '../genuine/genuine-server.js'
 import { newConnectionRecord, type ConnectionRecord } from './connection-record.js'
 import { ProxyConnection, type ProxySettings } from './proxy-connection.js'
 import type { InterceptingProxy, StartInterceptingProxyParams } from './proxy-types.js'
+import { waitUntil } from '../util/wait-until.js'
 
 export type { InterceptingProxy, ProxyIncident, ServedCertificate, StartInterceptingProxyParams } from './proxy-types.js'
 
@@ -84,15 +85,4 @@ function refuse(socket: Socket, id: number, maxConnections: number, settings: Pr
   record.endedAt = record.startedAt
   record.error = { code: 'CONNECTION_LIMIT', message }
   publish(record)
-}
-
-function waitUntil(condition: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  return new Promise((resolve) => {
-    const poll = (): void => {
-      if (condition() || Date.now() >= deadline) resolve()
-      else setTimeout(poll, 5)
-    }
-    poll()
-  })
 }

@@ -5,6 +5,7 @@ import { closeServer, listen } from '../genuine/genuine-server.js'
 import { newConnectionRecord, type ConnectionRecord } from '../proxy/connection-record.js'
 import { HttpSniffer } from '../proxy/http-sniffer.js'
 import { HOP_BY_HOP, stripHttpsLinks, stripSecureFlag, UPGRADE_HEADERS } from './strip-rewrites.js'
+import { waitUntil } from '../util/wait-until.js'
 
 const MAX_BODY_BYTES = 1024 * 1024
 const TLS_HANDSHAKE_RECORD = 0x16
@@ -191,16 +192,5 @@ function readBounded(stream: IncomingMessage): Promise<Buffer> {
     })
     stream.once('end', () => resolve(Buffer.concat(chunks)))
     stream.once('error', reject)
-  })
-}
-
-function waitUntil(condition: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  return new Promise((resolve) => {
-    const poll = (): void => {
-      if (condition() || Date.now() >= deadline) resolve()
-      else setTimeout(poll, 5)
-    }
-    poll()
   })
 }
