@@ -96,7 +96,7 @@ export function newConnectionRecord(id: number, mode: ConnectionRecord['mode'], 
 /** The parts of a record that cost something (names, base64, counters), filled in once, at close. */
 export function completeRecord(
   record: ConnectionRecord,
-  seen: { hello: ClientHello | null; served: ServedCertificate | null; client: Socket; upstream: Socket | null },
+  seen: { hello: ClientHello | null; served: ServedCertificate | null; client: Socket; upstream: Pick<Socket, 'bytesWritten' | 'bytesRead'> | null },
 ): void {
   record.endedAt = new Date().toISOString()
   if (seen.hello !== null) record.offered = describeOfferedHello(seen.hello)

@@ -1,10 +1,12 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net'
-import { createSecureContext } from 'node:tls'
+import { createSecureContext, type SecureContext } from 'node:tls'
 import { closeServer, listen } from '../genuine/genuine-server.js'
 import { newConnectionRecord, type ConnectionRecord } from './connection-record.js'
 import { ProxyConnection, type ProxySettings } from './proxy-connection.js'
 import type { InterceptingProxy, StartInterceptingProxyParams } from './proxy-types.js'
 import { waitUntil } from '../util/wait-until.js'
+import { UpstreamPool } from './upstream-pool.js'
+import { LabError } from '../errors.js'
 
 export type { InterceptingProxy, ProxyIncident, ServedCertificate, StartInterceptingProxyParams } from './proxy-types.js'
 
@@ -28,15 +30,18 @@ export async function startInterceptingProxy(params: StartInterceptingProxyParam
     if (keepRecords) records.push(record)
     params.onRecord?.(record)
   }
+  const upstreamContext = createSecureContext({
+    ...(params.upstream.caPem === '' ? {} : { ca: params.upstream.caPem }),
+    ...(params.upstream.ciphers === undefined ? {} : { ciphers: params.upstream.ciphers }),
+  })
+  const wantsRecords = keepRecords || params.onRecord !== undefined
   const settings: ProxySettings = {
     params,
-    upstreamContext: createSecureContext({
-      ...(params.upstream.caPem === '' ? {} : { ca: params.upstream.caPem }),
-      ...(params.upstream.ciphers === undefined ? {} : { ciphers: params.upstream.ciphers }),
-    }),
+    upstreamContext,
+    pool: params.upstreamConnections === 'pooled' ? pooledUpstreams(params, upstreamContext, wantsRecords) : null,
     helloTimeoutMs: params.helloTimeoutMs ?? 5_000,
     idleTimeoutMs: params.idleTimeoutMs ?? 30_000,
-    wantsRecords: keepRecords || params.onRecord !== undefined,
+    wantsRecords,
     finish: (record) => {
       unfinished--
       if (record !== null) publish(record)
@@ -66,11 +71,26 @@ export async function startInterceptingProxy(params: StartInterceptingProxyParam
     records,
     openConnections: () => sockets.size,
     whenIdle: (timeoutMs) => waitUntil(() => unfinished === 0, timeoutMs),
+    upstreamPoolStats: () => settings.pool?.stats() ?? null,
     close: async () => {
+      settings.pool?.close()
       for (const socket of sockets) socket.destroy()
       await closeServer(server)
     },
   }
+}
+
+function pooledUpstreams(params: StartInterceptingProxyParams, context: SecureContext, keyLog: boolean): UpstreamPool {
+  if (params.mode !== 'terminate' || (params.upstream.profile ?? 'node-default') !== 'node-default') {
+    throw new LabError('CONFIG_INVALID', "Pooled upstream connections need terminate mode and the 'node-default' upstream profile (the others shape each client's own upstream hello)")
+  }
+  return new UpstreamPool({
+    context,
+    rejectUnauthorized: params.upstream.rejectUnauthorized ?? true,
+    keyLog,
+    ...(params.upstreamPool?.maxIdlePerOrigin === undefined ? {} : { maxIdlePerOrigin: params.upstreamPool.maxIdlePerOrigin }),
+    ...(params.upstreamPool?.idleTimeoutMs === undefined ? {} : { idleTimeoutMs: params.upstreamPool.idleTimeoutMs }),
+  })
 }
 
 /** Over the limit: close at once (a reset, cheaper than a TLS alert) and say so. */

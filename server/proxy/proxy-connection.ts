@@ -8,6 +8,9 @@ import { completeRecord, newConnectionRecord, type ConnectionRecord } from './co
 import { readConnectRequest, type ConnectRequest } from './connect-request.js'
 import { HttpSniffer } from './http-sniffer.js'
 import { holdEarlyData } from './early-data.js'
+import { HttpExchangeRelay } from './http-exchange-relay.js'
+import { RequestRecorder } from './request-recorder.js'
+import type { PooledUpstream, UpstreamPool } from './upstream-pool.js'
 import type { ServedCertificate, StartInterceptingProxyParams } from './proxy-types.js'
 import { alertFromError, isCertificateAlert, isPeerHangUp } from './tls-alerts.js'
 
@@ -16,6 +19,8 @@ export interface ProxySettings {
   params: StartInterceptingProxyParams
   /** One context for every upstream connection: building it per connection would re-parse the CA each time. */
   upstreamContext: SecureContext
+  /** Pooled upstream connections (upstreamConnections 'pooled'); null: one upstream connection per client connection. */
+  pool: UpstreamPool | null
   helloTimeoutMs: number
   idleTimeoutMs: number
   /** False when nobody reads records: then they are never filled in (no per-connection strings or base64). */
@@ -49,6 +54,8 @@ export class ProxyConnection {
   private hasIncident = false
   private sniffer: HttpSniffer | null = null
   private releaseEarlyData: ((upstream: Socket) => void) | null = null
+  /** Pooled mode: the HTTP/1.1-aware relay that borrows upstream connections per exchange. */
+  private exchange: HttpExchangeRelay | null = null
 
   constructor(
     private readonly socket: Socket,
@@ -156,7 +163,8 @@ export class ProxyConnection {
       socket.destroy()
       return
     }
-    if (settings.params.connectUpstream === 'with-hello') this.openUpstream()
+    const isPooled = settings.pool !== null
+    if (settings.params.connectUpstream === 'with-hello' && !isPooled) this.openUpstream()
     socket.unshift(hello)
     // The TLS socket owns the timeout from here: the raw socket no longer sees reads in JS.
     socket.setTimeout(0)
@@ -178,7 +186,14 @@ export class ProxyConnection {
       }
       this.incident('client-handshake-failed', `${alert ?? ''} ${error.message}`.trim())
     })
-    client.once('close', () => this.upstream?.destroy())
+    client.once('close', () => {
+      this.upstream?.destroy()
+      this.exchange?.dispose()
+    })
+    if (settings.pool !== null) {
+      this.exchange = this.newExchangeRelay(client, settings.pool)
+      if (settings.params.connectUpstream === 'with-hello') this.exchange.prepareUpstream()
+    }
     client.once('secure', () => {
       this.isClientSecure = true
       if (settings.wantsRecords) {
@@ -189,10 +204,36 @@ export class ProxyConnection {
         }
       }
       if (record.outcome === 'open') record.outcome = 'client-closed-after-handshake'
+      if (this.exchange !== null) return this.exchange.start()
       this.readClient(client)
       if (this.upstream === null) this.openUpstream()
       this.startRelayWhenReady()
     })
+  }
+
+  /** Pooled mode: requests go over borrowed upstream connections, framed by llhttp. */
+  private newExchangeRelay(client: TLSSocket, pool: UpstreamPool): HttpExchangeRelay {
+    const { record, settings } = this
+    return new HttpExchangeRelay({
+      client,
+      pool,
+      origin: this.target,
+      servername: record.sni ?? undefined,
+      recorder: settings.params.recordPlaintext === false ? null : new RequestRecorder(record.plaintext),
+      onUpstreamReady: (upstream) => this.onPooledUpstreamReady(upstream),
+      onUpstreamFailure: (error) => this.onUpstreamError(error, client),
+      ...(settings.wantsRecords ? { onUpstreamKeyLog: (line: Buffer) => (record.upstreamKeyLog = (record.upstreamKeyLog ?? '') + line.toString('latin1')) } : {}),
+      onRequest: () => {
+        if (record.outcome === 'client-closed-after-handshake') record.outcome = 'relayed'
+      },
+      onIncident: (type, message) => this.incident(type, message),
+    })
+  }
+
+  private onPooledUpstreamReady(upstream: PooledUpstream): void {
+    this.isUpstreamReady = true
+    if (!this.settings.wantsRecords || this.record.upstream !== null) return
+    this.record.upstream = { version: upstream.socket.getProtocol(), cipher: upstream.socket.getCipher().standardName, error: null }
   }
 
   private openUpstream(): TLSSocket {
@@ -232,7 +273,8 @@ export class ProxyConnection {
   }
 
   private onUpstreamError(error: Error, client: Socket): void {
-    if (this.record.upstream !== null) this.record.upstream.error = error.message
+    this.record.upstream ??= { version: null, cipher: null, error: null }
+    this.record.upstream.error = error.message
     // Before the genuine server proved itself, any error (a reset included) means it could not be reached.
     if (!isPeerHangUp(error) || !this.isUpstreamReady) {
       if (this.record.outcome !== 'passthrough') this.record.outcome = 'upstream-failed'
@@ -294,11 +336,12 @@ export class ProxyConnection {
     // A peer that vanished silently is an incident too (issue 10: every incident recorded).
     if (!this.hasIncident && this.served !== null && !this.isClientSecure) {
       this.incident('client-vanished-mid-handshake', 'The client closed before finishing the TLS handshake, without an alert')
-    } else if (this.sniffer?.isInsideBody() === true) {
+    } else if (this.sniffer?.isInsideBody() === true || this.exchange?.isInsideRequestBody() === true) {
       this.incident('client-vanished-mid-body', 'The connection closed in the middle of a request body')
     }
     if (!this.settings.wantsRecords) return this.settings.finish(null)
-    completeRecord(record, { hello: this.hello, served: this.served, client: this.clientTls ?? this.socket, upstream: this.upstream })
+    const upstreamBytes = this.exchange === null ? this.upstream : { bytesWritten: this.exchange.bytesToUpstream, bytesRead: this.exchange.bytesFromUpstream }
+    completeRecord(record, { hello: this.hello, served: this.served, client: this.clientTls ?? this.socket, upstream: upstreamBytes })
     this.settings.finish(record)
   }
 }

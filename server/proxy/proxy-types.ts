@@ -1,6 +1,7 @@
 import type { UpstreamProfileId } from '../fingerprint/upstream-profiles.js'
 import type { SecureContext, SecureVersion } from 'node:tls'
 import type { ConnectionRecord } from './connection-record.js'
+import type { UpstreamPoolStats } from './upstream-pool.js'
 
 /** What the proxy presents for one SNI: a ready secure context and the chain it holds (for the record). */
 export interface ServedCertificate {
@@ -51,6 +52,18 @@ export interface StartInterceptingProxyParams {
    * (mitmproxy's "eager" strategy), which hides one round trip from the client.
    */
   connectUpstream?: 'after-handshake' | 'with-hello'
+  /**
+   * per-client: one upstream connection per client connection, its bytes relayed untouched (the
+   * lab's default: the genuine server sees every victim connection, and its fingerprint, as its own).
+   * pooled: an HTTP/1.1-aware relay borrows kept-alive upstream connections per exchange
+   * (server/proxy/upstream-pool.ts), so a client connection costs one TLS handshake instead of two;
+   * Upgrade, CONNECT and HTTP/1.0 still get a connection of their own. Terminate mode with the
+   * 'node-default' upstream profile only (the other profiles shape each client's own upstream hello).
+   * Default: per-client.
+   */
+  upstreamConnections?: 'per-client' | 'pooled'
+  /** Pooled mode: idle upstream connections kept per origin (default 64) and for how long (default 4 s). */
+  upstreamPool?: { maxIdlePerOrigin?: number; idleTimeoutMs?: number }
   /** Asked once per connection in terminate mode; cache inside when forging is costly. */
   certificateFor?: (sni: string | null) => ServedCertificate
   /** The proxy's client-facing TLS policy: downgrade attacks narrow it. Default: Node's defaults. */
@@ -81,6 +94,8 @@ export interface InterceptingProxy {
   records: ConnectionRecord[]
   /** Connections open right now. */
   openConnections(): number
+  /** Pooled mode: upstream connections opened, reuses, idle now; null in per-client mode. */
+  upstreamPoolStats(): UpstreamPoolStats | null
   /** Resolves once every open connection has closed and been recorded, or after `timeoutMs`. */
   whenIdle(timeoutMs: number): Promise<void>
   close(): Promise<void>

@@ -1,0 +1,394 @@
+import type { TLSSocket } from 'node:tls'
+import { headerValue, HttpParser, type MessageHead, type ParseResult } from './http-parser.js'
+import type { RequestRecorder } from './request-recorder.js'
+import type { PooledUpstream, UpstreamLessee, UpstreamOrigin, UpstreamPool } from './upstream-pool.js'
+
+/** Client bytes held while an upstream connection is being opened; past this the client is paused. */
+const OUTBOX_LIMIT = 64 * 1024
+/**
+ * RFC 9110 §9.2.2: a proxy must not retry a non-idempotent request on its own. These are also the
+ * methods that carry no body in practice, so their heads are all there is to resend.
+ */
+const RETRYABLE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE'])
+const BAD_REQUEST = 'HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n'
+
+interface PendingRequest {
+  method: string
+  head: Buffer
+  isRetryable: boolean
+}
+
+export interface ExchangeRelayParams {
+  /** The client's TLS socket, after it accepted the forged chain. */
+  client: TLSSocket
+  pool: UpstreamPool
+  origin: UpstreamOrigin
+  /** SNI for new upstream connections, and the name a pooled connection must cover. */
+  servername: string | undefined
+  /** Reads credentials out of each request; null when the proxy does not sniff. */
+  recorder: RequestRecorder | null
+  /** An upstream connection became usable for this client (new or from the pool). */
+  onUpstreamReady(upstream: PooledUpstream): void
+  /** The genuine server could not serve this client: it could not be reached, or it failed mid-exchange. */
+  onUpstreamFailure(error: Error): void
+  /** TLS secrets of the upstream connections opened for this client (NSS key log lines). */
+  onUpstreamKeyLog?: (line: Buffer) => void
+  /** The first request arrived. */
+  onRequest(): void
+  onIncident(type: string, message: string): void
+}
+
+/**
+ * The plaintext relay of one client connection, HTTP/1.1-aware, over pooled
+ * upstream connections. Requests are framed by llhttp and forwarded with a
+ * rebuilt head (the client's `Connection: close` stays between client and
+ * proxy: RFC 9110 §7.6.1 makes Connection hop-by-hop); responses are
+ * forwarded byte for byte while llhttp finds where each ends. Between
+ * exchanges the upstream connection goes back to the pool, so an idle client
+ * holds one TLS session, not two, and the next client skips the upstream
+ * handshake. Anything that is not plain request/response HTTP/1.1 (Upgrade,
+ * CONNECT, HTTP/1.0, a response llhttp cannot frame) turns the connection
+ * into a dedicated byte tunnel from that point on.
+ */
+export class HttpExchangeRelay implements UpstreamLessee {
+  private upstream: PooledUpstream | null = null
+  private readonly requests: HttpParser
+  private readonly responses: HttpParser
+  private readonly pending: PendingRequest[] = []
+  private outbox: Buffer[] = []
+  private outboxBytes = 0
+  private isInsideRequest = false
+  private isChunkedRequest = false
+  private isClientDone = false
+  private clientMustClose = false
+  private isTunnel = false
+  private isInformational = false
+  private responseKeepsAlive = true
+  private hasResponseBytes = false
+  private hasRetried = false
+  private hasRequest = false
+  private isClientPaused = false
+  private isUpstreamPaused = false
+  private isClosed = false
+  bytesToUpstream = 0
+  bytesFromUpstream = 0
+
+  constructor(private readonly params: ExchangeRelayParams) {
+    this.requests = new HttpParser('request', {
+      onHead: (head) => this.onRequestHead(head),
+      onBody: (chunk) => this.onRequestBody(chunk),
+      onComplete: () => this.onRequestComplete(),
+    })
+    this.responses = new HttpParser('response', {
+      onHead: (head) => this.onResponseHead(head),
+      onComplete: () => this.onResponseComplete(),
+    })
+  }
+
+  /** Opens (or borrows) the upstream connection now, in parallel with the client handshake. */
+  prepareUpstream(): void {
+    if (this.upstream === null && !this.isClosed) this.leaseUpstream()
+  }
+
+  /** Starts reading the client (call once it accepted the forged chain). */
+  start(): void {
+    const client = this.params.client
+    client.on('data', (chunk: Buffer) => this.onClientData(chunk))
+    client.on('drain', () => {
+      if (!this.isUpstreamPaused) return
+      this.isUpstreamPaused = false
+      this.upstream?.socket.resume()
+    })
+  }
+
+  /** Inside a request body right now (for the vanished-mid-body incident). */
+  isInsideRequestBody(): boolean {
+    return this.isInsideRequest
+  }
+
+  /** The client connection closed: give the upstream back if it is between exchanges. */
+  dispose(): void {
+    if (this.isClosed) return
+    this.isClosed = true
+    const upstream = this.upstream
+    this.upstream = null
+    if (upstream !== null) {
+      if (this.pending.length > 0 || this.isInsideRequest || this.isTunnel) upstream.isReusable = false
+      this.params.pool.release(upstream)
+    }
+    this.requests.free()
+    this.responses.free()
+  }
+
+  // ---- client → upstream ----
+
+  private onClientData(chunk: Buffer): void {
+    if (this.isClosed) return
+    if (this.isTunnel) return this.send(chunk)
+    // After a request that closes the connection nothing more is read (RFC 9112 §9.6).
+    if (this.isClientDone) return
+    const result = this.requests.execute(chunk)
+    if (!result.ok) return this.refuseRequest(result)
+    // An Upgrade or CONNECT head ends HTTP: llhttp stops there, and the rest is tunnel payload.
+    if (this.isTunnel && result.bytes < chunk.length) this.send(chunk.subarray(result.bytes))
+  }
+
+  private onRequestHead(head: MessageHead): 'body' | 'no-body' {
+    const method = head.method ?? ''
+    if (!this.hasRequest) {
+      this.hasRequest = true
+      this.params.onRequest()
+    }
+    this.params.recorder?.head(method, head.url ?? '', (name) => headerValue(head.rawHeaders, name))
+    this.isInsideRequest = true
+    if (this.isTunnel || head.upgrade || head.versionMajor !== 1 || head.versionMinor !== 1) {
+      // HTTP/1.0 framing, Upgrade and CONNECT are relayed as they are, on a connection of their own.
+      this.isTunnel = true
+      if (this.upstream !== null) this.upstream.isReusable = false
+      this.send(serializeRequestHead(head, false))
+      return 'body'
+    }
+    if (!head.shouldKeepAlive) this.clientMustClose = true
+    const transferEncoding = headerValue(head.rawHeaders, 'transfer-encoding')
+    this.isChunkedRequest = transferEncoding !== undefined
+    const hasBody = this.isChunkedRequest || Number(headerValue(head.rawHeaders, 'content-length') ?? '0') > 0
+    const bytes = serializeRequestHead(head, true)
+    this.pending.push({ method, head: bytes, isRetryable: !hasBody && RETRYABLE_METHODS.has(method) })
+    this.send(bytes)
+    return 'body'
+  }
+
+  private onRequestBody(chunk: Buffer): void {
+    this.params.recorder?.bodyChunk(chunk)
+    if (!this.isChunkedRequest) return this.send(chunk)
+    // llhttp hands the body over de-chunked; it goes upstream re-chunked (RFC 9112 §7.1).
+    this.send(Buffer.from(`${chunk.length.toString(16)}\r\n`, 'latin1'))
+    this.send(chunk)
+    this.send(CRLF)
+  }
+
+  private onRequestComplete(): void {
+    this.params.recorder?.end()
+    if (this.isTunnel) return
+    // RFC 9112 §7.1.2: a recipient that removes the chunked coding may discard the trailer section.
+    if (this.isChunkedRequest) this.send(LAST_CHUNK)
+    this.isInsideRequest = false
+    this.isChunkedRequest = false
+    if (this.clientMustClose) this.isClientDone = true
+    this.afterExchange()
+  }
+
+  private refuseRequest(result: Extract<ParseResult, { ok: false }>): void {
+    this.params.onIncident('http-request-invalid', `The client sent a request llhttp refuses (${result.code}: ${result.reason}); answered 400 and closed`)
+    this.isClientDone = true
+    if (this.pending.length === 0 && !this.isInsideRequest) this.params.client.end(BAD_REQUEST)
+    else this.params.client.destroy()
+  }
+
+  private send(data: Buffer, fresh = false): void {
+    const upstream = this.upstream ?? this.leaseUpstream(fresh)
+    if (!upstream.isSecure || this.outbox.length > 0) {
+      this.outbox.push(data)
+      this.outboxBytes += data.length
+      if (this.outboxBytes >= OUTBOX_LIMIT) this.pauseClient()
+      return
+    }
+    this.bytesToUpstream += data.length
+    if (!upstream.socket.write(data)) this.pauseClient()
+  }
+
+  private leaseUpstream(fresh = false): PooledUpstream {
+    const upstream = this.params.pool.lease(this.params.origin, this.params.servername, this, fresh)
+    this.upstream = upstream
+    this.hasResponseBytes = false
+    if (this.isTunnel) upstream.isReusable = false
+    if (upstream.isSecure) this.params.onUpstreamReady(upstream)
+    return upstream
+  }
+
+  private pauseClient(): void {
+    if (this.isClientPaused) return
+    this.isClientPaused = true
+    this.params.client.pause()
+  }
+
+  private resumeClient(): void {
+    if (!this.isClientPaused || this.outboxBytes >= OUTBOX_LIMIT || this.upstream?.socket.writableNeedDrain === true) return
+    this.isClientPaused = false
+    this.params.client.resume()
+  }
+
+  // ---- upstream → client (UpstreamLessee) ----
+
+  onUpstreamSecure(upstream: PooledUpstream): void {
+    if (upstream !== this.upstream) return
+    this.params.onUpstreamReady(upstream)
+    const queued = this.outbox
+    this.outbox = []
+    this.outboxBytes = 0
+    for (const data of queued) {
+      this.bytesToUpstream += data.length
+      upstream.socket.write(data)
+    }
+    this.resumeClient()
+  }
+
+  onUpstreamDrain(): void {
+    this.resumeClient()
+  }
+
+  onUpstreamKeyLog(line: Buffer): void {
+    this.params.onUpstreamKeyLog?.(line)
+  }
+
+  onUpstreamData(chunk: Buffer): void {
+    this.bytesFromUpstream += chunk.length
+    const upstream = this.upstream
+    if (this.isClosed || upstream === null) return
+    if (!this.isTunnel && this.pending.length === 0) {
+      // Nothing was asked: a server that talks out of turn gets no further exchanges.
+      this.params.onIncident('upstream-unsolicited-bytes', `The genuine server sent ${chunk.length} bytes no request asked for; connection dropped`)
+      upstream.isReusable = false
+      upstream.socket.destroy()
+      return
+    }
+    this.hasResponseBytes = true
+    // Forwarded as received: the response the client reads is the genuine server's, byte for byte.
+    if (!this.params.client.write(chunk)) {
+      this.isUpstreamPaused = true
+      upstream.socket.pause()
+    }
+    if (this.isTunnel) return
+    const result = this.responses.execute(chunk)
+    if (!result.ok) {
+      this.params.onIncident('http-response-unframed', `llhttp cannot frame the genuine server's response (${result.code}: ${result.reason}); relayed as a tunnel`)
+      this.isTunnel = true
+      upstream.isReusable = false
+      return
+    }
+    this.afterExchange()
+  }
+
+  private onResponseHead(head: MessageHead): 'body' | 'no-body' {
+    const status = head.statusCode ?? 0
+    // RFC 9110 §15.2: interim responses precede the final one for the same request.
+    if (status >= 100 && status < 200 && status !== 101) {
+      this.isInformational = true
+      return 'no-body'
+    }
+    const request = this.pending[0]
+    if (request === undefined || status === 101) {
+      // A switch of protocols, or a response to nothing: not HTTP exchanges any more.
+      this.isTunnel = true
+      if (this.upstream !== null) this.upstream.isReusable = false
+      return 'body'
+    }
+    this.responseKeepsAlive = head.shouldKeepAlive
+    // RFC 9110 §9.3.2: a response to HEAD has no body whatever its Content-Length says.
+    return request.method === 'HEAD' ? 'no-body' : 'body'
+  }
+
+  private onResponseComplete(): void {
+    if (this.isInformational) {
+      this.isInformational = false
+      return
+    }
+    if (this.isTunnel) return
+    this.pending.shift()
+    this.hasResponseBytes = false
+    const upstream = this.upstream
+    if (upstream !== null) {
+      upstream.exchanges++
+      if (!this.responseKeepsAlive) {
+        // The server closes after this response, and the client was told so in the head it received.
+        upstream.isReusable = false
+        this.clientMustClose = true
+        this.isClientDone = true
+      }
+    }
+  }
+
+  /** Between exchanges (every request answered, none begun): the upstream goes back, and a closing client is closed. */
+  private afterExchange(): void {
+    if (this.pending.length > 0 || this.isInsideRequest || this.isTunnel || this.isClosed) return
+    const upstream = this.upstream
+    if (upstream !== null && upstream.isSecure) {
+      this.upstream = null
+      this.isUpstreamPaused = false
+      this.params.pool.release(upstream)
+    }
+    if (this.clientMustClose) this.params.client.end()
+  }
+
+  onUpstreamEnd(): void {
+    if (this.isClosed) return
+    if (this.isTunnel) {
+      this.params.client.end()
+      return
+    }
+    // A body delimited by the close ends here (RFC 9112 §6.3, last rule).
+    if (this.hasResponseBytes) {
+      this.responses.finish()
+      this.afterExchange()
+    }
+  }
+
+  onUpstreamClose(error: Error | null): void {
+    const upstream = this.upstream
+    if (this.isClosed || upstream === null) return
+    this.upstream = null
+    if (!upstream.isSecure) {
+      this.params.onUpstreamFailure(error ?? new Error('The genuine server closed the connection during the TLS handshake'))
+      return
+    }
+    if (this.isTunnel) {
+      if (error === null) this.params.client.end()
+      else this.params.client.destroy()
+      return
+    }
+    if (this.pending.length === 0 && !this.isInsideRequest) return
+    if (this.canRetry(upstream)) {
+      // RFC 9112 §9.3.1: a server may close an idle persistent connection just as a request is sent on it.
+      // The idempotent requests it never answered go again, once, on a fresh connection.
+      this.hasRetried = true
+      this.outbox = []
+      this.outboxBytes = 0
+      for (const request of this.pending) this.send(request.head, true)
+      return
+    }
+    const reason = error ?? new Error(this.hasResponseBytes ? 'The genuine server closed the connection mid-response' : 'The genuine server closed the connection without responding')
+    this.params.onUpstreamFailure(reason)
+  }
+
+  private canRetry(upstream: PooledUpstream): boolean {
+    return !this.hasRetried && !this.hasResponseBytes && !this.isInsideRequest && upstream.exchanges > 0 && this.pending.every((request) => request.isRetryable)
+  }
+}
+
+const CRLF = Buffer.from('\r\n', 'latin1')
+const LAST_CHUNK = Buffer.from('0\r\n\r\n', 'latin1')
+
+/**
+ * The head as forwarded. With `dropClose`, the `close` option leaves the
+ * Connection field: it concerns the client's connection to the proxy, and the
+ * proxy keeps its own connection to the server open (RFC 9110 §7.6.1).
+ * llhttp hands fields over as latin1 strings, so bytes round-trip exactly.
+ */
+export function serializeRequestHead(head: MessageHead, dropClose: boolean): Buffer {
+  let text = `${head.method ?? 'GET'} ${head.url ?? '/'} HTTP/${head.versionMajor}.${head.versionMinor}\r\n`
+  const raw = head.rawHeaders
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i] ?? ''
+    const value = raw[i + 1] ?? ''
+    if (dropClose && name.length === 10 && name.toLowerCase() === 'connection') {
+      const options = value
+        .split(',')
+        .map((option) => option.trim())
+        .filter((option) => option !== '' && option.toLowerCase() !== 'close')
+      if (options.length > 0) text += `${name}: ${options.join(', ')}\r\n`
+      continue
+    }
+    text += `${name}: ${value}\r\n`
+  }
+  return Buffer.from(`${text}\r\n`, 'latin1')
+}
