@@ -1,5 +1,5 @@
 import type { SecureContextOptions } from 'node:tls'
-import { formatName, generateKeyPair, issueCertificate, LeafCache, type IssuedCertificate, type KeySpec, type LeafCacheStats } from '../../ca/index.js'
+import { formatName, generateKeyPair, issueCertificate, LeafCache, type IssuedCertificate, type KeyPair, type KeySpec, type LeafCacheStats } from '../../ca/index.js'
 import type { ServedCertificate } from './proxy-types.js'
 import { SecureContextPool } from './secure-context-pool.js'
 
@@ -37,23 +37,36 @@ export function createForgedCertificates(params: ForgedCertificatesParams): Forg
   const key = generateKeyPair(params.keySpec ?? { type: 'ec', curve: 'P-256' })
   const issuers = params.issuingIntermediate === false ? [params.ca] : [issuingCa(params.ca), params.ca]
   const [issuer = params.ca] = issuers
-  const issuerNames = issuers.map((cert, index) => ({ subject: formatName(cert.subject), issuer: formatName((issuers[index + 1] ?? cert).subject) }))
-  // Built now, so the first forged host does not pay for parsing the key and the CAs.
-  const pool = new SecureContextPool({ ...params.tls, key: key.privateKeyPem, caPems: issuers.map((cert) => cert.pem) })
+  // Sent after each leaf: the issuing CA, not the installed CA itself (RFC 8446 §4.4.2: a trust anchor
+  // may be omitted, and a client that trusts this proxy has it).
+  const chain = issuers.filter((cert) => cert !== params.ca)
+  const chainNames = chain.map((cert) => ({ subject: formatName(cert.subject), issuer: formatName(params.ca.subject) }))
+  // Built now, so the first forged host does not pay for parsing the key and the chain.
+  const pool = new SecureContextPool({
+    ...params.tls,
+    key: key.privateKeyPem,
+    chainPems: chain.map((cert) => cert.pem),
+    placeholderLeafPem: placeholderLeaf(issuer, key).pem,
+  })
   const cache = new LeafCache<ServedCertificate>({
     issuer,
     key,
     ...(params.maxHosts === undefined ? {} : { maxHosts: params.maxHosts }),
     build: (leaf) => ({
       secureContext: pool.contextFor(leaf.pem),
-      chainDer: [leaf.der, ...issuers.map((cert) => cert.der)],
-      chainSubjects: [{ subject: formatName(leaf.subject), issuer: formatName(issuer.subject) }, ...issuerNames],
+      chainDer: [leaf.der, ...chain.map((cert) => cert.der)],
+      chainSubjects: [{ subject: formatName(leaf.subject), issuer: formatName(issuer.subject) }, ...chainNames],
     }),
   })
   return {
     certificateFor: (sni) => cache.get(sni ?? params.defaultHost),
     stats: () => cache.stats(),
   }
+}
+
+/** Completes the pooled contexts until a real host's leaf replaces it; never served. */
+function placeholderLeaf(issuer: IssuedCertificate, key: KeyPair): IssuedCertificate {
+  return issueCertificate({ subject: { CN: 'mitmlab placeholder' }, issuer, key, sans: [{ dns: 'placeholder.invalid' }], basicConstraints: { ca: false } })
 }
 
 /** A short-lived EC issuing CA under the installed CA; the root's name constraints still bind it (RFC 5280 §4.2.1.10). */

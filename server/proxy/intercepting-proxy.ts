@@ -42,6 +42,7 @@ export async function startInterceptingProxy(params: StartInterceptingProxyParam
     helloTimeoutMs: params.helloTimeoutMs ?? 5_000,
     idleTimeoutMs: params.idleTimeoutMs ?? 30_000,
     wantsRecords,
+    skipsHelloPeek: !wantsRecords && params.mode === 'terminate' && (params.upstream.profile ?? 'node-default') === 'node-default',
     finish: (record) => {
       unfinished--
       if (record !== null) publish(record)

@@ -25,11 +25,15 @@ export interface ProxySettings {
   idleTimeoutMs: number
   /** False when nobody reads records: then they are never filled in (no per-connection strings or base64). */
   wantsRecords: boolean
+  /** Nobody needs the ClientHello's contents (no records, the node-default upstream profile): skip the JS peek. */
+  skipsHelloPeek: boolean
   /** Called exactly once per connection, after it closed; null when records are not wanted. */
   finish: (record: ConnectionRecord | null) => void
 }
 
 const CONNECT_ESTABLISHED = 'HTTP/1.1 200 Connection Established\r\n\r\n'
+/** The proxy relays HTTP/1.1 only; converted to wire format once, not per connection. */
+const ALPN_HTTP1 = Buffer.from([8, ...Buffer.from('http/1.1')])
 const HANG_UPS = new Set(['TIMEOUT', 'TRUNCATED', 'SOCKET_ERROR'])
 
 /**
@@ -113,6 +117,8 @@ export class ProxyConnection {
   }
 
   private readHello(): void {
+    // Nobody reads the offered hello (no records, no hello-shaping profile): OpenSSL reads the SNI itself.
+    if (this.settings.skipsHelloPeek) return this.terminate(null)
     void readClientHello(this.socket, { timeoutMs: this.settings.helloTimeoutMs }).then(({ hello, bytes }) => this.onHello(hello, bytes))
   }
 
@@ -150,28 +156,34 @@ export class ProxyConnection {
     client.resume()
   }
 
-  private terminate(hello: Buffer): void {
+  /**
+   * Terminates the client's TLS with a forged chain. With the peeked hello the chain is chosen
+   * now; without (`hello` null) OpenSSL's servername callback asks for it mid-handshake, which
+   * spares the JS read, parse and unshift of the hello (~0.1 ms a connection).
+   */
+  private terminate(hello: Buffer | null): void {
     const { socket, record, settings } = this
     const certificateFor = settings.params.certificateFor
     if (certificateFor === undefined) throw new Error('terminate mode needs certificateFor')
-    try {
-      this.served = certificateFor(record.sni)
-    } catch (error) {
-      record.outcome = 'handshake-failed'
-      record.error = { code: 'FORGE_FAILED', message: (error as Error).message }
-      this.incident('forge-failed', (error as Error).message)
-      socket.destroy()
-      return
-    }
+    const served = this.forge(certificateFor, record.sni)
+    if (served === null) return
+    this.served = served
     const isPooled = settings.pool !== null
-    if (settings.params.connectUpstream === 'with-hello' && !isPooled) this.openUpstream()
-    socket.unshift(hello)
+    if (settings.params.connectUpstream === 'with-hello' && !isPooled && hello !== null) this.openUpstream()
+    if (hello !== null) socket.unshift(hello)
     // The TLS socket owns the timeout from here: the raw socket no longer sees reads in JS.
     socket.setTimeout(0)
-    const client = new TLSSocket(socket, { isServer: true, secureContext: this.served.secureContext, ALPNProtocols: ['http/1.1'] })
+    const client = new TLSSocket(socket, {
+      isServer: true,
+      secureContext: served.secureContext,
+      ALPNProtocols: ALPN_HTTP1,
+      ...(hello === null ? { SNICallback: (name: string, use: (error: Error | null, context?: SecureContext) => void) => this.onServername(name, use) } : {}),
+    })
     this.clientTls = client
-    client.setTimeout(settings.idleTimeoutMs, () => {
-      this.incident('idle-timeout', `The client was idle for ${settings.idleTimeoutMs} ms; closed`)
+    // Without the peek, the hello timeout runs on the TLS socket until the handshake completes.
+    client.setTimeout(hello === null ? settings.helloTimeoutMs : settings.idleTimeoutMs, () => {
+      if (this.isClientSecure || hello !== null) this.incident('idle-timeout', `The client was idle for ${settings.idleTimeoutMs} ms; closed`)
+      else this.incident('hello-timeout', `The client did not complete its TLS handshake within ${settings.helloTimeoutMs} ms; closed`)
       client.destroy()
     })
     client.on('error', (error) => {
@@ -190,12 +202,10 @@ export class ProxyConnection {
       this.upstream?.destroy()
       this.exchange?.dispose()
     })
-    if (settings.pool !== null) {
-      this.exchange = this.newExchangeRelay(client, settings.pool)
-      if (settings.params.connectUpstream === 'with-hello') this.exchange.prepareUpstream()
-    }
+    if (settings.pool !== null && hello !== null) this.startExchangeRelay(client, settings.pool)
     client.once('secure', () => {
       this.isClientSecure = true
+      if (hello === null) client.setTimeout(settings.idleTimeoutMs)
       if (settings.wantsRecords) {
         record.negotiated = {
           version: client.getProtocol() ?? 'unknown',
@@ -204,11 +214,45 @@ export class ProxyConnection {
         }
       }
       if (record.outcome === 'open') record.outcome = 'client-closed-after-handshake'
-      if (this.exchange !== null) return this.exchange.start()
+      if (settings.pool !== null) {
+        // Without SNI the servername callback never ran: the relay starts now, for the default host.
+        if (this.exchange === null) this.startExchangeRelay(client, settings.pool)
+        return this.exchange?.start()
+      }
       this.readClient(client)
       if (this.upstream === null) this.openUpstream()
       this.startRelayWhenReady()
     })
+  }
+
+  /** OpenSSL read the SNI (RFC 6066 §3): serve that host's forged chain, and reach for the upstream now. */
+  private onServername(name: string, use: (error: Error | null, context?: SecureContext) => void): void {
+    const { record, settings } = this
+    record.sni = name
+    const served = this.forge(settings.params.certificateFor ?? (() => { throw new Error('terminate mode needs certificateFor') }), name)
+    if (served === null) return use(new Error(`No certificate for ${name}`))
+    this.served = served
+    if (settings.pool !== null && this.clientTls !== null) this.startExchangeRelay(this.clientTls, settings.pool)
+    use(null, served.secureContext)
+  }
+
+  private forge(certificateFor: (sni: string | null) => ServedCertificate, sni: string | null): ServedCertificate | null {
+    try {
+      return certificateFor(sni)
+    } catch (error) {
+      const { record } = this
+      record.outcome = 'handshake-failed'
+      record.error = { code: 'FORGE_FAILED', message: (error as Error).message }
+      this.incident('forge-failed', (error as Error).message)
+      this.socket.destroy()
+      return null
+    }
+  }
+
+  private startExchangeRelay(client: TLSSocket, pool: UpstreamPool): void {
+    if (this.exchange !== null) return
+    this.exchange = this.newExchangeRelay(client, pool)
+    if (this.settings.params.connectUpstream === 'with-hello') this.exchange.prepareUpstream()
   }
 
   /** Pooled mode: requests go over borrowed upstream connections, framed by llhttp. */
