@@ -9,6 +9,7 @@ import { readConnectRequest, type ConnectRequest } from './connect-request.js'
 import { HttpSniffer } from './http-sniffer.js'
 import { holdEarlyData } from './early-data.js'
 import { HttpExchangeRelay } from './http-exchange-relay.js'
+import { withRelayBuffer } from './relay-buffer.js'
 import { RequestRecorder } from './request-recorder.js'
 import type { PooledUpstream, UpstreamPool } from './upstream-pool.js'
 import type { ServedCertificate, StartInterceptingProxyParams } from './proxy-types.js'
@@ -66,7 +67,11 @@ export class ProxyConnection {
     private readonly id: number,
     private readonly settings: ProxySettings,
   ) {
-    this.record = newConnectionRecord(id, settings.params.mode, `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}`)
+    this.record = newConnectionRecord(
+      id,
+      settings.params.mode,
+      `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}`,
+    )
     this.target = { host: settings.params.upstream.host, port: settings.params.upstream.port }
   }
 
@@ -82,7 +87,9 @@ export class ProxyConnection {
       socket.destroy()
     })
     if (settings.params.entry === 'http-connect') {
-      void readConnectRequest(socket, settings.helloTimeoutMs).then((request) => this.onConnectRequest(request))
+      void readConnectRequest(socket, settings.helloTimeoutMs).then((request) =>
+        this.onConnectRequest(request),
+      )
     } else {
       this.readHello()
     }
@@ -95,13 +102,17 @@ export class ProxyConnection {
       record.outcome = HANG_UPS.has(request.code) ? 'client-hung-up' : 'handshake-failed'
       this.incident(`connect-${request.code.toLowerCase().replace(/_/g, '-')}`, request.message)
       if (HANG_UPS.has(request.code)) socket.destroy()
-      else this.reject(request.code === 'TOO_LARGE' ? '431 Request Header Fields Too Large' : '400 Bad Request')
+      else
+        this.reject(request.code === 'TOO_LARGE' ? '431 Request Header Fields Too Large' : '400 Bad Request')
       return
     }
     record.connectTarget = `${request.host}:${request.port}`
     if (this.settings.params.isConnectTargetAllowed?.(request.host, request.port) === false) {
       record.outcome = 'refused'
-      this.incident('connect-target-refused', `CONNECT ${record.connectTarget} is not a target this proxy serves`)
+      this.incident(
+        'connect-target-refused',
+        `CONNECT ${record.connectTarget} is not a target this proxy serves`,
+      )
       this.reject('403 Forbidden')
       return
     }
@@ -119,14 +130,19 @@ export class ProxyConnection {
   private readHello(): void {
     // Nobody reads the offered hello (no records, no hello-shaping profile): OpenSSL reads the SNI itself.
     if (this.settings.skipsHelloPeek) return this.terminate(null)
-    void readClientHello(this.socket, { timeoutMs: this.settings.helloTimeoutMs }).then(({ hello, bytes }) => this.onHello(hello, bytes))
+    void readClientHello(this.socket, { timeoutMs: this.settings.helloTimeoutMs }).then(({ hello, bytes }) =>
+      this.onHello(hello, bytes),
+    )
   }
 
   private onHello(parse: ClientHelloParse, bytes: Buffer): void {
     const { socket, record } = this
     if (!parse.ok) {
       record.helloError = `${parse.code}: ${parse.message}`
-      record.outcome = parse.code === 'TRUNCATED' || parse.code === 'TIMEOUT' || parse.code === 'SOCKET_ERROR' ? 'client-hung-up' : 'handshake-failed'
+      record.outcome =
+        parse.code === 'TRUNCATED' || parse.code === 'TIMEOUT' || parse.code === 'SOCKET_ERROR'
+          ? 'client-hung-up'
+          : 'handshake-failed'
       this.incident(`hello-${parse.code.toLowerCase().replace(/_/g, '-')}`, parse.message)
       socket.destroy()
       return
@@ -173,17 +189,30 @@ export class ProxyConnection {
     if (hello !== null) socket.unshift(hello)
     // The TLS socket owns the timeout from here: the raw socket no longer sees reads in JS.
     socket.setTimeout(0)
-    const client = new TLSSocket(socket, {
-      isServer: true,
-      secureContext: served.secureContext,
-      ALPNProtocols: ALPN_HTTP1,
-      ...(hello === null ? { SNICallback: (name: string, use: (error: Error | null, context?: SecureContext) => void) => this.onServername(name, use) } : {}),
-    })
+    const client = new TLSSocket(
+      socket,
+      withRelayBuffer({
+        isServer: true,
+        secureContext: served.secureContext,
+        ALPNProtocols: ALPN_HTTP1,
+        ...(hello === null
+          ? {
+              SNICallback: (name: string, use: (error: Error | null, context?: SecureContext) => void) =>
+                this.onServername(name, use),
+            }
+          : {}),
+      }),
+    )
     this.clientTls = client
     // Without the peek, the hello timeout runs on the TLS socket until the handshake completes.
     client.setTimeout(hello === null ? settings.helloTimeoutMs : settings.idleTimeoutMs, () => {
-      if (this.isClientSecure || hello !== null) this.incident('idle-timeout', `The client was idle for ${settings.idleTimeoutMs} ms; closed`)
-      else this.incident('hello-timeout', `The client did not complete its TLS handshake within ${settings.helloTimeoutMs} ms; closed`)
+      if (this.isClientSecure || hello !== null)
+        this.incident('idle-timeout', `The client was idle for ${settings.idleTimeoutMs} ms; closed`)
+      else
+        this.incident(
+          'hello-timeout',
+          `The client did not complete its TLS handshake within ${settings.helloTimeoutMs} ms; closed`,
+        )
       client.destroy()
     })
     client.on('error', (error) => {
@@ -194,7 +223,10 @@ export class ProxyConnection {
       else if (isPeerHangUp(error)) record.outcome = 'client-hung-up'
       else {
         record.outcome = 'handshake-failed'
-        record.error = { code: String((error as NodeJS.ErrnoException).code ?? 'TLS_ERROR'), message: error.message }
+        record.error = {
+          code: String((error as NodeJS.ErrnoException).code ?? 'TLS_ERROR'),
+          message: error.message,
+        }
       }
       this.incident('client-handshake-failed', `${alert ?? ''} ${error.message}`.trim())
     })
@@ -229,14 +261,24 @@ export class ProxyConnection {
   private onServername(name: string, use: (error: Error | null, context?: SecureContext) => void): void {
     const { record, settings } = this
     record.sni = name
-    const served = this.forge(settings.params.certificateFor ?? (() => { throw new Error('terminate mode needs certificateFor') }), name)
+    const served = this.forge(
+      settings.params.certificateFor ??
+        (() => {
+          throw new Error('terminate mode needs certificateFor')
+        }),
+      name,
+    )
     if (served === null) return use(new Error(`No certificate for ${name}`))
     this.served = served
-    if (settings.pool !== null && this.clientTls !== null) this.startExchangeRelay(this.clientTls, settings.pool)
+    if (settings.pool !== null && this.clientTls !== null)
+      this.startExchangeRelay(this.clientTls, settings.pool)
     use(null, served.secureContext)
   }
 
-  private forge(certificateFor: (sni: string | null) => ServedCertificate, sni: string | null): ServedCertificate | null {
+  private forge(
+    certificateFor: (sni: string | null) => ServedCertificate,
+    sni: string | null,
+  ): ServedCertificate | null {
     try {
       return certificateFor(sni)
     } catch (error) {
@@ -266,7 +308,12 @@ export class ProxyConnection {
       recorder: settings.params.recordPlaintext === false ? null : new RequestRecorder(record.plaintext),
       onUpstreamReady: (upstream) => this.onPooledUpstreamReady(upstream),
       onUpstreamFailure: (error) => this.onUpstreamError(error, client),
-      ...(settings.wantsRecords ? { onUpstreamKeyLog: (line: Buffer) => (record.upstreamKeyLog = (record.upstreamKeyLog ?? '') + line.toString('latin1')) } : {}),
+      ...(settings.wantsRecords
+        ? {
+            onUpstreamKeyLog: (line: Buffer) =>
+              (record.upstreamKeyLog = (record.upstreamKeyLog ?? '') + line.toString('latin1')),
+          }
+        : {}),
       onRequest: () => {
         if (record.outcome === 'client-closed-after-handshake') record.outcome = 'relayed'
       },
@@ -277,7 +324,11 @@ export class ProxyConnection {
   private onPooledUpstreamReady(upstream: PooledUpstream): void {
     this.isUpstreamReady = true
     if (!this.settings.wantsRecords || this.record.upstream !== null) return
-    this.record.upstream = { version: upstream.socket.getProtocol(), cipher: upstream.socket.getCipher().standardName, error: null }
+    this.record.upstream = {
+      version: upstream.socket.getProtocol(),
+      cipher: upstream.socket.getCipher().standardName,
+      error: null,
+    }
   }
 
   private openUpstream(): TLSSocket {
@@ -285,14 +336,16 @@ export class ProxyConnection {
     const { record } = this
     const servername = record.sni ?? undefined
     // Node verifies the chain and the name (RFC 6125) before 'secureConnect', and destroys the socket on failure.
-    const upstream = tlsConnect({
-      host: this.target.host,
-      port: this.target.port,
-      ...(servername === undefined ? {} : { servername }),
-      secureContext: upstreamContextFor(params, upstreamContext, this.hello),
-      rejectUnauthorized: params.upstream.rejectUnauthorized ?? true,
-      ALPNProtocols: ['http/1.1'],
-    })
+    const upstream = tlsConnect(
+      withRelayBuffer({
+        host: this.target.host,
+        port: this.target.port,
+        ...(servername === undefined ? {} : { servername }),
+        secureContext: upstreamContextFor(params, upstreamContext, this.hello),
+        rejectUnauthorized: params.upstream.rejectUnauthorized ?? true,
+        ALPNProtocols: ['http/1.1'],
+      }),
+    )
     upstream.setNoDelay(true)
     this.upstream = upstream
     record.upstream = { version: null, cipher: null, error: null }
@@ -346,7 +399,9 @@ export class ProxyConnection {
       if (record.outcome === 'client-closed-after-handshake') record.outcome = 'relayed'
     })
     if (this.settings.params.recordPlaintext !== false) {
-      const sniffer = new HttpSniffer(record.plaintext, (message) => this.incident('http-head-too-large', message))
+      const sniffer = new HttpSniffer(record.plaintext, (message) =>
+        this.incident('http-head-too-large', message),
+      )
       this.sniffer = sniffer
       client.on('data', (chunk: Buffer) => sniffer.push(chunk))
     }
@@ -357,7 +412,14 @@ export class ProxyConnection {
   private startRelayWhenReady(): void {
     const client = this.clientTls
     const upstream = this.upstream
-    if (client === null || upstream === null || !this.isClientSecure || !this.isUpstreamReady || this.isRelaying) return
+    if (
+      client === null ||
+      upstream === null ||
+      !this.isClientSecure ||
+      !this.isUpstreamReady ||
+      this.isRelaying
+    )
+      return
     this.isRelaying = true
     this.releaseEarlyData?.(upstream)
     this.releaseEarlyData = null
@@ -379,13 +441,24 @@ export class ProxyConnection {
     if (record.outcome === 'open') record.outcome = 'client-hung-up'
     // A peer that vanished silently is an incident too (issue 10: every incident recorded).
     if (!this.hasIncident && this.served !== null && !this.isClientSecure) {
-      this.incident('client-vanished-mid-handshake', 'The client closed before finishing the TLS handshake, without an alert')
+      this.incident(
+        'client-vanished-mid-handshake',
+        'The client closed before finishing the TLS handshake, without an alert',
+      )
     } else if (this.sniffer?.isInsideBody() === true || this.exchange?.isInsideRequestBody() === true) {
       this.incident('client-vanished-mid-body', 'The connection closed in the middle of a request body')
     }
     if (!this.settings.wantsRecords) return this.settings.finish(null)
-    const upstreamBytes = this.exchange === null ? this.upstream : { bytesWritten: this.exchange.bytesToUpstream, bytesRead: this.exchange.bytesFromUpstream }
-    completeRecord(record, { hello: this.hello, served: this.served, client: this.clientTls ?? this.socket, upstream: upstreamBytes })
+    const upstreamBytes =
+      this.exchange === null
+        ? this.upstream
+        : { bytesWritten: this.exchange.bytesToUpstream, bytesRead: this.exchange.bytesFromUpstream }
+    completeRecord(record, {
+      hello: this.hello,
+      served: this.served,
+      client: this.clientTls ?? this.socket,
+      upstream: upstreamBytes,
+    })
     this.settings.finish(record)
   }
 }

@@ -165,7 +165,7 @@ export class UpstreamPool {
     socket.resume()
     idle.push(upstream)
     this.idle.set(upstream.originKey, idle)
-    upstream.idleTimer = setTimeout(() => this.evict(upstream), this.idleTimeoutMs)
+    upstream.idleTimer = setTimeout(() => {}, this.idleTimeoutMs)
     upstream.idleTimer.unref()
   }
 
