@@ -1,12 +1,11 @@
-import { isIP } from 'node:net'
 import { CaError } from '../server/errors.js'
-import type { GeneralNameSpec } from './general-names.js'
-import { issueCertificate, type IssuedCertificate } from './issue-certificate.js'
+import type { IssuedCertificate } from './issue-certificate.js'
 import { generateKeyPair, type KeyPair, type KeySpec } from './key-pair.js'
+import { LeafTemplate } from './leaf-template.js'
 
 const HOUR_MS = 3_600_000
-/** RFC 5280 Appendix A: ub-common-name is 64 characters; longer names live in the SAN only. */
-const MAX_COMMON_NAME = 64
+/** A template's leaves start one hour in its past (clock skew); after another hour a new template starts. */
+const TEMPLATE_LIFETIME_MS = HOUR_MS
 /** RFC 1035 §2.3.4: a DNS name is at most 253 characters as text. */
 const MAX_HOST_LENGTH = 253
 
@@ -50,6 +49,7 @@ export class LeafCache<T> {
   private hits = 0
   private misses = 0
   private evictions = 0
+  private template: LeafTemplate | null = null
 
   constructor(private readonly params: LeafCacheParams<T>) {
     this.key = params.key ?? generateKeyPair(params.keySpec ?? { type: 'ec', curve: 'P-256' })
@@ -86,24 +86,27 @@ export class LeafCache<T> {
 
   private forge(host: string): IssuedCertificate {
     if (host.length === 0 || host.length > MAX_HOST_LENGTH || !/^[a-z0-9*._:-]+$/.test(host)) {
-      throw new CaError('CA_INVALID_PARAMS', `Cannot forge a certificate for ${JSON.stringify(host.slice(0, 80))}`)
+      throw new CaError(
+        'CA_INVALID_PARAMS',
+        `Cannot forge a certificate for ${JSON.stringify(host.slice(0, 80))}`,
+      )
     }
-    const now = this.params.now?.() ?? new Date()
+    return this.templateFor(this.params.now?.() ?? new Date()).issue(host)
+  }
+
+  /** The current leaf template, made anew when it is older than its lifetime (validity then moves on). */
+  private templateFor(now: Date): LeafTemplate {
+    const current = this.template
+    if (
+      current !== null &&
+      now.getTime() - current.madeAt.getTime() < TEMPLATE_LIFETIME_MS &&
+      now >= current.madeAt
+    )
+      return current
     const notBefore = new Date(now.getTime() - HOUR_MS)
     const wanted = notBefore.getTime() + (this.params.validityMs ?? 30 * 24 * HOUR_MS)
     const notAfter = new Date(Math.min(wanted, this.params.issuer.notAfter.getTime()))
-    const san: GeneralNameSpec = isIP(host) === 0 ? { dns: host } : { ip: host }
-    return issueCertificate({
-      subject: host.length <= MAX_COMMON_NAME ? { CN: host } : { O: 'mitmlab forged' },
-      issuer: this.params.issuer,
-      key: this.key,
-      notBefore,
-      notAfter,
-      sans: [san],
-      basicConstraints: { ca: false },
-      // RFC 5280 §4.2.1.3: keyEncipherment only makes sense for RSA key transport.
-      keyUsage: this.key.spec.type === 'rsa' ? ['digitalSignature', 'keyEncipherment'] : ['digitalSignature'],
-      extendedKeyUsage: ['serverAuth'],
-    })
+    this.template = new LeafTemplate({ issuer: this.params.issuer, key: this.key, notBefore, notAfter }, now)
+    return this.template
   }
 }

@@ -45,11 +45,18 @@ export function registerProxyCommand(program: Command): void {
   program
     .command('proxy')
     .description('Run the forging proxy on its own: reverse (hijacked DNS) or explicit HTTP CONNECT')
-    .option('--mode <mode>', 'reverse: clients connect here as if DNS were hijacked; connect: explicit HTTP CONNECT proxy', 'reverse')
+    .option(
+      '--mode <mode>',
+      'reverse: clients connect here as if DNS were hijacked; connect: explicit HTTP CONNECT proxy',
+      'reverse',
+    )
     .option('--listen <port>', 'port to listen on', '8443')
     .option('--host <address>', 'address to bind', '127.0.0.1')
     .option('--upstream <url>', 'reverse mode: the genuine server, e.g. https://127.0.0.1:8444')
-    .option('--upstream-ca <file>', 'PEM of the CA that signed upstream servers (default: the lab trusted root)')
+    .option(
+      '--upstream-ca <file>',
+      'PEM of the CA that signed upstream servers (default: the lab trusted root)',
+    )
     .option('--insecure-upstream', 'do not verify upstream certificates')
     .option('--ca-cert-out <file>', 'write the interception CA certificate (what clients must trust) to FILE')
     .option('--data-dir <dir>', 'lab PKI location (default: $MITMLAB_DATA_DIR or ./data)')
@@ -57,19 +64,41 @@ export function registerProxyCommand(program: Command): void {
     .option('--max-hosts <n>', 'forged certificates kept (LRU)', '1000')
     .option('--max-connections <n>', 'open connections at most; extras are refused', '10000')
     .option('--idle-timeout <ms>', 'close connections idle this long', '30000')
-    .option('--hello-timeout <ms>', 'close clients that send no whole ClientHello (or CONNECT head) within this', '5000')
-    .option('--connect-upstream <when>', 'with-hello (in parallel with the client handshake) or after-handshake', 'with-hello')
+    .option(
+      '--hello-timeout <ms>',
+      'close clients that send no whole ClientHello (or CONNECT head) within this',
+      '5000',
+    )
+    .option(
+      '--connect-upstream <when>',
+      'with-hello (in parallel with the client handshake) or after-handshake',
+      'with-hello',
+    )
     .option('--records <file>', 'append one JSON record per closed connection to FILE')
     .option('--no-sniff', 'do not read requests and credentials out of the plaintext')
-    .option('--no-fast-ciphers', "keep Node's cipher preference (AES-256-GCM first) instead of AES-128-GCM first on both legs")
-    .option('--upstream-profile <profile>', `upstream ClientHello: ${UPSTREAM_PROFILES.map((p) => p.id).join(' | ')} (impersonate mirrors each client)`, 'node-default')
+    .option(
+      '--no-fast-ciphers',
+      "keep Node's cipher preference (AES-256-GCM first) instead of AES-128-GCM first on both legs",
+    )
+    .option(
+      '--upstream-profile <profile>',
+      `upstream ClientHello: ${UPSTREAM_PROFILES.map((p) => p.id).join(' | ')} (impersonate mirrors each client)`,
+      'node-default',
+    )
     .option(
       '--upstream-connections <how>',
       'pooled: HTTP/1.1-aware relay over kept-alive upstream connections (one TLS handshake per client connection instead of two); per-client: one upstream connection per client, bytes relayed untouched (default: pooled, per-client with a shaping --upstream-profile)',
     )
     .option('--upstream-pool-size <n>', 'pooled: idle upstream connections kept per origin', '64')
-    .option('--upstream-idle-timeout <ms>', 'pooled: close idle upstream connections after this (keep it below the server keep-alive timeout)', '4000')
-    .option('--allow-any-target', 'connect mode: allow CONNECT to any host (default: loopback and lab names only)')
+    .option(
+      '--upstream-idle-timeout <ms>',
+      'pooled: close idle upstream connections after this (keep it below the server keep-alive timeout)',
+      '4000',
+    )
+    .option(
+      '--allow-any-target',
+      'connect mode: allow CONNECT to any host (default: loopback and lab names only)',
+    )
     .action(async (options: ProxyCommandOptions) => {
       await runProxy(options)
     })
@@ -81,7 +110,8 @@ async function runProxy(options: ProxyCommandOptions): Promise<void> {
   // in the profile). The proxy's own stack traces stay readable without them (tsx keeps line structure).
   process.setSourceMapsEnabled(false)
   const mode = options.mode === 'connect' ? 'connect' : options.mode === 'reverse' ? 'reverse' : null
-  if (mode === null) throw new ConfigError('CONFIG_INVALID', `--mode must be reverse or connect, not ${options.mode}`)
+  if (mode === null)
+    throw new ConfigError('CONFIG_INVALID', `--mode must be reverse or connect, not ${options.mode}`)
   const upstreamUrl = mode === 'reverse' ? parseUpstream(options.upstream) : null
   const pki = loadOrCreateLabPki(resolveDataDir(options.dataDir))
   if (options.caCertOut !== undefined) writeFileSync(options.caCertOut, pki.interceptionCa.pem)
@@ -101,13 +131,17 @@ async function runProxy(options: ProxyCommandOptions): Promise<void> {
     upstream: {
       host: upstreamUrl?.hostname.replace(/^\[|\]$/g, '') ?? '127.0.0.1',
       port: Number(upstreamUrl?.port || 443),
-      caPem: options.upstreamCa === undefined ? pki.trustedRoot.pem : readFileSync(options.upstreamCa, 'utf8'),
+      caPem:
+        options.upstreamCa === undefined ? pki.trustedRoot.pem : readFileSync(options.upstreamCa, 'utf8'),
       rejectUnauthorized: options.insecureUpstream !== true,
       ...(options.fastCiphers ? { ciphers: FAST_CIPHERS } : {}),
       profile,
     },
     upstreamConnections,
-    upstreamPool: { maxIdlePerOrigin: positive(options.upstreamPoolSize, '--upstream-pool-size'), idleTimeoutMs: positive(options.upstreamIdleTimeout, '--upstream-idle-timeout') },
+    upstreamPool: {
+      maxIdlePerOrigin: positive(options.upstreamPoolSize, '--upstream-pool-size'),
+      idleTimeoutMs: positive(options.upstreamIdleTimeout, '--upstream-idle-timeout'),
+    },
     ...(options.allowAnyTarget === true ? {} : { isConnectTargetAllowed: isLabTarget }),
     connectUpstream: options.connectUpstream === 'after-handshake' ? 'after-handshake' : 'with-hello',
     certificateFor: forged.certificateFor,
@@ -118,15 +152,22 @@ async function runProxy(options: ProxyCommandOptions): Promise<void> {
     helloTimeoutMs: positive(options.helloTimeout, '--hello-timeout'),
     host: options.host,
     port: Number(options.listen),
-    onIncident: (incident) => process.stderr.write(`incident #${incident.connectionId} ${incident.type}: ${incident.message}\n`),
-    ...(records === undefined ? {} : { onRecord: (record) => appendFileSync(records, `${JSON.stringify(record)}\n`) }),
+    onIncident: (incident) =>
+      process.stderr.write(`incident #${incident.connectionId} ${incident.type}: ${incident.message}\n`),
+    ...(records === undefined
+      ? {}
+      : { onRecord: (record) => appendFileSync(records, `${JSON.stringify(record)}\n`) }),
   })
-  process.stderr.write(`mitmlab proxy (${mode}, ${upstreamConnections} upstream connections) listening on ${proxy.host}:${proxy.port}\n`)
+  process.stderr.write(
+    `mitmlab proxy (${mode}, ${upstreamConnections} upstream connections) listening on ${proxy.host}:${proxy.port}\n`,
+  )
   const stop = (): void => {
     const stats = forged.stats()
     const pool = proxy.upstreamPoolStats()
     const pooled = pool === null ? '' : `; ${pool.opened} upstream connections opened, ${pool.reused} reuses`
-    process.stderr.write(`forged ${stats.misses} hosts, ${stats.hits} cache hits, ${stats.evictions} evictions${pooled}; stopping\n`)
+    process.stderr.write(
+      `forged ${stats.misses} hosts, ${stats.hits} cache hits, ${stats.evictions} evictions${pooled}; stopping\n`,
+    )
     void proxy.close().then(() => process.exit(0))
   }
   process.once('SIGTERM', stop)
@@ -135,12 +176,15 @@ async function runProxy(options: ProxyCommandOptions): Promise<void> {
   process.on('SIGUSR2', () => {
     ;(globalThis as { gc?: () => void }).gc?.()
     const memory = process.memoryUsage()
-    process.stderr.write(`memory rss=${memory.rss} heapUsed=${memory.heapUsed} external=${memory.external} open=${proxy.openConnections()}\n`)
+    process.stderr.write(
+      `memory rss=${memory.rss} heapUsed=${memory.heapUsed} external=${memory.external} open=${proxy.openConnections()}\n`,
+    )
   })
 }
 
 function parseUpstream(value: string | undefined): URL {
-  if (value === undefined) throw new ConfigError('CONFIG_INVALID', 'reverse mode needs --upstream https://HOST:PORT')
+  if (value === undefined)
+    throw new ConfigError('CONFIG_INVALID', 'reverse mode needs --upstream https://HOST:PORT')
   try {
     return new URL(value)
   } catch {
@@ -150,7 +194,8 @@ function parseUpstream(value: string | undefined): URL {
 
 function positive(value: string, flag: string): number {
   const number = Number(value)
-  if (!Number.isInteger(number) || number < 1) throw new ConfigError('CONFIG_INVALID', `${flag} must be a positive integer, not ${value}`)
+  if (!Number.isInteger(number) || number < 1)
+    throw new ConfigError('CONFIG_INVALID', `${flag} must be a positive integer, not ${value}`)
   return number
 }
 
@@ -162,11 +207,21 @@ export function isLabTarget(host: string): boolean {
   return name === 'localhost' || /\.(lab|test|localhost)$/.test(name)
 }
 
-function resolveUpstreamConnections(value: string | undefined, profile: UpstreamProfileId): 'pooled' | 'per-client' {
+function resolveUpstreamConnections(
+  value: string | undefined,
+  profile: UpstreamProfileId,
+): 'pooled' | 'per-client' {
   if (value === undefined) return profile === 'node-default' ? 'pooled' : 'per-client'
-  if (value !== 'pooled' && value !== 'per-client') throw new ConfigError('CONFIG_INVALID', `--upstream-connections must be pooled or per-client, not "${value}"`)
+  if (value !== 'pooled' && value !== 'per-client')
+    throw new ConfigError(
+      'CONFIG_INVALID',
+      `--upstream-connections must be pooled or per-client, not "${value}"`,
+    )
   if (value === 'pooled' && profile !== 'node-default') {
-    throw new ConfigError('CONFIG_INVALID', `--upstream-connections pooled needs --upstream-profile node-default: "${profile}" shapes each client's own upstream hello`)
+    throw new ConfigError(
+      'CONFIG_INVALID',
+      `--upstream-connections pooled needs --upstream-profile node-default: "${profile}" shapes each client's own upstream hello`,
+    )
   }
   return value
 }
@@ -174,7 +229,10 @@ function resolveUpstreamConnections(value: string | undefined, profile: Upstream
 function upstreamProfile(value: string): UpstreamProfileId {
   const profile = UPSTREAM_PROFILES.find((p) => p.id === value)
   if (profile === undefined) {
-    throw new ConfigError('CONFIG_INVALID', `--upstream-profile must be one of ${UPSTREAM_PROFILES.map((p) => p.id).join(', ')}, not "${value}"`)
+    throw new ConfigError(
+      'CONFIG_INVALID',
+      `--upstream-profile must be one of ${UPSTREAM_PROFILES.map((p) => p.id).join(', ')}, not "${value}"`,
+    )
   }
   return profile.id
 }

@@ -1,5 +1,14 @@
 import type { SecureContextOptions } from 'node:tls'
-import { formatName, generateKeyPair, issueCertificate, LeafCache, type IssuedCertificate, type KeyPair, type KeySpec, type LeafCacheStats } from '../../ca/index.js'
+import {
+  formatName,
+  generateKeyPair,
+  issueCertificate,
+  LeafCache,
+  type IssuedCertificate,
+  type KeyPair,
+  type KeySpec,
+  type LeafCacheStats,
+} from '../../ca/index.js'
 import type { ServedCertificate } from './proxy-types.js'
 import { SecureContextPool } from './secure-context-pool.js'
 
@@ -19,7 +28,10 @@ export interface ForgedCertificatesParams {
   /** Used when the client sends no SNI (RFC 6066 §3 makes it optional). */
   defaultHost: string
   /** Client-facing TLS policy of the forged contexts. */
-  tls?: Pick<SecureContextOptions, 'minVersion' | 'maxVersion' | 'ciphers' | 'honorCipherOrder' | 'ecdhCurve' | 'sigalgs'>
+  tls?: Pick<
+    SecureContextOptions,
+    'minVersion' | 'maxVersion' | 'ciphers' | 'honorCipherOrder' | 'ecdhCurve' | 'sigalgs'
+  >
 }
 
 export interface ForgedCertificates {
@@ -40,7 +52,10 @@ export function createForgedCertificates(params: ForgedCertificatesParams): Forg
   // Sent after each leaf: the issuing CA, not the installed CA itself (RFC 8446 §4.4.2: a trust anchor
   // may be omitted, and a client that trusts this proxy has it).
   const chain = issuers.filter((cert) => cert !== params.ca)
-  const chainNames = chain.map((cert) => ({ subject: formatName(cert.subject), issuer: formatName(params.ca.subject) }))
+  const chainNames = chain.map((cert) => ({
+    subject: formatName(cert.subject),
+    issuer: formatName(params.ca.subject),
+  }))
   // Built now, so the first forged host does not pay for parsing the key and the chain.
   const pool = new SecureContextPool({
     ...params.tls,
@@ -55,7 +70,10 @@ export function createForgedCertificates(params: ForgedCertificatesParams): Forg
     build: (leaf) => ({
       secureContext: pool.contextFor(leaf.pem),
       chainDer: [leaf.der, ...chain.map((cert) => cert.der)],
-      chainSubjects: [{ subject: formatName(leaf.subject), issuer: formatName(issuer.subject) }, ...chainNames],
+      chainSubjects: [
+        { subject: formatName(leaf.subject), issuer: formatName(issuer.subject) },
+        ...chainNames,
+      ],
     }),
   })
   return {
@@ -66,7 +84,13 @@ export function createForgedCertificates(params: ForgedCertificatesParams): Forg
 
 /** Completes the pooled contexts until a real host's leaf replaces it; never served. */
 function placeholderLeaf(issuer: IssuedCertificate, key: KeyPair): IssuedCertificate {
-  return issueCertificate({ subject: { CN: 'mitmlab placeholder' }, issuer, key, sans: [{ dns: 'placeholder.invalid' }], basicConstraints: { ca: false } })
+  return issueCertificate({
+    subject: { CN: 'mitmlab placeholder' },
+    issuer,
+    key,
+    sans: [{ dns: 'placeholder.invalid' }],
+    basicConstraints: { ca: false },
+  })
 }
 
 /** A short-lived EC issuing CA under the installed CA; the root's name constraints still bind it (RFC 5280 §4.2.1.10). */

@@ -8,7 +8,12 @@ import { waitUntil } from '../util/wait-until.js'
 import { UpstreamPool } from './upstream-pool.js'
 import { LabError } from '../errors.js'
 
-export type { InterceptingProxy, ProxyIncident, ServedCertificate, StartInterceptingProxyParams } from './proxy-types.js'
+export type {
+  InterceptingProxy,
+  ProxyIncident,
+  ServedCertificate,
+  StartInterceptingProxyParams,
+} from './proxy-types.js'
 
 const DEFAULT_MAX_CONNECTIONS = 10_000
 
@@ -21,7 +26,9 @@ const DEFAULT_MAX_CONNECTIONS = 10_000
  * A bad or vanishing peer is recorded, never fatal; past `maxConnections`
  * new connections are refused and recorded.
  */
-export async function startInterceptingProxy(params: StartInterceptingProxyParams): Promise<InterceptingProxy> {
+export async function startInterceptingProxy(
+  params: StartInterceptingProxyParams,
+): Promise<InterceptingProxy> {
   const records: ConnectionRecord[] = []
   const sockets = new Set<Socket>()
   const keepRecords = params.keepRecords !== false
@@ -38,11 +45,15 @@ export async function startInterceptingProxy(params: StartInterceptingProxyParam
   const settings: ProxySettings = {
     params,
     upstreamContext,
-    pool: params.upstreamConnections === 'pooled' ? pooledUpstreams(params, upstreamContext, wantsRecords) : null,
+    pool:
+      params.upstreamConnections === 'pooled' ? pooledUpstreams(params, upstreamContext, wantsRecords) : null,
     helloTimeoutMs: params.helloTimeoutMs ?? 5_000,
     idleTimeoutMs: params.idleTimeoutMs ?? 30_000,
     wantsRecords,
-    skipsHelloPeek: !wantsRecords && params.mode === 'terminate' && (params.upstream.profile ?? 'node-default') === 'node-default',
+    skipsHelloPeek:
+      !wantsRecords &&
+      params.mode === 'terminate' &&
+      (params.upstream.profile ?? 'node-default') === 'node-default',
     finish: (record) => {
       unfinished--
       if (record !== null) publish(record)
@@ -81,27 +92,48 @@ export async function startInterceptingProxy(params: StartInterceptingProxyParam
   }
 }
 
-function pooledUpstreams(params: StartInterceptingProxyParams, context: SecureContext, keyLog: boolean): UpstreamPool {
+function pooledUpstreams(
+  params: StartInterceptingProxyParams,
+  context: SecureContext,
+  keyLog: boolean,
+): UpstreamPool {
   if (params.mode !== 'terminate' || (params.upstream.profile ?? 'node-default') !== 'node-default') {
-    throw new LabError('CONFIG_INVALID', "Pooled upstream connections need terminate mode and the 'node-default' upstream profile (the others shape each client's own upstream hello)")
+    throw new LabError(
+      'CONFIG_INVALID',
+      "Pooled upstream connections need terminate mode and the 'node-default' upstream profile (the others shape each client's own upstream hello)",
+    )
   }
   return new UpstreamPool({
     context,
     rejectUnauthorized: params.upstream.rejectUnauthorized ?? true,
     keyLog,
-    ...(params.upstreamPool?.maxIdlePerOrigin === undefined ? {} : { maxIdlePerOrigin: params.upstreamPool.maxIdlePerOrigin }),
-    ...(params.upstreamPool?.idleTimeoutMs === undefined ? {} : { idleTimeoutMs: params.upstreamPool.idleTimeoutMs }),
+    ...(params.upstreamPool?.maxIdlePerOrigin === undefined
+      ? {}
+      : { maxIdlePerOrigin: params.upstreamPool.maxIdlePerOrigin }),
+    ...(params.upstreamPool?.idleTimeoutMs === undefined
+      ? {}
+      : { idleTimeoutMs: params.upstreamPool.idleTimeoutMs }),
   })
 }
 
 /** Over the limit: close at once (a reset, cheaper than a TLS alert) and say so. */
-function refuse(socket: Socket, id: number, maxConnections: number, settings: ProxySettings, publish: (record: ConnectionRecord) => void): void {
+function refuse(
+  socket: Socket,
+  id: number,
+  maxConnections: number,
+  settings: ProxySettings,
+  publish: (record: ConnectionRecord) => void,
+): void {
   socket.on('error', () => {})
   socket.destroy()
   const message = `${maxConnections} connections already open; refused`
   settings.params.onIncident?.({ type: 'connection-limit', message, connectionId: id })
   if (!settings.wantsRecords) return
-  const record = newConnectionRecord(id, settings.params.mode, `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}`)
+  const record = newConnectionRecord(
+    id,
+    settings.params.mode,
+    `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}`,
+  )
   record.outcome = 'refused'
   record.endedAt = record.startedAt
   record.error = { code: 'CONNECTION_LIMIT', message }

@@ -29,7 +29,8 @@ export class RequestRecorder {
     const cookie = header('cookie')
     if (cookie !== undefined) this.plaintext.cookies.push(cookie)
     const authorization = header('authorization')
-    if (authorization !== undefined) this.plaintext.credentials.push({ field: 'authorization', value: authorization, path })
+    if (authorization !== undefined)
+      this.plaintext.credentials.push({ field: 'authorization', value: authorization, path })
     this.bodyType = header('content-type') ?? ''
     this.body = []
     this.bodyBytes = 0
@@ -48,9 +49,12 @@ export class RequestRecorder {
     const text = Buffer.concat(this.body).toString('utf8')
     this.body = []
     this.bodyBytes = 0
-    const fields = this.bodyType.includes('json') ? jsonFields(text) : [...new URLSearchParams(text).entries()]
+    const fields = this.bodyType.includes('json')
+      ? jsonFields(text)
+      : [...new URLSearchParams(text).entries()]
     for (const [field, value] of fields) {
-      if (SECRET_FIELDS.test(field) || USER_FIELDS.test(field)) this.plaintext.credentials.push({ field, value, path: this.path })
+      if (SECRET_FIELDS.test(field) || USER_FIELDS.test(field))
+        this.plaintext.credentials.push({ field, value, path: this.path })
     }
   }
 }
