@@ -14,7 +14,11 @@ import { parseArgs } from 'node:util'
 import { chainPem, loadOrCreateLabPki } from '../../ca/index.js'
 
 const { values } = parseArgs({
-  options: { connections: { type: 'string', default: '1000' }, 'data-dir': { type: 'string', default: 'bench-out/data' }, json: { type: 'string' } },
+  options: {
+    connections: { type: 'string', default: '1000' },
+    'data-dir': { type: 'string', default: 'bench-out/data' },
+    json: { type: 'string' },
+  },
 })
 const count = Number(values.connections)
 const dataDir = values['data-dir']
@@ -34,7 +38,11 @@ export interface IdleMemoryResult {
 
 const pki = loadOrCreateLabPki(dataDir)
 const upstream: Server = createServer(
-  { key: pki.genuineLeaf.key.privateKeyPem, cert: chainPem(pki.genuineLeaf, pki.trustedIntermediate), keepAlive: true },
+  {
+    key: pki.genuineLeaf.key.privateKeyPem,
+    cert: chainPem(pki.genuineLeaf, pki.trustedIntermediate),
+    keepAlive: true,
+  },
   (_request, response) => response.end('ok\n'),
 )
 upstream.keepAliveTimeout = 120_000
@@ -44,7 +52,21 @@ const upstreamPort = (upstream.address() as AddressInfo).port
 const proxyPort = await freePort()
 const proxy = spawn(
   process.execPath,
-  ['--expose-gc', join(repo, 'bin', 'mitmlab.mjs'), 'proxy', '--listen', String(proxyPort), '--upstream', `https://127.0.0.1:${upstreamPort}`, '--data-dir', dataDir, '--max-connections', String(count + 100), '--idle-timeout', '600000'],
+  [
+    '--expose-gc',
+    join(repo, 'bin', 'mitmlab.mjs'),
+    'proxy',
+    '--listen',
+    String(proxyPort),
+    '--upstream',
+    `https://127.0.0.1:${upstreamPort}`,
+    '--data-dir',
+    dataDir,
+    '--max-connections',
+    String(count + 100),
+    '--idle-timeout',
+    '600000',
+  ],
   { stdio: ['ignore', 'ignore', 'pipe'] },
 )
 let proxyLog = ''
@@ -63,7 +85,8 @@ for (let i = 0; i < count; i += 50) {
 }
 await sleep(1_000)
 const after = await proxyMemory()
-const perConnection = (bytes: number): number => Math.round((bytes / 1024 / Math.max(1, after.open)) * 10) / 10
+const perConnection = (bytes: number): number =>
+  Math.round((bytes / 1024 / Math.max(1, after.open)) * 10) / 10
 const result: IdleMemoryResult = {
   connections: count,
   open: after.open,
@@ -83,9 +106,12 @@ process.exit(0)
 
 function openIdle(): Promise<TLSSocket> {
   return new Promise((resolve, reject) => {
-    const socket = connect({ host: '127.0.0.1', port: proxyPort, servername: 'bank.lab', ca, ALPNProtocols: ['http/1.1'] }, () => {
-      socket.write('GET / HTTP/1.1\r\nHost: bank.lab\r\n\r\n')
-    })
+    const socket = connect(
+      { host: '127.0.0.1', port: proxyPort, servername: 'bank.lab', ca, ALPNProtocols: ['http/1.1'] },
+      () => {
+        socket.write('GET / HTTP/1.1\r\nHost: bank.lab\r\n\r\n')
+      },
+    )
     const timer = setTimeout(() => reject(new Error('no response within 15 s')), 15_000)
     socket.once('data', () => {
       clearTimeout(timer)
@@ -103,7 +129,12 @@ async function proxyMemory(): Promise<{ rss: number; heapUsed: number; external:
   const seen = proxyLog.length
   proxy.kill('SIGUSR2')
   const match = await waitForLog(/memory rss=(\d+) heapUsed=(\d+) external=(\d+) open=(\d+)/, 10_000, seen)
-  return { rss: Number(match[1]), heapUsed: Number(match[2]), external: Number(match[3]), open: Number(match[4]) }
+  return {
+    rss: Number(match[1]),
+    heapUsed: Number(match[2]),
+    external: Number(match[3]),
+    open: Number(match[4]),
+  }
 }
 
 async function waitForLog(pattern: RegExp, timeoutMs: number, from = 0): Promise<RegExpExecArray> {
@@ -111,7 +142,10 @@ async function waitForLog(pattern: RegExp, timeoutMs: number, from = 0): Promise
   for (;;) {
     const match = pattern.exec(proxyLog.slice(from))
     if (match !== null) return match
-    if (Date.now() > deadline) throw new Error(`proxy did not print ${String(pattern)} within ${timeoutMs} ms: ${proxyLog.slice(-500)}`)
+    if (Date.now() > deadline)
+      throw new Error(
+        `proxy did not print ${String(pattern)} within ${timeoutMs} ms: ${proxyLog.slice(-500)}`,
+      )
     await sleep(50)
   }
 }

@@ -1,8 +1,10 @@
 // `npm run bench`: runs the shared side-by-side benchmark (../shared/bench/run.sh)
-// with mitmlab's proxy plugged in (reverse and HTTP CONNECT), then the idle
-// memory measurement and the scenario catalog's wall time, and writes
-// docs/benchmarks.md. Output stays in bench-out/ (git-ignored).
-// Usage: npm run bench [-- --rounds 3 --skip-memory --skip-lab ...other run.sh options]
+// with mitmlab's proxy plugged in (reverse and HTTP CONNECT, pooled upstream
+// connections: `mitmlab proxy`'s default), then the same proxy with one upstream
+// connection per client (a second run.sh run, without mitmproxy), the idle memory
+// measurement, the verifier's throughput on x509-limbo and the scenario catalog's
+// wall time, and writes docs/benchmarks.md. Output stays in bench-out/ (git-ignored).
+// Usage: npm run bench [-- --rounds 3 --skip-per-client --skip-memory --skip-verifier --skip-lab ...other run.sh options]
 // Needs: apt-get install -y mitmproxy wrk (run.sh installs nothing itself).
 import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
@@ -11,6 +13,7 @@ import { join, relative, resolve } from 'node:path'
 import { loadOrCreateLabPki } from '../../ca/index.js'
 import { renderBenchmarksMarkdown, type BenchResults } from './render-benchmarks.js'
 import type { IdleMemoryResult } from './idle-memory.js'
+import type { VerifierThroughputResult } from './verifier-throughput.js'
 
 const repo = resolve(import.meta.dirname, '..', '..')
 const runSh = resolve(repo, '..', 'shared', 'bench', 'run.sh')
@@ -22,7 +25,10 @@ const docFile = join(repo, 'docs', 'benchmarks.md')
 const args = process.argv.slice(2)
 const skipMemory = takeFlag('--skip-memory')
 const skipLab = takeFlag('--skip-lab')
-if (!existsSync(runSh)) fail(`${runSh} not found: the benchmark lives in ../shared/bench beside this repository`)
+const skipPerClient = takeFlag('--skip-per-client')
+const skipVerifier = takeFlag('--skip-verifier')
+if (!existsSync(runSh))
+  fail(`${runSh} not found: the benchmark lives in ../shared/bench beside this repository`)
 if (spawnSync('mitmdump', ['--version']).status !== 0 && !args.includes('--no-mitm')) {
   fail('mitmdump not found: apt-get install -y mitmproxy wrk (or pass --no-mitm)')
 }
@@ -32,11 +38,16 @@ writeFileSync(caFile, loadOrCreateLabPki(dataDir).interceptionCa.pem)
 
 const bin = `node ${join(repo, 'bin', 'mitmlab.mjs')} proxy --data-dir ${dataDir} --upstream-ca {upstream_ca}`
 const benchArgs = [
-  '--out', join(outDir, 'tls-bench'),
-  '--proxy-name', 'mitmlab',
-  '--proxy-cmd', `${bin} --listen {port} --upstream {upstream_url}`,
-  '--proxy-connect-cmd', `${bin} --mode connect --listen {port}`,
-  '--proxy-ca', caFile,
+  '--out',
+  join(outDir, 'tls-bench'),
+  '--proxy-name',
+  'mitmlab',
+  '--proxy-cmd',
+  `${bin} --listen {port} --upstream {upstream_url}`,
+  '--proxy-connect-cmd',
+  `${bin} --mode connect --listen {port}`,
+  '--proxy-ca',
+  caFile,
   ...args,
 ]
 const started = new Date()
@@ -47,16 +58,70 @@ if (code !== 0) fail(`run.sh exited with ${code}`)
 const runDir = newestRunDir(join(outDir, 'tls-bench'))
 const results = JSON.parse(readFileSync(join(runDir, 'results.json'), 'utf8')) as BenchResults
 
+// The same proxy with one upstream connection per client connection (the lab runner's mode):
+// what pooling buys, measured the same way (no mitmproxy: its numbers are in the main run).
+let perClient: BenchResults | null = null
+if (!skipPerClient) {
+  const perClientOut = join(outDir, 'tls-bench-per-client')
+  const perClientArgs = [
+    '--out',
+    perClientOut,
+    '--no-mitm',
+    '--proxy-name',
+    'mitmlab',
+    '--proxy-cmd',
+    `${bin} --upstream-connections per-client --listen {port} --upstream {upstream_url}`,
+    '--proxy-connect-cmd',
+    `${bin} --upstream-connections per-client --mode connect --listen {port}`,
+    '--proxy-ca',
+    caFile,
+    ...args.filter((arg) => arg !== '--no-mitm'),
+  ]
+  if ((await run('bash', [runSh, ...perClientArgs])) === 0)
+    perClient = JSON.parse(
+      readFileSync(join(newestRunDir(perClientOut), 'results.json'), 'utf8'),
+    ) as BenchResults
+}
+
 let memory: IdleMemoryResult | null = null
 if (!skipMemory) {
   const memoryFile = join(runDir, 'idle-memory.json')
-  await run(process.execPath, ['--import', 'tsx', join(repo, 'scripts', 'bench', 'idle-memory.ts'), '--data-dir', dataDir, '--json', memoryFile])
+  await run(process.execPath, [
+    '--import',
+    'tsx',
+    join(repo, 'scripts', 'bench', 'idle-memory.ts'),
+    '--data-dir',
+    dataDir,
+    '--json',
+    memoryFile,
+  ])
   if (existsSync(memoryFile)) memory = JSON.parse(readFileSync(memoryFile, 'utf8')) as IdleMemoryResult
+}
+let verifier: VerifierThroughputResult | null = null
+if (!skipVerifier) {
+  const verifierFile = join(runDir, 'verifier-throughput.json')
+  await run(process.execPath, [
+    '--import',
+    'tsx',
+    join(repo, 'scripts', 'bench', 'verifier-throughput.ts'),
+    '--json',
+    verifierFile,
+  ])
+  if (existsSync(verifierFile))
+    verifier = JSON.parse(readFileSync(verifierFile, 'utf8')) as VerifierThroughputResult
 }
 let labSeconds: number | null = null
 if (!skipLab) {
   const t0 = Date.now()
-  const labCode = await run('npm', ['run', '--silent', 'lab', '--', '--data-dir', join(outDir, 'lab-data'), '--quiet'])
+  const labCode = await run('npm', [
+    'run',
+    '--silent',
+    'lab',
+    '--',
+    '--data-dir',
+    join(outDir, 'lab-data'),
+    '--quiet',
+  ])
   labSeconds = labCode === null ? null : (Date.now() - t0) / 1000
 }
 
@@ -74,6 +139,8 @@ const markdown = renderBenchmarksMarkdown({
   },
   date: started,
   memory,
+  perClient,
+  verifier,
   labSeconds,
   previous: existsSync(docFile) ? readFileSync(docFile, 'utf8') : null,
 })
