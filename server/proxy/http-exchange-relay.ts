@@ -179,7 +179,10 @@ export class HttpExchangeRelay implements UpstreamLessee {
   }
 
   private refuseRequest(result: Extract<ParseResult, { ok: false }>): void {
-    this.params.onIncident('http-request-invalid', `The client sent a request llhttp refuses (${result.code}: ${result.reason}); answered 400 and closed`)
+    this.params.onIncident(
+      'http-request-invalid',
+      `The client sent a request llhttp refuses (${result.code}: ${result.reason}); answered 400 and closed`,
+    )
     this.isClientDone = true
     if (this.pending.length === 0 && !this.isInsideRequest) this.params.client.end(BAD_REQUEST)
     else this.params.client.destroy()
@@ -213,7 +216,12 @@ export class HttpExchangeRelay implements UpstreamLessee {
   }
 
   private resumeClient(): void {
-    if (!this.isClientPaused || this.outboxBytes >= OUTBOX_LIMIT || this.upstream?.socket.writableNeedDrain === true) return
+    if (
+      !this.isClientPaused ||
+      this.outboxBytes >= OUTBOX_LIMIT ||
+      this.upstream?.socket.writableNeedDrain === true
+    )
+      return
     this.isClientPaused = false
     this.params.client.resume()
   }
@@ -247,7 +255,10 @@ export class HttpExchangeRelay implements UpstreamLessee {
     if (this.isClosed || upstream === null) return
     if (!this.isTunnel && this.pending.length === 0) {
       // Nothing was asked: a server that talks out of turn gets no further exchanges.
-      this.params.onIncident('upstream-unsolicited-bytes', `The genuine server sent ${chunk.length} bytes no request asked for; connection dropped`)
+      this.params.onIncident(
+        'upstream-unsolicited-bytes',
+        `The genuine server sent ${chunk.length} bytes no request asked for; connection dropped`,
+      )
       upstream.isReusable = false
       upstream.socket.destroy()
       return
@@ -261,7 +272,10 @@ export class HttpExchangeRelay implements UpstreamLessee {
     if (this.isTunnel) return
     const result = this.responses.execute(chunk)
     if (!result.ok) {
-      this.params.onIncident('http-response-unframed', `llhttp cannot frame the genuine server's response (${result.code}: ${result.reason}); relayed as a tunnel`)
+      this.params.onIncident(
+        'http-response-unframed',
+        `llhttp cannot frame the genuine server's response (${result.code}: ${result.reason}); relayed as a tunnel`,
+      )
       this.isTunnel = true
       upstream.isReusable = false
       return
@@ -296,6 +310,9 @@ export class HttpExchangeRelay implements UpstreamLessee {
     if (this.isTunnel) return
     this.pending.shift()
     this.hasResponseBytes = false
+    // The retry guard is per request, not per client connection: an exchange completed since, so the
+    // next pooled connection that dies under a request may be retried once again.
+    this.hasRetried = false
     const upstream = this.upstream
     if (upstream !== null) {
       upstream.exchanges++
@@ -304,6 +321,10 @@ export class HttpExchangeRelay implements UpstreamLessee {
         upstream.isReusable = false
         this.clientMustClose = true
         this.isClientDone = true
+        // A final answer before the request body ended (an early 413, 401...): the exchange is over, the
+        // rest of the body is read by nobody (isClientDone), and the client is closed after the response
+        // rather than left waiting until the server's close is taken for an upstream failure.
+        if (this.pending.length === 0) this.isInsideRequest = false
       }
     }
   }
@@ -338,7 +359,9 @@ export class HttpExchangeRelay implements UpstreamLessee {
     if (this.isClosed || upstream === null) return
     this.upstream = null
     if (!upstream.isSecure) {
-      this.params.onUpstreamFailure(error ?? new Error('The genuine server closed the connection during the TLS handshake'))
+      this.params.onUpstreamFailure(
+        error ?? new Error('The genuine server closed the connection during the TLS handshake'),
+      )
       return
     }
     if (this.isTunnel) {
@@ -356,12 +379,24 @@ export class HttpExchangeRelay implements UpstreamLessee {
       for (const request of this.pending) this.send(request.head, true)
       return
     }
-    const reason = error ?? new Error(this.hasResponseBytes ? 'The genuine server closed the connection mid-response' : 'The genuine server closed the connection without responding')
+    const reason =
+      error ??
+      new Error(
+        this.hasResponseBytes
+          ? 'The genuine server closed the connection mid-response'
+          : 'The genuine server closed the connection without responding',
+      )
     this.params.onUpstreamFailure(reason)
   }
 
   private canRetry(upstream: PooledUpstream): boolean {
-    return !this.hasRetried && !this.hasResponseBytes && !this.isInsideRequest && upstream.exchanges > 0 && this.pending.every((request) => request.isRetryable)
+    return (
+      !this.hasRetried &&
+      !this.hasResponseBytes &&
+      !this.isInsideRequest &&
+      upstream.exchanges > 0 &&
+      this.pending.every((request) => request.isRetryable)
+    )
   }
 }
 

@@ -69,7 +69,8 @@ export interface ParserEvents {
   onComplete(): void
 }
 
-export type ParseResult = { ok: true; bytes: number } | { ok: false; code: string; reason: string; bytesParsed: number }
+export type ParseResult =
+  { ok: true; bytes: number } | { ok: false; code: string; reason: string; bytesParsed: number }
 
 /**
  * One direction of one HTTP/1.1 connection. Events fire synchronously inside
@@ -81,7 +82,12 @@ export class HttpParser {
 
   constructor(kind: 'request' | 'response', events: ParserEvents) {
     const native = new Native()
-    native.initialize(kind === 'request' ? Native.REQUEST : Native.RESPONSE, {}, MAX_HEAD_BYTES, Native.kLenientNone)
+    native.initialize(
+      kind === 'request' ? Native.REQUEST : Native.RESPONSE,
+      {},
+      MAX_HEAD_BYTES,
+      Native.kLenientNone,
+    )
     // Past 32 fields llhttp's binding hands the head over in batches (kOnHeaders), and then passes
     // undefined headers and URL to kOnHeadersComplete: join them as node lib/_http_common.js does.
     let earlyHeaders: string[] = []
@@ -143,7 +149,12 @@ export class HttpParser {
 }
 
 function failure(error: NativeParseError): ParseResult {
-  return { ok: false, code: error.code ?? 'HPE_UNKNOWN', reason: error.reason ?? error.message, bytesParsed: error.bytesParsed ?? 0 }
+  return {
+    ok: false,
+    code: error.code ?? 'HPE_UNKNOWN',
+    reason: error.reason ?? error.message,
+    bytesParsed: error.bytesParsed ?? 0,
+  }
 }
 
 /** The value of header `name` (case-insensitive) in a raw header list; repeated fields joined with ", " (RFC 9110 §5.3). */

@@ -1,4 +1,10 @@
-import { connect as tlsConnect, checkServerIdentity, type PeerCertificate, type SecureContext, type TLSSocket } from 'node:tls'
+import {
+  connect as tlsConnect,
+  checkServerIdentity,
+  type PeerCertificate,
+  type SecureContext,
+  type TLSSocket,
+} from 'node:tls'
 
 export interface UpstreamOrigin {
   host: string
@@ -115,13 +121,22 @@ export class UpstreamPool {
    * lessee hears `onUpstreamSecure` when it is). `fresh` skips the idle ones
    * (a retry after a pooled connection died under a request).
    */
-  lease(origin: UpstreamOrigin, servername: string | undefined, lessee: UpstreamLessee, fresh = false): PooledUpstream {
+  lease(
+    origin: UpstreamOrigin,
+    servername: string | undefined,
+    lessee: UpstreamLessee,
+    fresh = false,
+  ): PooledUpstream {
     const key = originKey(origin)
     const idle = fresh ? undefined : this.idle.get(key)
     if (idle !== undefined) {
       for (let i = idle.length - 1; i >= 0; i--) {
         const candidate = idle[i]
-        if (candidate === undefined || !candidate.covers(servername ?? origin.host, this.params.rejectUnauthorized)) continue
+        if (
+          candidate === undefined ||
+          !candidate.covers(servername ?? origin.host, this.params.rejectUnauthorized)
+        )
+          continue
         idle.splice(i, 1)
         if (idle.length === 0) this.idle.delete(key)
         if (candidate.idleTimer !== null) clearTimeout(candidate.idleTimer)
@@ -165,7 +180,7 @@ export class UpstreamPool {
     socket.resume()
     idle.push(upstream)
     this.idle.set(upstream.originKey, idle)
-    upstream.idleTimer = setTimeout(() => {}, this.idleTimeoutMs)
+    upstream.idleTimer = setTimeout(() => this.evict(upstream), this.idleTimeoutMs)
     upstream.idleTimer.unref()
   }
 
@@ -181,7 +196,12 @@ export class UpstreamPool {
     this.idle.clear()
   }
 
-  private open(origin: UpstreamOrigin, key: string, servername: string | undefined, lessee: UpstreamLessee): PooledUpstream {
+  private open(
+    origin: UpstreamOrigin,
+    key: string,
+    servername: string | undefined,
+    lessee: UpstreamLessee,
+  ): PooledUpstream {
     this.opened++
     // Node verifies the chain and the name (RFC 6125) before 'secureConnect', and destroys the socket on failure.
     const socket = tlsConnect({
@@ -194,7 +214,8 @@ export class UpstreamPool {
     })
     socket.setNoDelay(true)
     const upstream = new PooledUpstream(socket, key, servername, lessee)
-    if (this.params.keyLog === true) socket.on('keylog', (line: Buffer) => upstream.lessee?.onUpstreamKeyLog?.(line))
+    if (this.params.keyLog === true)
+      socket.on('keylog', (line: Buffer) => upstream.lessee?.onUpstreamKeyLog?.(line))
     socket.once('secureConnect', () => {
       upstream.isSecure = true
       if (upstream.lessee !== null) upstream.lessee.onUpstreamSecure(upstream)

@@ -21,14 +21,18 @@ afterEach(async () => {
 })
 
 async function startConnectProxy(maxConnections?: number): Promise<InterceptingProxy> {
-  genuine = await startGenuineServer({ certificateChainPem: chainPem(pki.genuineLeaf, pki.trustedIntermediate), privateKeyPem: pki.genuineLeaf.key.privateKeyPem })
+  genuine = await startGenuineServer({
+    certificateChainPem: chainPem(pki.genuineLeaf, pki.trustedIntermediate),
+    privateKeyPem: pki.genuineLeaf.key.privateKeyPem,
+  })
   proxy = await startInterceptingProxy({
     mode: 'terminate',
     entry: 'http-connect',
     upstream: { host: '127.0.0.1', port: 1, caPem: pki.trustedRoot.pem },
     isConnectTargetAllowed: isLabTarget,
     connectUpstream: 'with-hello',
-    certificateFor: createForgedCertificates({ ca: pki.interceptionCa, defaultHost: 'localhost' }).certificateFor,
+    certificateFor: createForgedCertificates({ ca: pki.interceptionCa, defaultHost: 'localhost' })
+      .certificateFor,
     onIncident: (incident) => incidents.push(incident),
     ...(maxConnections === undefined ? {} : { maxConnections }),
   })
@@ -57,11 +61,15 @@ describe('startInterceptingProxy with the HTTP CONNECT entry', () => {
   it('answers CONNECT with 200, forges for the SNI, and relays to the CONNECT target', async () => {
     const lab = await startConnectProxy()
     const port = genuine?.port ?? 0
-    const { status, socket } = await sendHead(lab.port, `CONNECT 127.0.0.1:${port} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`)
+    const { status, socket } = await sendHead(
+      lab.port,
+      `CONNECT 127.0.0.1:${port} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`,
+    )
     expect(status).toBe('HTTP/1.1 200 Connection Established')
     const response = await new Promise<string>((resolve, reject) => {
-      const tls = tlsConnect({ socket, servername: 'bank.lab', ca: pki.interceptionCa.pem, ALPNProtocols: ['http/1.1'] }, () =>
-        tls.write('GET / HTTP/1.1\r\nHost: bank.lab\r\nConnection: close\r\n\r\n'),
+      const tls = tlsConnect(
+        { socket, servername: 'bank.lab', ca: pki.interceptionCa.pem, ALPNProtocols: ['http/1.1'] },
+        () => tls.write('GET / HTTP/1.1\r\nHost: bank.lab\r\nConnection: close\r\n\r\n'),
       )
       let text = ''
       tls.on('data', (chunk: Buffer) => (text += chunk.toString('latin1')))
@@ -70,7 +78,12 @@ describe('startInterceptingProxy with the HTTP CONNECT entry', () => {
     })
     expect(response.split('\r\n')[0]).toMatch(/^HTTP\/1\.1 (200|302)/)
     await lab.whenIdle(2_000)
-    expect(lab.records[0]).toMatchObject({ connectTarget: `127.0.0.1:${port}`, sni: 'bank.lab', outcome: 'relayed', upstream: { error: null } })
+    expect(lab.records[0]).toMatchObject({
+      connectTarget: `127.0.0.1:${port}`,
+      sni: 'bank.lab',
+      outcome: 'relayed',
+      upstream: { error: null },
+    })
     expect(lab.records[0]?.servedChain[0]?.subject).toBe('CN=bank.lab')
     expect(lab.records[0]?.plaintext.requests).toEqual([{ method: 'GET', path: '/', host: 'bank.lab' }])
   })
@@ -80,13 +93,19 @@ describe('startInterceptingProxy with the HTTP CONNECT entry', () => {
     const { status } = await sendHead(lab.port, 'GET http://bank.lab/ HTTP/1.1\r\nHost: bank.lab\r\n\r\n')
     expect(status).toBe('HTTP/1.1 400 Bad Request')
     await lab.whenIdle(2_000)
-    expect(lab.records[0]).toMatchObject({ outcome: 'handshake-failed', helloError: expect.stringMatching(/^CONNECT_NOT_CONNECT:/) })
+    expect(lab.records[0]).toMatchObject({
+      outcome: 'handshake-failed',
+      helloError: expect.stringMatching(/^CONNECT_NOT_CONNECT:/),
+    })
     expect(incidents.map((i) => i.type)).toEqual(['connect-not-connect'])
   })
 
   it('refuses a CONNECT to a host outside the lab with 403', async () => {
     const lab = await startConnectProxy()
-    const { status } = await sendHead(lab.port, 'CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n')
+    const { status } = await sendHead(
+      lab.port,
+      'CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n',
+    )
     expect(status).toBe('HTTP/1.1 403 Forbidden')
     await lab.whenIdle(2_000)
     expect(lab.records[0]).toMatchObject({ outcome: 'refused', connectTarget: 'example.com:443' })
@@ -102,14 +121,20 @@ describe('startInterceptingProxy with the HTTP CONNECT entry', () => {
     expect(status).toBe('')
     first.destroy()
     await lab.whenIdle(2_000)
-    expect(lab.records.find((r) => r.outcome === 'refused')).toMatchObject({ error: { code: 'CONNECTION_LIMIT' } })
+    expect(lab.records.find((r) => r.outcome === 'refused')).toMatchObject({
+      error: { code: 'CONNECTION_LIMIT' },
+    })
     expect(incidents.filter((i) => i.type === 'connection-limit')).toHaveLength(1)
   })
 })
 
 describe('isLabTarget', () => {
   it('allows loopback and lab names only', () => {
-    expect(['127.0.0.1', '127.9.9.9', '::1', 'localhost', 'bank.lab', 'x.test', 'a.localhost'].every(isLabTarget)).toBe(true)
-    expect(['10.0.0.1', '8.8.8.8', 'example.com', 'lab', '::2', 'bank.lab.evil.com'].some(isLabTarget)).toBe(false)
+    expect(
+      ['127.0.0.1', '127.9.9.9', '::1', 'localhost', 'bank.lab', 'x.test', 'a.localhost'].every(isLabTarget),
+    ).toBe(true)
+    expect(['10.0.0.1', '8.8.8.8', 'example.com', 'lab', '::2', 'bank.lab.evil.com'].some(isLabTarget)).toBe(
+      false,
+    )
   })
 })

@@ -27,7 +27,9 @@ describe('LeafCache', () => {
     const other = new X509Certificate(cache.get('www.bank.lab').der)
     expect(leaf.subjectAltName).toBe('DNS:bank.lab')
     expect(leaf.verify(new X509Certificate(pki.interceptionCa.der).publicKey)).toBe(true)
-    expect(leaf.publicKey.export({ type: 'spki', format: 'der' })).toEqual(other.publicKey.export({ type: 'spki', format: 'der' }))
+    expect(leaf.publicKey.export({ type: 'spki', format: 'der' })).toEqual(
+      other.publicKey.export({ type: 'spki', format: 'der' }),
+    )
     expect(leaf.publicKey.asymmetricKeyType).toBe('ec')
   })
 
@@ -38,7 +40,9 @@ describe('LeafCache', () => {
 
   it('refuses names that are not host names with CA_INVALID_PARAMS', () => {
     const cache = new LeafCache({ issuer: pki.interceptionCa, build: (leaf) => leaf })
-    expect(() => cache.get('bad name\u0000.lab')).toThrow(expect.objectContaining({ code: 'CA_INVALID_PARAMS' }))
+    expect(() => cache.get('bad name\u0000.lab')).toThrow(
+      expect.objectContaining({ code: 'CA_INVALID_PARAMS' }),
+    )
     expect(() => cache.get('a'.repeat(254))).toThrow(expect.objectContaining({ code: 'CA_INVALID_PARAMS' }))
   })
 })
@@ -53,7 +57,10 @@ describe('createForgedCertificates', () => {
     expect(issuing?.publicKey.asymmetricKeyType).toBe('ec')
     expect(leaf?.verify(issuing?.publicKey ?? leaf.publicKey)).toBe(true)
     expect(issuing?.verify(new X509Certificate(pki.interceptionCa.der).publicKey)).toBe(true)
-    expect(served.chainSubjects.map((names) => names.subject)).toEqual(['CN=shop.lab', expect.stringContaining('issuing CA')])
+    expect(served.chainSubjects.map((names) => names.subject)).toEqual([
+      'CN=shop.lab',
+      expect.stringContaining('issuing CA'),
+    ])
     expect(forged.certificateFor('shop.lab')).toBe(served)
   })
 
@@ -63,21 +70,31 @@ describe('createForgedCertificates', () => {
     for (const host of ['a.lab', 'b.lab', 'c.lab', 'd.lab', 'e.lab', 'f.lab']) {
       const served = forged.certificateFor(host)
       // The proxy hands its context to a TLSSocket per connection; a server picks it per SNI the same way.
-      const server = createServer({ SNICallback: (_name, use) => use(null, served.secureContext) }, (socket) => socket.end())
+      const server = createServer(
+        { SNICallback: (_name, use) => use(null, served.secureContext) },
+        (socket) => socket.end(),
+      )
       server.on('tlsClientError', () => {})
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
       try {
         const { port } = server.address() as AddressInfo
         const wire = await new Promise<Buffer[]>((resolve, reject) => {
-          const socket = connect({ host: '127.0.0.1', port, servername: host, ca: pki.interceptionCa.pem }, () => {
-            const chain: Buffer[] = []
-            for (let cert = socket.getPeerCertificate(true); cert.raw !== undefined; cert = cert.issuerCertificate) {
-              chain.push(cert.raw)
-              if (cert.issuerCertificate === cert) break
-            }
-            socket.destroy()
-            resolve(chain)
-          })
+          const socket = connect(
+            { host: '127.0.0.1', port, servername: host, ca: pki.interceptionCa.pem },
+            () => {
+              const chain: Buffer[] = []
+              for (
+                let cert = socket.getPeerCertificate(true);
+                cert.raw !== undefined;
+                cert = cert.issuerCertificate
+              ) {
+                chain.push(cert.raw)
+                if (cert.issuerCertificate === cert) break
+              }
+              socket.destroy()
+              resolve(chain)
+            },
+          )
           socket.on('error', reject)
         })
         // Node appends the trust anchor it verified against to the peer chain; the server sent the rest.
@@ -91,7 +108,11 @@ describe('createForgedCertificates', () => {
   })
 
   it('uses the default host when the client sends no SNI, and can sign with the installed CA directly', () => {
-    const forged = createForgedCertificates({ ca: pki.interceptionCa, defaultHost: 'bank.lab', issuingIntermediate: false })
+    const forged = createForgedCertificates({
+      ca: pki.interceptionCa,
+      defaultHost: 'bank.lab',
+      issuingIntermediate: false,
+    })
     const served = forged.certificateFor(null)
     expect(new X509Certificate(served.chainDer[0] ?? Buffer.alloc(0)).subject).toBe('CN=bank.lab')
     expect(served.chainDer).toHaveLength(1)

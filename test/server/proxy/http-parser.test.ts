@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { headerValue, HttpParser, MAX_HEAD_BYTES, type MessageHead, type ParseResult } from '../../../server/proxy/http-parser.js'
+import {
+  headerValue,
+  HttpParser,
+  MAX_HEAD_BYTES,
+  type MessageHead,
+  type ParseResult,
+} from '../../../server/proxy/http-parser.js'
 
 /** What one parser reported, in the order it reported it. */
 interface Observed {
@@ -14,7 +20,11 @@ interface Observed {
  * Feeds `parts` to a fresh parser, one execute() per part, and collects what it
  * reported. `bodyFor` answers onHead (a response parser is told when the request was HEAD).
  */
-function parse(kind: 'request' | 'response', parts: string | string[], bodyFor: (head: MessageHead) => 'body' | 'no-body' = () => 'body'): Observed {
+function parse(
+  kind: 'request' | 'response',
+  parts: string | string[],
+  bodyFor: (head: MessageHead) => 'body' | 'no-body' = () => 'body',
+): Observed {
   const events: string[] = []
   const heads: MessageHead[] = []
   const bodies: string[] = []
@@ -32,7 +42,9 @@ function parse(kind: 'request' | 'response', parts: string | string[], bodyFor: 
     },
     onComplete: () => events.push('complete'),
   })
-  const results = (Array.isArray(parts) ? parts : [parts]).map((part) => parser.execute(Buffer.from(part, 'latin1')))
+  const results = (Array.isArray(parts) ? parts : [parts]).map((part) =>
+    parser.execute(Buffer.from(part, 'latin1')),
+  )
   return { events, heads, bodies, results, parser }
 }
 
@@ -51,8 +63,9 @@ function headText(raw: readonly string[]): string {
 
 describe('HttpParser', () => {
   it('reports a simple request head with names and values as received, case and order kept', () => {
-    const { heads, events, results } = parse('request', 'GET /a?b=c HTTP/1.1\r\nHost: bank.lab\r\nX-MiXeD-Case: Keep Me\r\naccept: */*\r\n\r\n')
-    expect(results).toEqual([{ ok: true, bytes: 71 }])
+    const text = 'GET /a?b=c HTTP/1.1\r\nHost: bank.lab\r\nX-MiXeD-Case: Keep Me\r\naccept: */*\r\n\r\n'
+    const { heads, events, results } = parse('request', text)
+    expect(results).toEqual([{ ok: true, bytes: text.length }])
     expect(events).toEqual(['head GET', 'complete'])
     expect(heads[0]).toEqual({
       versionMajor: 1,
@@ -107,9 +120,21 @@ describe('HttpParser', () => {
       'DELETE /third HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n'
     const { heads, bodies, events, results } = parse('request', text)
     expect(results).toEqual([{ ok: true, bytes: text.length }])
-    expect(heads.map((head) => `${head.method} ${head.url} ${head.shouldKeepAlive}`)).toEqual(['GET /first true', 'POST /second true', 'DELETE /third false'])
+    expect(heads.map((head) => `${head.method} ${head.url} ${head.shouldKeepAlive}`)).toEqual([
+      'GET /first true',
+      'POST /second true',
+      'DELETE /third false',
+    ])
     expect(bodies).toEqual(['', 'abc', ''])
-    expect(events).toEqual(['head GET', 'complete', 'head POST', 'body 3', 'complete', 'head DELETE', 'complete'])
+    expect(events).toEqual([
+      'head GET',
+      'complete',
+      'head POST',
+      'body 3',
+      'complete',
+      'head DELETE',
+      'complete',
+    ])
   })
 
   it("takes a response to HEAD as bodiless when told 'no-body', whatever its Content-Length, and parses the next one", () => {
@@ -138,7 +163,11 @@ describe('HttpParser', () => {
   })
 
   it('hands a chunked body over de-chunked through onBody, extensions and trailers dropped', () => {
-    const parts = ['HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;name=value\r\nhel', 'lo\r\n', '7\r\n, world\r\n0\r\nX-Trailer: t\r\n\r\n']
+    const parts = [
+      'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;name=value\r\nhel',
+      'lo\r\n',
+      '7\r\n, world\r\n0\r\nX-Trailer: t\r\n\r\n',
+    ]
     const { bodies, events, results } = parse('response', parts)
     expect(results.every((result) => result.ok)).toBe(true)
     expect(bodies).toEqual(['hello, world'])
@@ -156,18 +185,38 @@ describe('HttpParser', () => {
   })
 
   it('returns parse errors with llhttp codes instead of throwing', () => {
-    expect(parse('request', 'NOT HTTP\r\n\r\n').results[0]).toMatchObject({ ok: false, code: 'HPE_INVALID_METHOD' })
+    expect(parse('request', 'NOT HTTP\r\n\r\n').results[0]).toMatchObject({
+      ok: false,
+      code: 'HPE_INVALID_METHOD',
+    })
     // The smuggling shapes strict llhttp refuses (RFC 9112 §6.3, §11.2).
-    const both = 'POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n'
-    expect(parse('request', both).results[0]).toMatchObject({ ok: false, code: 'HPE_INVALID_TRANSFER_ENCODING' })
+    const both =
+      'POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n'
+    expect(parse('request', both).results[0]).toMatchObject({
+      ok: false,
+      code: 'HPE_INVALID_TRANSFER_ENCODING',
+    })
     const twoLengths = 'POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nx'
-    expect(parse('request', twoLengths).results[0]).toMatchObject({ ok: false, code: 'HPE_UNEXPECTED_CONTENT_LENGTH' })
+    expect(parse('request', twoLengths).results[0]).toMatchObject({
+      ok: false,
+      code: 'HPE_UNEXPECTED_CONTENT_LENGTH',
+    })
     const folded = 'GET / HTTP/1.1\r\nHost: a\r\n folded\r\n\r\n'
-    expect(parse('request', folded).results[0]).toMatchObject({ ok: false, code: expect.stringMatching(/^HPE_/) })
+    expect(parse('request', folded).results[0]).toMatchObject({
+      ok: false,
+      code: expect.stringMatching(/^HPE_/),
+    })
     const bareLf = 'GET / HTTP/1.1\nHost: a\n\n'
-    expect(parse('request', bareLf).results[0]).toMatchObject({ ok: false, code: expect.stringMatching(/^HPE_/) })
+    expect(parse('request', bareLf).results[0]).toMatchObject({
+      ok: false,
+      code: expect.stringMatching(/^HPE_/),
+    })
     const garbageResponse = parse('response', 'SSH-2.0-OpenSSH_9.6\r\n')
-    expect(garbageResponse.results[0]).toMatchObject({ ok: false, code: expect.stringMatching(/^HPE_/), reason: expect.any(String) })
+    expect(garbageResponse.results[0]).toMatchObject({
+      ok: false,
+      code: expect.stringMatching(/^HPE_/),
+      reason: expect.any(String),
+    })
     expect(garbageResponse.heads).toEqual([])
   })
 
@@ -182,13 +231,19 @@ describe('HttpParser', () => {
   })
 
   it(`refuses a head larger than MAX_HEAD_BYTES (${MAX_HEAD_BYTES})`, () => {
-    const { results, heads } = parse('request', `GET / HTTP/1.1\r\nX-Big: ${'a'.repeat(MAX_HEAD_BYTES)}\r\n\r\n`)
+    const { results, heads } = parse(
+      'request',
+      `GET / HTTP/1.1\r\nX-Big: ${'a'.repeat(MAX_HEAD_BYTES)}\r\n\r\n`,
+    )
     expect(results[0]).toMatchObject({ ok: false, code: 'HPE_HEADER_OVERFLOW' })
     expect(heads).toEqual([])
   })
 
   it('completes a close-delimited response at finish()', () => {
-    const { parser, events, bodies, heads } = parse('response', ['HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\npart one, ', 'part two'])
+    const { parser, events, bodies, heads } = parse('response', [
+      'HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\npart one, ',
+      'part two',
+    ])
     // No length, no chunking: the body ends when the connection does (RFC 9112 §6.3, last rule).
     expect(heads[0]?.shouldKeepAlive).toBe(false)
     expect(events).not.toContain('complete')
@@ -220,10 +275,13 @@ describe('HttpParser', () => {
       const { heads } = parse('request', text)
       expect({ text, keepsAlive: heads[0]?.shouldKeepAlive }).toEqual({ text, keepsAlive })
     }
-    expect(parse('request', 'GET / HTTP/1.0\r\n\r\n').heads[0]).toMatchObject({ versionMajor: 1, versionMinor: 0 })
+    expect(parse('request', 'GET / HTTP/1.0\r\n\r\n').heads[0]).toMatchObject({
+      versionMajor: 1,
+      versionMinor: 0,
+    })
   })
 
-  it('copies no body when onBody is left out, and can be freed twice', () => {
+  it('frames bodies without an onBody handler, and can be freed twice', () => {
     const heads: MessageHead[] = []
     let completed = 0
     const parser = new HttpParser('response', {
@@ -233,7 +291,8 @@ describe('HttpParser', () => {
       },
       onComplete: () => completed++,
     })
-    const text = 'HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nbodyHTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n'
+    const text =
+      'HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nbodyHTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n'
     expect(parser.execute(Buffer.from(text, 'latin1'))).toEqual({ ok: true, bytes: text.length })
     expect(heads).toHaveLength(2)
     expect(completed).toBe(2)
@@ -243,7 +302,20 @@ describe('HttpParser', () => {
 })
 
 describe('headerValue', () => {
-  const raw = ['Host', 'bank.lab', 'Accept', 'text/html', 'X-Empty', '', 'ACCEPT', 'application/json', 'accept', '*/*', 'Cookie', 'a=1']
+  const raw = [
+    'Host',
+    'bank.lab',
+    'Accept',
+    'text/html',
+    'X-Empty',
+    '',
+    'ACCEPT',
+    'application/json',
+    'accept',
+    '*/*',
+    'Cookie',
+    'a=1',
+  ]
 
   it('matches field names case-insensitively (the name asked for is lower case)', () => {
     expect(headerValue(raw, 'host')).toBe('bank.lab')
