@@ -29,8 +29,11 @@ export interface ExchangeRelayParams {
   recorder: RequestRecorder | null
   /** An upstream connection became usable for this client (new or from the pool). */
   onUpstreamReady(upstream: PooledUpstream): void
-  /** The genuine server could not serve this client: it could not be reached, or it failed mid-exchange. */
-  onUpstreamFailure(error: Error): void
+  /**
+   * The genuine server could not serve this client: it could not be reached, or it failed
+   * mid-exchange. `answered`: the relay already told the client with a 502 and is closing it.
+   */
+  onUpstreamFailure(error: Error, answered: boolean): void
   /** TLS secrets of the upstream connections opened for this client (NSS key log lines). */
   onUpstreamKeyLog?: (line: Buffer) => void
   /** The first request arrived. */
@@ -359,9 +362,7 @@ export class HttpExchangeRelay implements UpstreamLessee {
     if (this.isClosed || upstream === null) return
     this.upstream = null
     if (!upstream.isSecure) {
-      this.params.onUpstreamFailure(
-        error ?? new Error('The genuine server closed the connection during the TLS handshake'),
-      )
+      this.fail(error ?? new Error('The genuine server closed the connection during the TLS handshake'))
       return
     }
     if (this.isTunnel) {
@@ -386,7 +387,24 @@ export class HttpExchangeRelay implements UpstreamLessee {
           ? 'The genuine server closed the connection mid-response'
           : 'The genuine server closed the connection without responding',
       )
-    this.params.onUpstreamFailure(reason)
+    this.fail(reason)
+  }
+
+  /**
+   * A request that got no response byte is answered 502 (RFC 9110 §15.6.3: a gateway that received no
+   * valid response), as a browser behind any proxy expects; the client is then closed. A response cut
+   * mid-way cannot be mended: the client is cut too, so it sees the truncation.
+   */
+  private fail(error: Error): void {
+    const isAnswerable = this.pending.length > 0 && !this.hasResponseBytes && !this.isTunnel
+    if (isAnswerable) {
+      const body = `mitmlab proxy: the genuine server failed: ${error.message}\n`
+      this.isClientDone = true
+      this.params.client.end(
+        `HTTP/1.1 502 Bad Gateway\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      )
+    }
+    this.params.onUpstreamFailure(error, isAnswerable)
   }
 
   private canRetry(upstream: PooledUpstream): boolean {

@@ -157,7 +157,7 @@ function failure(error: NativeParseError): ParseResult {
   }
 }
 
-/** The value of header `name` (case-insensitive) in a raw header list; repeated fields joined with ", " (RFC 9110 §5.3). */
+/** The value of header `name` (given in lower case; matched case-insensitively) in a raw header list; repeated fields joined with ", " (RFC 9110 §5.3). */
 export function headerValue(rawHeaders: readonly string[], name: string): string | undefined {
   let value: string | undefined
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) {

@@ -307,7 +307,8 @@ export class ProxyConnection {
       servername: record.sni ?? undefined,
       recorder: settings.params.recordPlaintext === false ? null : new RequestRecorder(record.plaintext),
       onUpstreamReady: (upstream) => this.onPooledUpstreamReady(upstream),
-      onUpstreamFailure: (error) => this.onUpstreamError(error, client),
+      onUpstreamFailure: (error, answered) =>
+        answered ? this.recordUpstreamFailure(error) : this.onUpstreamError(error, client),
       ...(settings.wantsRecords
         ? {
             onUpstreamKeyLog: (line: Buffer) =>
@@ -367,6 +368,14 @@ export class ProxyConnection {
       if (!this.isClosingClientGracefully) (this.clientTls ?? this.socket).destroy()
     })
     return upstream
+  }
+
+  /** Pooled mode: the relay answered the client (502) itself; the record and the incident remain. */
+  private recordUpstreamFailure(error: Error): void {
+    this.record.upstream ??= { version: null, cipher: null, error: null }
+    this.record.upstream.error = error.message
+    this.record.outcome = 'upstream-failed'
+    this.incident('upstream-error', error.message)
   }
 
   private onUpstreamError(error: Error, client: Socket): void {

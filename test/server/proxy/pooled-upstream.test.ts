@@ -764,7 +764,10 @@ describe("startInterceptingProxy with upstreamConnections: 'pooled'", () => {
     client.write('GET /second HTTP/1.1\r\nHost: bank.lab\r\n\r\n')
     await client.closed()
     await lab.whenIdle(2_000)
-    expect(client.received.length).toBe(0)
+    // RFC 9110 §15.6.3: no valid response from the server, so the gateway answers 502 and closes.
+    expect(client.received.toString('latin1')).toMatch(
+      /^HTTP\/1\.1 502 Bad Gateway\r\n[\s\S]*the genuine server failed/,
+    )
     expect(
       upstream.requests.map((r) => `${r.head.split(' ')[1]}@${r.connection}:${r.indexOnConnection}`),
     ).toEqual(['/first@0:0', '/second@0:1', '/second@1:0'])
@@ -784,7 +787,7 @@ describe("startInterceptingProxy with upstreamConnections: 'pooled'", () => {
     await client.closed()
     await lab.whenIdle(2_000)
     await sleep(100)
-    expect(client.received.length).toBe(0)
+    expect(client.received.toString('latin1')).toMatch(/^HTTP\/1\.1 502 Bad Gateway\r\n/)
     expect(upstream.requests.filter((r) => r.head.startsWith('POST '))).toHaveLength(1)
     expect(upstream.tlsConnections()).toBe(1)
     const record = [...lab.records].sort((a, b) => a.id - b.id)[1]
@@ -880,7 +883,7 @@ describe("startInterceptingProxy with upstreamConnections: 'pooled'", () => {
     expect((await fetchOnce(lab.port, '/next')).body).toBe('hi /next')
   })
 
-  it('closes the client and records upstream-failed when the genuine server cannot be reached', async () => {
+  it('answers 502, closes the client and records upstream-failed when the genuine server cannot be reached', async () => {
     const closed: Server = createNetServer()
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve))
     const port = (closed.address() as AddressInfo).port
@@ -890,7 +893,7 @@ describe("startInterceptingProxy with upstreamConnections: 'pooled'", () => {
     client.write('GET / HTTP/1.1\r\nHost: bank.lab\r\n\r\n')
     await client.closed()
     await lab.whenIdle(2_000)
-    expect(client.received.length).toBe(0)
+    expect(client.received.toString('latin1')).toMatch(/^HTTP\/1\.1 502 Bad Gateway\r\n[\s\S]*ECONNREFUSED/)
     expect(lab.records[0]?.outcome).toBe('upstream-failed')
     expect(lab.records[0]?.upstream?.error).toMatch(/ECONNREFUSED/)
     expect(incidents.map((incident) => incident.type)).toContain('upstream-error')
