@@ -257,6 +257,14 @@ export class ProxyConnection {
     })
   }
 
+  /**
+   * What the proxy reads out of the plaintext lives in the record: with nobody reading records
+   * there is nothing to keep it for (and a keep-alive client's requests would pile up in memory).
+   */
+  private readsPlaintext(): boolean {
+    return this.settings.wantsRecords && this.settings.params.recordPlaintext !== false
+  }
+
   /** OpenSSL read the SNI (RFC 6066 §3): serve that host's forged chain, and reach for the upstream now. */
   private onServername(name: string, use: (error: Error | null, context?: SecureContext) => void): void {
     const { record, settings } = this
@@ -305,7 +313,7 @@ export class ProxyConnection {
       pool,
       origin: this.target,
       servername: record.sni ?? undefined,
-      recorder: settings.params.recordPlaintext === false ? null : new RequestRecorder(record.plaintext),
+      recorder: this.readsPlaintext() ? new RequestRecorder(record.plaintext) : null,
       onUpstreamReady: (upstream) => this.onPooledUpstreamReady(upstream),
       onUpstreamFailure: (error, answered) =>
         answered ? this.recordUpstreamFailure(error) : this.onUpstreamError(error, client),
@@ -407,7 +415,7 @@ export class ProxyConnection {
     client.once('data', () => {
       if (record.outcome === 'client-closed-after-handshake') record.outcome = 'relayed'
     })
-    if (this.settings.params.recordPlaintext !== false) {
+    if (this.readsPlaintext()) {
       const sniffer = new HttpSniffer(record.plaintext, (message) =>
         this.incident('http-head-too-large', message),
       )

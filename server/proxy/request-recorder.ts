@@ -2,6 +2,11 @@ import type { ConnectionRecord } from './connection-record.js'
 
 /** What is kept of one request body for reading credentials: a login form or JSON fits many times over. */
 const MAX_BODY_BYTES = 16 * 1024
+/**
+ * Entries kept per list and connection: a browser's keep-alive connection may carry thousands of
+ * requests, and a record must stay bounded. The first ones (the login) are the ones a trainee reads.
+ */
+export const MAX_PLAINTEXT_ENTRIES = 1_000
 /** Form and JSON field names whose values are secrets worth showing a trainee. */
 const SECRET_FIELDS = /^(pass(word)?|passwd|pwd|pin|secret|token|otp)$/i
 const USER_FIELDS = /^(user(name)?|login|email|account)$/i
@@ -57,6 +62,10 @@ export class RequestRecorder {
         this.plaintext.credentials.push({ field, value, path: this.path })
     }
   }
+}
+
+function keep<T>(list: T[], entry: T): void {
+  if (list.length < MAX_PLAINTEXT_ENTRIES) list.push(entry)
 }
 
 function jsonFields(text: string): [string, string][] {

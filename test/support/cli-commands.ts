@@ -11,6 +11,6 @@ if (out === undefined) throw new Error('usage: cli-commands.ts OUT_FILE')
 process.argv = [process.argv[0] ?? 'node', 'mitmlab', 'list', '--json']
 const { buildProgram } = await import('../../server/cli/main.js')
 const commands = Object.fromEntries(
-  buildProgram().commands.map((command) => [command.name(), command.options.map((option) => option.long).filter((flag) => flag !== undefined)]),
+  (await buildProgram()).commands.map((command) => [command.name(), command.options.map((option) => option.long).filter((flag) => flag !== undefined)]),
 )
 writeFileSync(out, JSON.stringify(commands))
