@@ -86,27 +86,13 @@ if (!skipPerClient) {
 let memory: IdleMemoryResult | null = null
 if (!skipMemory) {
   const memoryFile = join(runDir, 'idle-memory.json')
-  await run(process.execPath, [
-    '--import',
-    'tsx',
-    join(repo, 'scripts', 'bench', 'idle-memory.ts'),
-    '--data-dir',
-    dataDir,
-    '--json',
-    memoryFile,
-  ])
+  await runScript('idle-memory.ts', ['--data-dir', dataDir, '--json', memoryFile])
   if (existsSync(memoryFile)) memory = JSON.parse(readFileSync(memoryFile, 'utf8')) as IdleMemoryResult
 }
 let verifier: VerifierThroughputResult | null = null
 if (!skipVerifier) {
   const verifierFile = join(runDir, 'verifier-throughput.json')
-  await run(process.execPath, [
-    '--import',
-    'tsx',
-    join(repo, 'scripts', 'bench', 'verifier-throughput.ts'),
-    '--json',
-    verifierFile,
-  ])
+  await runScript('verifier-throughput.ts', ['--json', verifierFile])
   if (existsSync(verifierFile))
     verifier = JSON.parse(readFileSync(verifierFile, 'utf8')) as VerifierThroughputResult
 }
@@ -153,6 +139,11 @@ function run(command: string, commandArgs: string[]): Promise<number | null> {
     const child = spawn(command, commandArgs, { cwd: repo, stdio: ['ignore', 'inherit', 'inherit'] })
     child.on('close', (exitCode) => done(exitCode))
   })
+}
+
+/** One of the measurement scripts beside this one, as its own process (its own heap and JIT). */
+function runScript(name: string, scriptArgs: string[]): Promise<number | null> {
+  return run(process.execPath, ['--import', 'tsx', join(repo, 'scripts', 'bench', name), ...scriptArgs])
 }
 
 function newestRunDir(root: string): string {
