@@ -67,11 +67,11 @@ export class ProxyConnection {
     private readonly id: number,
     private readonly settings: ProxySettings,
   ) {
-    this.record = newConnectionRecord(
-      id,
-      settings.params.mode,
-      `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}`,
-    )
+    // The peer address costs a getpeername(2) per connection: only for records someone reads.
+    const clientAddress = settings.wantsRecords
+      ? `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}`
+      : ''
+    this.record = newConnectionRecord(id, settings.params.mode, clientAddress)
     this.target = { host: settings.params.upstream.host, port: settings.params.upstream.port }
   }
 
@@ -82,6 +82,11 @@ export class ProxyConnection {
     })
     // Deferred one turn, so a pending hello/CONNECT result lands in the record first.
     socket.once('close', () => setImmediate(() => this.finish()))
+    if (settings.params.entry !== 'http-connect' && settings.skipsHelloPeek) {
+      // Straight to TLS: the TLS socket owns the timeouts (hello, then idle) from the first byte.
+      this.terminate(null)
+      return
+    }
     socket.setTimeout(settings.idleTimeoutMs, () => {
       this.incident('idle-timeout', `The client was idle for ${settings.idleTimeoutMs} ms; closed`)
       socket.destroy()
