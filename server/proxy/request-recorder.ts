@@ -30,12 +30,12 @@ export class RequestRecorder {
 
   head(method: string, path: string, header: (lowerCaseName: string) => string | undefined): void {
     this.path = path
-    this.plaintext.requests.push({ method, path, host: header('host') ?? null })
+    keep(this.plaintext.requests, { method, path, host: header('host') ?? null })
     const cookie = header('cookie')
-    if (cookie !== undefined) this.plaintext.cookies.push(cookie)
+    if (cookie !== undefined) keep(this.plaintext.cookies, cookie)
     const authorization = header('authorization')
     if (authorization !== undefined)
-      this.plaintext.credentials.push({ field: 'authorization', value: authorization, path })
+      keep(this.plaintext.credentials, { field: 'authorization', value: authorization, path })
     this.bodyType = header('content-type') ?? ''
     this.body = []
     this.bodyBytes = 0
@@ -59,7 +59,7 @@ export class RequestRecorder {
       : [...new URLSearchParams(text).entries()]
     for (const [field, value] of fields) {
       if (SECRET_FIELDS.test(field) || USER_FIELDS.test(field))
-        this.plaintext.credentials.push({ field, value, path: this.path })
+        keep(this.plaintext.credentials, { field, value, path: this.path })
     }
   }
 }

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest'
+import type { ConnectionRecord } from '../../../server/proxy/connection-record.js'
+import { MAX_PLAINTEXT_ENTRIES, RequestRecorder } from '../../../server/proxy/request-recorder.js'
+
+function plaintext(): ConnectionRecord['plaintext'] {
+  return { requests: [], credentials: [], cookies: [] }
+}
+
+describe('RequestRecorder', () => {
+  it('reads credentials out of urlencoded and JSON bodies, and the Authorization header', () => {
+    const seen = plaintext()
+    const recorder = new RequestRecorder(seen)
+    const headers: Record<string, string> = {
+      host: 'bank.lab',
+      'content-type': 'application/x-www-form-urlencoded',
+      authorization: 'Basic YTpi',
+    }
+    recorder.head('POST', '/login', (name) => headers[name])
+    recorder.bodyChunk(Buffer.from('username=alice&pass'))
+    recorder.bodyChunk(Buffer.from('word=s3cret&remember=1'))
+    recorder.end()
+    recorder.head('POST', '/api', (name) => (name === 'content-type' ? 'application/json' : undefined))
+    recorder.bodyChunk(Buffer.from('{"email":"a@b.lab","otp":"123456","amount":5}'))
+    recorder.end()
+    expect(seen.requests).toEqual([
+      { method: 'POST', path: '/login', host: 'bank.lab' },
+      { method: 'POST', path: '/api', host: null },
+    ])
+    expect(seen.credentials).toEqual([
+      { field: 'authorization', value: 'Basic YTpi', path: '/login' },
+      { field: 'username', value: 'alice', path: '/login' },
+      { field: 'password', value: 's3cret', path: '/login' },
+      { field: 'email', value: 'a@b.lab', path: '/api' },
+      { field: 'otp', value: '123456', path: '/api' },
+    ])
+  })
+
+  it('keeps a long keep-alive connection bounded: the first entries of each list, no more', () => {
+    const seen = plaintext()
+    const recorder = new RequestRecorder(seen)
+    for (let i = 0; i < MAX_PLAINTEXT_ENTRIES + 500; i++) {
+      recorder.head('GET', `/page/${i}`, (name) => (name === 'cookie' ? `session=${i}` : undefined))
+      recorder.end()
+    }
+    expect(seen.requests).toHaveLength(MAX_PLAINTEXT_ENTRIES)
+    expect(seen.cookies).toHaveLength(MAX_PLAINTEXT_ENTRIES)
+    expect(seen.requests[0]?.path).toBe('/page/0')
+  })
+})
