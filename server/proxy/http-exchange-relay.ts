@@ -427,7 +427,7 @@ const LAST_CHUNK = Buffer.from('0\r\n\r\n', 'latin1')
  * proxy keeps its own connection to the server open (RFC 9110 §7.6.1).
  * llhttp hands fields over as latin1 strings, so bytes round-trip exactly.
  */
-export function serializeRequestHead(head: MessageHead, dropClose: boolean): Buffer {
+function serializeRequestHead(head: MessageHead, dropClose: boolean): Buffer {
   let text = `${head.method ?? 'GET'} ${head.url ?? '/'} HTTP/${head.versionMajor}.${head.versionMinor}\r\n`
   const raw = head.rawHeaders
   for (let i = 0; i + 1 < raw.length; i += 2) {

@@ -184,9 +184,7 @@ export class ProxyConnection {
    */
   private terminate(hello: Buffer | null): void {
     const { socket, record, settings } = this
-    const certificateFor = settings.params.certificateFor
-    if (certificateFor === undefined) throw new Error('terminate mode needs certificateFor')
-    const served = this.forge(certificateFor, record.sni)
+    const served = this.forge(record.sni)
     if (served === null) return
     this.served = served
     const isPooled = settings.pool !== null
@@ -274,13 +272,7 @@ export class ProxyConnection {
   private onServername(name: string, use: (error: Error | null, context?: SecureContext) => void): void {
     const { record, settings } = this
     record.sni = name
-    const served = this.forge(
-      settings.params.certificateFor ??
-        (() => {
-          throw new Error('terminate mode needs certificateFor')
-        }),
-      name,
-    )
+    const served = this.forge(name)
     if (served === null) return use(new Error(`No certificate for ${name}`))
     this.served = served
     if (settings.pool !== null && this.clientTls !== null)
@@ -288,10 +280,10 @@ export class ProxyConnection {
     use(null, served.secureContext)
   }
 
-  private forge(
-    certificateFor: (sni: string | null) => ServedCertificate,
-    sni: string | null,
-  ): ServedCertificate | null {
+  /** The forged chain for `sni`; a name that cannot be forged is recorded and closes the connection (null). */
+  private forge(sni: string | null): ServedCertificate | null {
+    const certificateFor = this.settings.params.certificateFor
+    if (certificateFor === undefined) throw new Error('terminate mode needs certificateFor')
     try {
       return certificateFor(sni)
     } catch (error) {

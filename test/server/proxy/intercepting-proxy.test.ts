@@ -3,12 +3,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { connect as netConnect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { connect, createSecureContext } from 'node:tls'
+import { connect } from 'node:tls'
 import { afterEach, describe, expect, it } from 'vitest'
 import { chainPem, formatName, issueCertificate } from '../../../ca/index.js'
 import { startGenuineServer, type GenuineServer } from '../../../server/genuine/genuine-server.js'
 import { startInterceptingProxy, type InterceptingProxy } from '../../../server/proxy/intercepting-proxy.js'
 import { testPki } from '../../support/lab-pki.js'
+import { servedCertificate } from './support/served-certificate.js'
 
 const pki = testPki()
 const hasOpenssl = spawnSync('openssl', ['version']).status === 0
@@ -30,20 +31,11 @@ async function startLab(mode: 'terminate' | 'passthrough'): Promise<Intercepting
     issuer: pki.interceptionCa,
     sans: [{ dns: 'bank.lab' }],
   })
+  const served = servedCertificate(forged, pki.interceptionCa)
   proxy = await startInterceptingProxy({
     mode,
     upstream: { host: '127.0.0.1', port: genuine.port, caPem: pki.trustedRoot.pem },
-    certificateFor: () => ({
-      secureContext: createSecureContext({
-        key: forged.key.privateKeyPem,
-        cert: chainPem(forged, pki.interceptionCa),
-      }),
-      chainDer: [forged.der, pki.interceptionCa.der],
-      chainSubjects: [
-        { subject: formatName(forged.subject), issuer: formatName(pki.interceptionCa.subject) },
-        { subject: formatName(pki.interceptionCa.subject), issuer: formatName(pki.interceptionCa.subject) },
-      ],
-    }),
+    certificateFor: () => served,
   })
   return proxy
 }

@@ -10,15 +10,15 @@ import {
   type TLSSocket,
 } from 'node:tls'
 import { afterEach, describe, expect, it } from 'vitest'
-import { chainPem, formatName, issueCertificate, type IssuedCertificate } from '../../../ca/index.js'
+import { chainPem, issueCertificate, type IssuedCertificate } from '../../../ca/index.js'
 import {
   startInterceptingProxy,
   type InterceptingProxy,
   type ProxyIncident,
-  type ServedCertificate,
   type StartInterceptingProxyParams,
 } from '../../../server/proxy/intercepting-proxy.js'
 import { testPki } from '../../support/lab-pki.js'
+import { servedCertificate } from './support/served-certificate.js'
 
 /**
  * End to end through `upstreamConnections: 'pooled'`: real TLS on loopback on
@@ -40,17 +40,7 @@ const forged = issueCertificate({
   key: pki.genuineLeaf.key,
   sans: [{ dns: 'bank.lab' }, { dns: 'www.bank.lab' }, { dns: '*.bench.lab' }],
 })
-const served: ServedCertificate = {
-  secureContext: createSecureContext({
-    key: forged.key.privateKeyPem,
-    cert: chainPem(forged, pki.interceptionCa),
-  }),
-  chainDer: [forged.der, pki.interceptionCa.der],
-  chainSubjects: [
-    { subject: formatName(forged.subject), issuer: formatName(pki.interceptionCa.subject) },
-    { subject: formatName(pki.interceptionCa.subject), issuer: formatName(pki.interceptionCa.subject) },
-  ],
-}
+const served = servedCertificate(forged, pki.interceptionCa)
 
 /** A genuine-side leaf under the trusted intermediate (the genuine leaf's key: key generation is slow). */
 function upstreamLeaf(names: string[]): IssuedCertificate {
