@@ -27,7 +27,7 @@ export interface UnmirrorableField extends HelloDifference {
 
 export interface ImpersonationPlan {
   options: ImpersonationOptions
-  /** The hello node:tls will send with `options`, as this module's model of OpenSSL 3.0 predicts it. */
+  /** The hello node:tls will send with `options`, as this module's model of OpenSSL 3.5 predicts it. */
   predicted: HelloFingerprint
   /** The fields of the client's hello that node:tls cannot reproduce: what a fingerprinting server still sees. */
   unmirrorable: UnmirrorableField[]
@@ -41,6 +41,7 @@ const TLS_VERSIONS: ReadonlyArray<readonly [number, SecureVersion]> = [
 ]
 const TLS12 = 0x0303
 const TLS13 = 0x0304
+const RENEGOTIATION_INFO = 0xff01
 const EMPTY_RENEGOTIATION_INFO_SCSV = 0x00ff
 const SESSION_TICKET = 0x0023
 const ENCRYPT_THEN_MAC = 0x0016
@@ -48,7 +49,7 @@ const STATUS_REQUEST = 0x0005
 const EXTENDED_MASTER_SECRET = 0x0017
 
 /**
- * The order in which OpenSSL 3.0 writes client extensions (ssl/statem/extensions.c
+ * The order in which OpenSSL 3.x writes client extensions (ssl/statem/extensions.c
  * `ext_defs`), as seen in the hellos of node:tls, curl and openssl s_client.
  */
 const OPENSSL_EXTENSION_ORDER = [
@@ -59,17 +60,17 @@ const OPENSSL_EXTENSION_ORDER = [
 const REASONS: Record<HelloField, string> = {
   legacyVersion: 'OpenSSL derives legacy_version from the version range',
   supportedVersions: 'OpenSSL lists one contiguous version range, highest first, without GREASE',
-  cipherSuites: 'OpenSSL cannot offer these suites (unimplemented, GREASE-free, or the renegotiation SCSV it always appends)',
-  cipherSuiteOrder: 'OpenSSL puts TLS 1.3 suites first and its renegotiation SCSV last',
+  cipherSuites: 'OpenSSL cannot offer these suites (unimplemented or GREASE), and signals secure renegotiation with the extension rather than the SCSV',
+  cipherSuiteOrder: 'OpenSSL puts TLS 1.3 suites first',
   extensions: 'node:tls has no option to send or to omit these extensions',
   extensionOrder: 'OpenSSL writes extensions in its own fixed order (ssl/statem/extensions.c)',
-  supportedGroups: 'OpenSSL 3.0 does not implement these groups',
+  supportedGroups: 'OpenSSL 3.5 does not implement these groups',
   supportedGroupOrder: 'OpenSSL keeps the configured group order; this difference comes from dropped groups',
-  signatureAlgorithms: 'OpenSSL 3.0 cannot name these signature schemes',
+  signatureAlgorithms: 'OpenSSL 3.5 cannot name these signature schemes',
   signatureAlgorithmOrder: 'OpenSSL keeps the configured order; this difference comes from dropped schemes',
   alpn: 'ALPN values node:tls would not send',
   ecPointFormats: 'OpenSSL always offers uncompressed, ansiX962_compressed_prime and ansiX962_compressed_char2',
-  keyShareGroups: 'OpenSSL sends one key share, for the first configured group',
+  keyShareGroups: 'OpenSSL sends key shares only for groups it implements, in its configured group order',
   pskModes: 'OpenSSL always offers psk_dhe_ke only',
   compressionMethods: 'OpenSSL offers only the null compression method',
   grease: 'OpenSSL never sends GREASE values (RFC 8701)',
@@ -92,13 +93,24 @@ export function planImpersonation(hello: HelloFingerprint): ImpersonationPlan {
   const tls13Suites = maxVersion >= TLS13 ? suites.filter(isTls13Suite) : []
   const olderSuites = minVersion <= TLS12 ? suites.filter((s) => !isTls13Suite(s)) : []
   const groups = withoutGrease(hello.supportedGroups).filter((g) => opensslGroupName(g) !== undefined)
+  // OpenSSL 3.5 sends a key share for every group marked `*` in the list, in list order, and for
+  // the first group when none is marked (SSL_CTX_set1_groups_list(3)): so the client's own key
+  // shares — e.g. a browser's X25519MLKEM768 + X25519 pair — can be mirrored.
+  const keyShareSet = new Set(withoutGrease(hello.keyShareGroups))
+  const markedShares = groups.filter((g) => keyShareSet.has(g))
+  const keyShares = markedShares.length > 0 ? markedShares : groups.slice(0, 1)
   const sigalgs = withoutGrease(hello.signatureAlgorithms).filter((s) => opensslSigalgName(s) !== undefined)
   const alpn = hello.alpn
   const has = (type: number): boolean => hello.extensions.some((e) => e.type === type)
 
+  // OpenSSL 3.5 offers TLS 1.0 and 1.1 only at security level 0 (SSL_CTX_set_security_level(3));
+  // an OpenSSL 3.0 client such as Debian's curl still offers them, so mirroring it needs level 0.
+  const offersLegacyVersions = minVersion < TLS12
   const options: ImpersonationOptions = {
-    ciphers: [...tls13Suites, ...olderSuites].map((s) => opensslSuiteName(s) ?? '').join(':'),
-    ...(groups.length > 0 ? { ecdhCurve: groups.map((g) => opensslGroupName(g) ?? '').join(':') } : {}),
+    ciphers: [...tls13Suites, ...olderSuites].map((s) => opensslSuiteName(s) ?? '').join(':') + (offersLegacyVersions ? ':@SECLEVEL=0' : ''),
+    ...(groups.length > 0
+      ? { ecdhCurve: groups.map((g) => (markedShares.includes(g) ? '*' : '') + (opensslGroupName(g) ?? '')).join(':') }
+      : {}),
     ...(sigalgs.length > 0 ? { sigalgs: sigalgs.map((s) => opensslSigalgName(s) ?? '').join(':') } : {}),
     ...(alpn.length > 0 ? { ALPNProtocols: alpn } : {}),
     minVersion: secureVersion(minVersion),
@@ -109,7 +121,12 @@ export function planImpersonation(hello: HelloFingerprint): ImpersonationPlan {
   const isTls13 = maxVersion >= TLS13
   const hasTls12 = minVersion <= TLS12
   const usesEcc = olderSuites.some((s) => /ECDHE|ECDSA/.test(cipherSuiteName(s)))
+  // Secure renegotiation (RFC 5746 §3.4): OpenSSL 3.5 sends the empty renegotiation_info extension
+  // when TLS 1.2 is its lowest version, and the SCSV instead when TLS 1.0 is allowed too
+  // (ssl/statem/extensions_clnt.c tls_construct_ctos_renegotiate; both measured on Node 24.22.3).
+  const signalsWithScsv = hasTls12 && offersLegacyVersions
   const sends = new Set<number>([
+    ...(hasTls12 && !signalsWithScsv ? [RENEGOTIATION_INFO] : []),
     ...(hello.sni === null ? [] : [EXT.serverName]),
     ...(hasTls12 && usesEcc ? [EXT.ecPointFormats] : []),
     ...(groups.length > 0 ? [EXT.supportedGroups] : []),
@@ -125,7 +142,7 @@ export function planImpersonation(hello: HelloFingerprint): ImpersonationPlan {
   const predicted: HelloFingerprint = {
     ...hello,
     legacyVersion: Math.min(maxVersion, TLS12),
-    cipherSuites: [...tls13Suites, ...olderSuites, ...(hasTls12 ? [EMPTY_RENEGOTIATION_INFO_SCSV] : [])],
+    cipherSuites: [...tls13Suites, ...olderSuites, ...(signalsWithScsv ? [EMPTY_RENEGOTIATION_INFO_SCSV] : [])],
     compressionMethods: [0],
     extensions: extensionTypes.map((type) => ({ type, length: hello.extensions.find((e) => e.type === type)?.length ?? 0 })),
     alpn,
@@ -133,9 +150,9 @@ export function planImpersonation(hello: HelloFingerprint): ImpersonationPlan {
     supportedGroups: groups,
     signatureAlgorithms: sigalgs,
     ecPointFormats: sends.has(EXT.ecPointFormats) ? [0, 1, 2] : [],
-    keyShareGroups: isTls13 && groups[0] !== undefined ? [groups[0]] : [],
+    keyShareGroups: isTls13 ? keyShares : [],
     pskModes: isTls13 ? [1] : [],
-    hasRenegotiationInfo: false,
+    hasRenegotiationInfo: hasTls12 && !signalsWithScsv,
     hasEarlyData: false,
     hasGrease: { cipherSuites: false, extensions: false, supportedGroups: false, supportedVersions: false, signatureAlgorithms: false, keyShareGroups: false, alpn: false },
   }

@@ -1,10 +1,12 @@
 import { opensslCipherName } from '../tls/client-hello/names.js'
 
 /**
- * How node:tls (OpenSSL 3) spells the code points a ClientHello carries, for
+ * How node:tls (OpenSSL 3.5, Node 24) spells the code points a ClientHello carries, for
  * the `ciphers`, `ecdhCurve` and `sigalgs` options. Checked against
- * `tls.createSecureContext` in the tests: OpenSSL 3.0 accepts RFC 8446 scheme
+ * `tls.createSecureContext` in the tests: OpenSSL accepts RFC 8446 scheme
  * names for modern schemes but only the `ALG+HASH` form for SHA-1/SHA-224/DSA.
+ * OpenSSL 3.5 added the ML-KEM hybrid and pure groups (draft-ietf-tls-ecdhe-mlkem,
+ * draft-ietf-tls-mlkem) and the ML-DSA schemes (draft-ietf-tls-mldsa).
  */
 
 /** TLS 1.3 suites OpenSSL implements; their OpenSSL name is the IANA name (RFC 8446 §B.4). */
@@ -30,6 +32,14 @@ const GROUPS = new Map<number, string>([
   [0x0102, 'ffdhe4096'],
   [0x0103, 'ffdhe6144'],
   [0x0104, 'ffdhe8192'],
+  // Post-quantum hybrids (draft-ietf-tls-ecdhe-mlkem §3, IANA TLS Supported Groups 4587-4589)
+  // and pure ML-KEM (draft-ietf-tls-mlkem, 512-514): OpenSSL 3.5's own names.
+  [0x11ec, 'X25519MLKEM768'],
+  [0x11eb, 'SecP256r1MLKEM768'],
+  [0x11ed, 'SecP384r1MLKEM1024'],
+  [0x0200, 'MLKEM512'],
+  [0x0201, 'MLKEM768'],
+  [0x0202, 'MLKEM1024'],
 ])
 
 const SIGNATURE_SCHEMES = new Map<number, string>([
@@ -56,6 +66,14 @@ const SIGNATURE_SCHEMES = new Map<number, string>([
   [0x0402, 'DSA+SHA256'],
   [0x0502, 'DSA+SHA384'],
   [0x0602, 'DSA+SHA512'],
+  // ML-DSA (FIPS 204) for TLS 1.3, draft-ietf-tls-mldsa §2, and the TLS 1.3 brainpool
+  // schemes (RFC 8734 §2), both offered by OpenSSL 3.5 clients by default.
+  [0x0904, 'mldsa44'],
+  [0x0905, 'mldsa65'],
+  [0x0906, 'mldsa87'],
+  [0x081a, 'ecdsa_brainpoolP256r1tls13_sha256'],
+  [0x081b, 'ecdsa_brainpoolP384r1tls13_sha384'],
+  [0x081c, 'ecdsa_brainpoolP512r1tls13_sha512'],
 ])
 
 export function isTls13Suite(code: number): boolean {
@@ -67,12 +85,12 @@ export function opensslSuiteName(code: number): string | undefined {
   return TLS13_SUITES.get(code) ?? opensslCipherName(code)
 }
 
-/** The name for node:tls `ecdhCurve`, or undefined when OpenSSL 3.0 lacks the group (e.g. X25519MLKEM768). */
+/** The name for node:tls `ecdhCurve`, or undefined when OpenSSL 3.5 lacks the group (e.g. GREASE, ffdhe of unknown size). */
 export function opensslGroupName(code: number): string | undefined {
   return GROUPS.get(code)
 }
 
-/** The name for node:tls `sigalgs`, or undefined when OpenSSL 3.0 cannot name the scheme. */
+/** The name for node:tls `sigalgs`, or undefined when OpenSSL 3.5 cannot name the scheme. */
 export function opensslSigalgName(code: number): string | undefined {
   return SIGNATURE_SCHEMES.get(code)
 }

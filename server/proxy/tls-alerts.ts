@@ -2,12 +2,13 @@
  * OpenSSL reports a TLS alert received from the peer as an error code such as
  * ERR_SSL_TLSV1_ALERT_UNKNOWN_CA or ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE
  * (the name of the protocol version that introduced the alert, then the
- * RFC 8446 §6 alert name). This turns those into the alert name.
+ * RFC 8446 §6 alert name; OpenSSL 3.5 spells the SSLv3-era ones
+ * ERR_SSL_SSL/TLS_ALERT_BAD_CERTIFICATE). This turns those into the alert name.
  */
 export function alertFromError(error: unknown): string | null {
   const code = (error as { code?: unknown }).code
   const text = typeof code === 'string' ? code : (error as Error | undefined)?.message ?? ''
-  const match = /(?:SSLV3|TLSV1|TLSV13)_ALERT_([A-Z_]+)/.exec(text) ?? /alert ([a-z ]+)/i.exec(text)
+  const match = /(?:SSLV3|SSL\/TLS|TLSV1|TLSV13)_ALERT_([A-Z_]+)/.exec(text) ?? /alert ([a-z ]+)/i.exec(text)
   return match?.[1] === undefined ? null : match[1].toLowerCase().replace(/ /g, '_')
 }
 

@@ -17,7 +17,7 @@ const TABLE: Record<string, Row> = {
   // TLS 1.2 with extended_master_secret: the bank cannot open the client's Finished and alerts.
   'client-hello-drop-strong-suites-tls12': {
     row: { PROTO: 'pass', HS: 'pass', FIN: 'fail TRANSCRIPT_MISMATCH', REC: 'skip NOT_REACHED' },
-    clientError: 'ERR_SSL_SSLV3_ALERT_BAD_RECORD_MAC',
+    clientError: 'ERR_SSL_SSL/TLS_ALERT_BAD_RECORD_MAC',
     note: /^edited ClientHello \(drop-cipher-suites\)/,
   },
   'client-hello-alpn-rewritten': {

@@ -32,7 +32,7 @@ describe('the victim\'s own handshake, message by message', () => {
       'S NewSessionTicket (encrypted)',
     ])
     const handshake = result.client?.handshake
-    expect(handshake).toMatchObject({ version: 'TLSv1.3', sni: 'bank.lab', alpn: 'http/1.1', keyShareGroup: 'x25519', certificateCount: 2, errors: [] })
+    expect(handshake).toMatchObject({ version: 'TLSv1.3', sni: 'bank.lab', alpn: 'http/1.1', keyShareGroup: 'X25519MLKEM768', certificateCount: 2, errors: [] })
     expect(handshake?.finished).toEqual({ client: 'verified', server: 'verified' })
     expect(handshake?.totals.serverToClient).toMatchObject({ closeNotify: true, undecodedRecords: 0 })
     expect(connectionRow(result)).toEqual(ALL_PASS)

@@ -1,8 +1,11 @@
 /**
  * Sorts a Node/OpenSSL client error into what the handshake steps need.
- * Node names a received alert ERR_SSL_<SSLV3|TLSV1|TLSV13>_ALERT_<NAME>
+ * Node names a received alert ERR_SSL_<SSLV3|SSL/TLS|TLSV1|TLSV13>_ALERT_<NAME>
  * (the peer detected the problem); other ERR_SSL_ codes are the client's own
- * finding. Observed with Node 20 / OpenSSL 3.0 in test/server/tls/tamper.
+ * finding. OpenSSL 3.5 renamed the SSLv3-era reasons "sslv3 alert …" to
+ * "ssl/tls alert …" (ssl/ssl_err.c), hence ERR_SSL_SSL/TLS_ALERT_BAD_RECORD_MAC on
+ * Node 24 where Node 20 said ERR_SSL_SSLV3_ALERT_BAD_RECORD_MAC; both are read.
+ * Observed with Node 20 / OpenSSL 3.0 and Node 24 / OpenSSL 3.5 in test/server/tls/tamper.
  */
 export interface ClientErrorLike {
   code?: string | undefined
@@ -20,7 +23,7 @@ export interface ClassifiedError {
   code: string | undefined
 }
 
-const ALERT = /(?:SSLV3|TLSV1|TLSV13)_ALERT_([A-Z_]+)/
+const ALERT = /(?:SSLV3|SSL\/TLS|TLSV1|TLSV13)_ALERT_([A-Z_]+)/
 
 /**
  * Node surfaces only the first OpenSSL error. For a handshake signature made

@@ -8,6 +8,10 @@ import { captureClient, captureNodeTlsHello, isInstalled } from './live-hello.js
 
 const hasCurl = isInstalled('curl')
 
+function byFieldOf(detection: { differences: { field: string }[] }): Record<string, unknown> {
+  return Object.fromEntries(detection.differences.map((d) => [d.field, d]))
+}
+
 describe('detectInterception', () => {
   let nodeDirect: ClientHello
   /** What a plain node:tls proxy sends upstream: its own defaults plus the ALPN it speaks. */
@@ -34,12 +38,30 @@ describe('detectInterception', () => {
     expect(detection.verdict).toBe('intercepted')
     // The proxy leg (node:tls + ALPN http/1.1) is byte-for-byte the lab verifier's own hello.
     expect(detection.matchedClient).toBe('lab-verifier')
-    expect(detection.differences.map((d) => d.field)).toEqual(['supportedVersions', 'cipherSuites', 'cipherSuiteOrder', 'extensions', 'alpn'])
+    // Node 24 (OpenSSL 3.5) also offers the post-quantum hybrid group and ML-DSA signature schemes that
+    // Debian's curl (OpenSSL 3.0) lacks, and sends a second key share for it.
+    expect(detection.differences.map((d) => d.field)).toEqual([
+      'supportedVersions',
+      'cipherSuites',
+      'cipherSuiteOrder',
+      'extensions',
+      'supportedGroups',
+      'supportedGroupOrder',
+      'signatureAlgorithms',
+      'alpn',
+      'keyShareGroups',
+    ])
+    expect(byFieldOf(detection)['supportedGroups']).toMatchObject({
+      missing: ['ffdhe4096', 'ffdhe6144', 'ffdhe8192'],
+      extra: ['X25519MLKEM768'],
+    })
+    expect(byFieldOf(detection)['keyShareGroups']).toMatchObject({ expected: ['x25519'], actual: ['X25519MLKEM768', 'x25519'] })
     const byField = Object.fromEntries(detection.differences.map((d) => [d.field, d]))
     expect(byField['supportedVersions']).toMatchObject({ expected: ['TLS 1.3', 'TLS 1.2', 'TLS 1.1', 'TLS 1.0'], actual: ['TLS 1.3', 'TLS 1.2'] })
-    expect(byField['extensions']).toMatchObject({ missing: ['post_handshake_auth'], extra: ['session_ticket'] })
+    expect(byField['extensions']).toMatchObject({ missing: ['post_handshake_auth'], extra: ['renegotiation_info', 'session_ticket'] })
     expect(byField['alpn']).toMatchObject({ expected: ['h2', 'http/1.1'], actual: ['http/1.1'] })
-    expect(byField['cipherSuites']?.missing).toEqual([])
+    // OpenSSL 3.5 signals secure renegotiation with the extension, curl's OpenSSL 3.0 with the SCSV.
+    expect(byField['cipherSuites']?.missing).toEqual(['TLS_EMPTY_RENEGOTIATION_INFO_SCSV'])
     expect(byField['cipherSuites']?.extra).toContain('TLS_RSA_WITH_AES_128_CCM')
     // Node's default list adds static-RSA CCM/ARIA suites curl never offers: a real (mild) downgrade.
     expect(detection.downgrades.map((d) => d.code)).toEqual(['STATIC_RSA_CIPHERS_ADDED'])
@@ -98,8 +120,14 @@ describe('compareUpstreamLeg', () => {
   })
 
   it('reports MIN_VERSION_LOWERED when the upstream leg also offers TLS 1.0 and 1.1', async () => {
-    const { downgrades } = compareUpstreamLeg(await captureClient('node-tls'), await captureNodeTlsHello({ minVersion: 'TLSv1' }))
-    expect(downgrades).toEqual([{ code: 'MIN_VERSION_LOWERED', expected: ['TLS 1.2'], actual: ['TLS 1.0'] }])
+    // OpenSSL 3.5 offers TLS 1.0/1.1 only at security level 0, as a legacy middlebox would configure it.
+    const upstream = await captureNodeTlsHello({ minVersion: 'TLSv1', ciphers: 'DEFAULT:@SECLEVEL=0' })
+    const { downgrades } = compareUpstreamLeg(await captureClient('node-tls'), upstream)
+    // Level 0 also lets OpenSSL offer SHA-1 signatures again: both are what such a box sends.
+    expect(downgrades).toEqual([
+      { code: 'MIN_VERSION_LOWERED', expected: ['TLS 1.2'], actual: ['TLS 1.0'] },
+      { code: 'SHA1_SIGNATURES_ADDED', expected: [], actual: ['ecdsa_sha1', 'rsa_pkcs1_sha1', 'sha1_dsa'] },
+    ])
   })
 
   it('reports no downgrade when both legs are the same client', async () => {

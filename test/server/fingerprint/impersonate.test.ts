@@ -26,7 +26,8 @@ describe('planImpersonation', () => {
       'ECDHE-RSA-AES128-GCM-SHA256',
     ])
     expect(options).toMatchObject({
-      ecdhCurve: 'X25519:P-256:P-384',
+      // `*` marks the groups OpenSSL 3.5 sends a key share for: Chrome's hybrid + X25519 pair.
+      ecdhCurve: '*X25519MLKEM768:*X25519:P-256:P-384',
       sigalgs: 'ecdsa_secp256r1_sha256:rsa_pss_rsae_sha256:rsa_pkcs1_sha256:ecdsa_secp384r1_sha384:rsa_pss_rsae_sha384:rsa_pkcs1_sha384:rsa_pss_rsae_sha512:rsa_pkcs1_sha512',
       ALPNProtocols: ['h2', 'http/1.1'],
       minVersion: 'TLSv1.2',
@@ -35,18 +36,24 @@ describe('planImpersonation', () => {
     })
   })
 
-  it("names what node:tls cannot copy from Chrome: GREASE, its extensions and order, ML-KEM, its key shares and point formats", () => {
+  it('names what node:tls cannot copy from Chrome: GREASE, its extensions and order, and point formats', () => {
     const { unmirrorable } = planImpersonation(chrome)
-    expect(unmirrorable.find((u) => u.field === 'supportedGroups')).toMatchObject({ missing: ['X25519MLKEM768'], extra: [] })
-    expect(unmirrorable.map((u) => u.field)).toEqual([
-      'cipherSuites',
-      'extensions',
-      'extensionOrder',
-      'supportedGroups',
-      'ecPointFormats',
-      'keyShareGroups',
-      'grease',
-    ])
+    expect(unmirrorable.find((u) => u.field === 'extensions')).toMatchObject({
+      missing: ['encrypted_client_hello', 'application_settings_new', 'signed_certificate_timestamp', 'compress_certificate'],
+      extra: [],
+    })
+    expect(unmirrorable.map((u) => u.field)).toEqual(['extensions', 'extensionOrder', 'ecPointFormats', 'grease'])
+  })
+
+  it("mirrors Chrome's post-quantum key exchange on OpenSSL 3.5: X25519MLKEM768 first, key shares for it and X25519", () => {
+    const { predicted, unmirrorable } = planImpersonation(chrome)
+    expect(predicted.supportedGroups).toEqual([0x11ec, 0x001d, 0x0017, 0x0018])
+    expect(predicted.keyShareGroups).toEqual([0x11ec, 0x001d])
+    // And Chrome's renegotiation_info extension, which OpenSSL 3.5 sends instead of the SCSV.
+    expect(predicted.cipherSuites).not.toContain(0x00ff)
+    expect(unmirrorable.map((u) => u.field)).not.toContain('supportedGroups')
+    expect(unmirrorable.map((u) => u.field)).not.toContain('keyShareGroups')
+    expect(unmirrorable.map((u) => u.field)).not.toContain('cipherSuites')
   })
 
   it('produces options node:tls accepts for every recorded lab client', () => {

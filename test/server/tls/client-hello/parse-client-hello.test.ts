@@ -29,8 +29,10 @@ describe('parseClientHello', () => {
     expect(hello.supportedVersions).toEqual([0x0304, 0x0303])
     // node's DEFAULT_CIPHERS begins TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_GCM_SHA256.
     expect(hello.cipherSuites.slice(0, 3)).toEqual([0x1302, 0x1303, 0x1301])
-    expect(hello.keyShareGroups).toEqual([0x001d])
-    expect(hello.supportedGroups.slice(0, 1)).toEqual([0x001d])
+    // Node 24 (OpenSSL 3.5): the post-quantum hybrid X25519MLKEM768 first, with a key share for it
+    // and one for X25519 (draft-ietf-tls-ecdhe-mlkem §3; OpenSSL's default group list).
+    expect(hello.keyShareGroups).toEqual([0x11ec, 0x001d])
+    expect(hello.supportedGroups.slice(0, 2)).toEqual([0x11ec, 0x001d])
     expect(hello.pskModes).toEqual([1])
     expect(hello.compressionMethods).toEqual([0])
     expect(hello.sessionIdLength).toBe(32)

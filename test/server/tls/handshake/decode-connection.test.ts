@@ -6,6 +6,16 @@ import type { TestPki } from '../support/test-pki.js'
 import { runExchange } from '../support/tls-exchange.js'
 import type { ExchangeOutcome } from '../support/tls-exchange.js'
 
+/** The offset of the first application_data (23) record in a TLS record stream (RFC 8446 §5.1). */
+function firstProtectedRecordOffset(stream: Buffer): number {
+  let offset = 0
+  while (offset + 5 <= stream.length) {
+    if (stream[offset] === 23) return offset
+    offset += 5 + stream.readUInt16BE(offset + 3)
+  }
+  throw new Error('no protected record in the capture')
+}
+
 const sequence = (t: HandshakeTranscript): string[] =>
   t.messages.map((m) => `${m.direction === 'clientToServer' ? 'C' : 'S'} ${m.name}${m.encrypted ? ' (encrypted)' : ''}`)
 
@@ -41,7 +51,8 @@ describe('decodeConnection on real Node connections captured by a relay', () => 
     expect(t).toMatchObject({
       version: 'TLSv1.3',
       cipherSuite: 'TLS_AES_256_GCM_SHA384',
-      keyShareGroup: 'x25519',
+      // Node 24 (OpenSSL 3.5) negotiates the post-quantum hybrid by default.
+      keyShareGroup: 'X25519MLKEM768',
       sni: 'localhost',
       alpnOffered: ['h2', 'http/1.1'],
       alpn: 'http/1.1',
@@ -106,7 +117,10 @@ describe('decodeConnection on real Node connections captured by a relay', () => 
   it('records DECRYPT_FAILED and stops that direction when a protected handshake record was altered', () => {
     const leg = tls13.connection.clientLeg()
     const altered = Buffer.from(leg.serverToClient)
-    altered[200] = (altered[200] ?? 0) ^ 0x80
+    // A byte inside the first protected record (after ServerHello and the compatibility CCS, whose
+    // sizes depend on the key share: 1,120 bytes for X25519MLKEM768).
+    const at = firstProtectedRecordOffset(altered) + 10
+    altered[at] = (altered[at] ?? 0) ^ 0x80
     const t = decodeConnection({ clientToServer: leg.clientToServer, serverToClient: altered, keylog: tls13.keylog })
     expect(t.errors).toContainEqual(expect.objectContaining({ direction: 'serverToClient', code: 'DECRYPT_FAILED' }))
     expect(t.serverToClient.some((m) => m.name === 'CertificateVerify')).toBe(false)

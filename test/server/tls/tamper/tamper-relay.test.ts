@@ -65,7 +65,7 @@ describe('ClientHello edited in flight', () => {
 
   it('TLS 1.2 with extended_master_secret, strongest suites dropped: FIN, the server cannot open the client Finished', async () => {
     const { outcome, steps } = await observe({ kind: 'edit-client-hello', edits: [{ kind: 'drop-cipher-suites', suites: STRONGEST_SUITES }] }, { client: TLS12 })
-    expect(outcome.clientError?.code).toBe('ERR_SSL_SSLV3_ALERT_BAD_RECORD_MAC')
+    expect(outcome.clientError?.code).toBe('ERR_SSL_SSL/TLS_ALERT_BAD_RECORD_MAC')
     expect(statusAndCode(steps)).toEqual({ PROTO: 'pass', HS: 'pass', FIN: 'fail TRANSCRIPT_MISMATCH', REC: 'skip NOT_REACHED' })
   })
 
@@ -112,8 +112,8 @@ describe('application records tampered by a relay without keys', () => {
     ['TLS 1.2 bit flipped, server→client', { kind: 'flip-bit', direction: 'serverToClient' }, TLS12, 'ERR_SSL_CIPHER_OPERATION_FAILED'],
     ['TLS 1.3 record injected, server→client', { kind: 'inject', direction: 'serverToClient' }, {}, 'ERR_SSL_DECRYPTION_FAILED_OR_BAD_RECORD_MAC'],
     ['TLS 1.3 records reordered, server→client', { kind: 'reorder', direction: 'serverToClient' }, {}, 'ERR_SSL_DECRYPTION_FAILED_OR_BAD_RECORD_MAC'],
-    ['TLS 1.3 bit flipped, client→server (the server alerts)', { kind: 'flip-bit', direction: 'clientToServer' }, {}, 'ERR_SSL_SSLV3_ALERT_BAD_RECORD_MAC'],
-    ['TLS 1.2 records reordered, client→server (the server alerts)', { kind: 'reorder', direction: 'clientToServer', applicationIndex: 0 }, TLS12, 'ERR_SSL_SSLV3_ALERT_BAD_RECORD_MAC'],
+    ['TLS 1.3 bit flipped, client→server (the server alerts)', { kind: 'flip-bit', direction: 'clientToServer' }, {}, 'ERR_SSL_SSL/TLS_ALERT_BAD_RECORD_MAC'],
+    ['TLS 1.2 records reordered, client→server (the server alerts)', { kind: 'reorder', direction: 'clientToServer', applicationIndex: 0 }, TLS12, 'ERR_SSL_SSL/TLS_ALERT_BAD_RECORD_MAC'],
   ])('%s: REC RECORD_MAC_FAILED', async (_name, tamper, client, clientCode) => {
     const { outcome, steps } = await observe(tamper, { client })
     expect(outcome.secureConnected).toBe(true)
@@ -142,7 +142,7 @@ describe('records injected into the handshake (early CCS, Heartbleed probe)', ()
   ])('%s: HS UNEXPECTED_MESSAGE', async (_name, tamper, client, clientCode) => {
     const { outcome, steps } = await observe(tamper, { client })
     expect(outcome.clientError?.code).toBe(clientCode)
-    expect(outcome.serverError?.code).toBe('ERR_SSL_SSLV3_ALERT_UNEXPECTED_MESSAGE')
+    expect(outcome.serverError?.code).toBe('ERR_SSL_SSL/TLS_ALERT_UNEXPECTED_MESSAGE')
     expect(statusAndCode(steps)).toEqual({ PROTO: 'pass', HS: 'fail UNEXPECTED_MESSAGE', FIN: 'skip NOT_REACHED', REC: 'skip NOT_REACHED' })
   })
 
