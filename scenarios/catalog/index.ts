@@ -3,12 +3,13 @@ import { dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { FileScenario } from '../scenario-file/compile-scenario.js'
 import { loadScenarioFile } from '../scenario-file/load-scenario-file.js'
+import { projectPath } from '../../server/util/project-paths.js'
 
 /** The catalog's families, in the order a run plays them: one folder of scenario files each. */
 export const CATALOG_FAMILIES = ['chain', 'names', 'crypto', 'strategies', 'controls'] as const
 export type CatalogFamily = (typeof CATALOG_FAMILIES)[number]
 
-const CATALOG_DIR = dirname(fileURLToPath(import.meta.url))
+const CATALOG_DIR = projectPath('scenarios', 'catalog')
 const SCENARIO_FILE = /\.(ya?ml|json)$/i
 
 export type CatalogScenario = FileScenario & { family: string }

@@ -15,8 +15,13 @@ export type FileScenario = Scenario & { host?: string; sourceFile?: string }
 /** What a legacy client changes: plain RFC 5280 path validation and the subject-CN fallback. */
 export const LEGACY_POLICY: Partial<ClientPolicy> = { profile: 'rfc5280', allowCommonNameFallback: true }
 
-/** OpenSSL refuses to load an MD5/SHA-1 signed chain at the default security level ("ca md too weak"). */
-const WEAK_HASH_CIPHERS = 'DEFAULT@SECLEVEL=0'
+/**
+ * OpenSSL refuses to load an MD5/SHA-1 signed chain at the default security level ("ca md too weak"),
+ * and OpenSSL 3.5 (Node 24) also a chain with an RSA key under 2048 bits ("ee key too small",
+ * "ca key too small": security level 2 is its default, SSL_CTX_set_security_level(3)). The attacker's
+ * proxy serves such a chain anyway: level 0 on its side only, the victim keeps its own policy.
+ */
+const WEAK_CHAIN_CIPHERS = 'DEFAULT@SECLEVEL=0'
 
 /**
  * Compiles a validated file into its scenarios: always the strict one (`id`),
@@ -31,7 +36,8 @@ export function compileScenarioFile(file: ScenarioFile, sourceFile?: string): Fi
 function compileVariant(file: ScenarioFile, expectation: Expectation, variant: 'strict' | 'legacy', sourceFile: string | undefined): FileScenario {
   const host = file.host ?? TARGET_HOST
   const usesWeakHash = file.chain.certificates.some((c) => c.signatureHash === 'md5' || c.signatureHash === 'sha1')
-  const ciphers = file.proxy?.ciphers ?? (usesWeakHash ? WEAK_HASH_CIPHERS : undefined)
+  const usesWeakKey = file.chain.certificates.some((c) => typeof c.key === 'object' && 'rsa' in c.key && c.key.rsa < 2048)
+  const ciphers = file.proxy?.ciphers ?? (usesWeakHash || usesWeakKey ? WEAK_CHAIN_CIPHERS : undefined)
   const scenario = defineScenario({
     id: variant === 'strict' ? file.id : `${file.id}-legacy`,
     title: variant === 'strict' ? file.title : `${file.title} (legacy client)`,
