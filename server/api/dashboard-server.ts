@@ -17,13 +17,14 @@ import { toCertDto, toScenarioDto } from './dto.js'
 import { createHttpApp } from './http-app.js'
 import { createLabQueries } from './lab-queries.js'
 import { LiveRunTracker } from './live-run-tracker.js'
+import { projectPath } from '../util/project-paths.js'
 import { RunController } from './run-controller.js'
 import { createSocketServer, type LabSocketServer } from './socket-server.js'
 import { createTrainingRouter } from './training-routes.js'
 import { watchStore } from './store-watcher.js'
 
 /** Where `vite build` writes the dashboard (dashboard/vite.config.ts). */
-export const DASHBOARD_DIST_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dashboard', 'dist')
+export const DASHBOARD_DIST_DIR = projectPath('dashboard', 'dist')
 
 export interface StartDashboardServerParams {
   store: LabStore

@@ -3,8 +3,9 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import Database from 'better-sqlite3'
 import { LabError } from '../errors.js'
+import { projectPath } from '../util/project-paths.js'
 
-const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'migrations')
+const MIGRATIONS_DIR = projectPath('server', 'store', 'migrations')
 
 interface Migration {
   version: number
