@@ -8,7 +8,8 @@ export interface ClientReport {
   clientId: string
   /** The TCP/TLS level outcome before any verification. */
   transport: { connected: boolean; error: { code: string; message: string } | null }
-  tls: { version: string | null; cipher: string | null; alpn: string | null; servername: string } | null
+  /** `group`: the key-exchange group negotiated (IANA name, e.g. X25519MLKEM768 or x25519), null if none. */
+  tls: { version: string | null; cipher: string | null; group: string | null; alpn: string | null; servername: string } | null
   /** The chain as presented, DER base64, leaf first. */
   presentedChainDer: string[]
   /** as-sent: from the decoded Certificate message; node-rebuilt: Node's view (decoding failed); none: no handshake. */

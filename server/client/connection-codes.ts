@@ -7,6 +7,12 @@ export const CONNECTION_CODES = {
   PROTOCOL_VERSION_TOO_OLD: 'PROTOCOL_VERSION_TOO_OLD',
   /** The negotiated cipher suite is outside the client's policy (no AEAD or no forward secrecy). */
   WEAK_CIPHER_SUITE: 'WEAK_CIPHER_SUITE',
+  /**
+   * The key exchange was classical (ECDH/DH only) under a policy that requires a post-quantum hybrid
+   * group such as X25519MLKEM768 (draft-ietf-tls-ecdhe-mlkem): traffic recorded today could be
+   * decrypted by a future quantum computer.
+   */
+  CLASSICAL_KEY_EXCHANGE: 'CLASSICAL_KEY_EXCHANGE',
   /** The handshake failed before any certificate was shown (version, cipher or transport). */
   HANDSHAKE_FAILED: 'HANDSHAKE_FAILED',
   /** No certificate was presented, so no certificate step could run. */

@@ -13,6 +13,7 @@ import type { RunInstrumentedClientParams } from './instrumented-client.js'
 import { checkLiveSteps } from './live-steps.js'
 import { openConnection } from './open-connection.js'
 import { checkFailedNegotiation, checkNegotiatedProtocol, DEFAULT_PROTOCOL_POLICY } from './protocol-policy.js'
+import { ianaGroupName } from '../tls/key-exchange-group.js'
 
 /** One TLS connection, verified step by step, still open when accepted. */
 export interface VerifiedSession {
@@ -72,7 +73,10 @@ export async function connectAndVerify(params: RunInstrumentedClientParams): Pro
   const live = await checkLiveSteps({ policy: params.policy, chainDer, certificate, now, staple: connection.staple(), crlUnavailable: fetched.unavailable })
   const version = socket.getProtocol() ?? 'unknown'
   const cipher = socket.getCipher().standardName
-  const policyProto = checkNegotiatedProtocol(protocol, version, cipher)
+  // The client's own view of the key exchange (OpenSSL's SSL_get_negotiated_group via node:tls).
+  const ephemeral = socket.getEphemeralKeyInfo()
+  const group = ephemeral !== null && typeof ephemeral === 'object' && 'name' in ephemeral && typeof ephemeral.name === 'string' ? ianaGroupName(ephemeral.name) : null
+  const policyProto = checkNegotiatedProtocol(protocol, version, cipher, group)
   const observed = { handshakeCompleted: true, policyProto, transcript: connection.transcript }
   const steps = completeTrace(
     [
@@ -90,6 +94,7 @@ export async function connectAndVerify(params: RunInstrumentedClientParams): Pro
       tls: {
         version,
         cipher,
+        group,
         alpn: typeof socket.alpnProtocol === 'string' ? socket.alpnProtocol : null,
         servername: params.expectedHost,
       },

@@ -1,6 +1,7 @@
 import { withoutGrease } from '../tls/client-hello/grease.js'
 import { EXT } from '../tls/client-hello/extensions.js'
-import { cipherSuiteName, signatureSchemeName, versionName } from '../tls/client-hello/names.js'
+import { cipherSuiteName, groupName, signatureSchemeName, versionName } from '../tls/client-hello/names.js'
+import { isQuantumResistant } from '../tls/key-exchange-group.js'
 import type { HelloFingerprint } from './compare-hellos.js'
 
 /** Ways a re-originated hello is weaker than the one it replaces; each code states a fact. */
@@ -19,6 +20,12 @@ export type DowngradeCode =
   | 'EXTENDED_MASTER_SECRET_DROPPED'
   /** Secure renegotiation signalling (RFC 5746: extension or SCSV) was offered and is not upstream. */
   | 'RENEGOTIATION_PROTECTION_DROPPED'
+  /**
+   * The client offered a post-quantum hybrid group (X25519MLKEM768, draft-ietf-tls-ecdhe-mlkem) and the
+   * upstream hello does not: the bank's leg falls back to classical ECDH, which a recording made today
+   * lets a future quantum computer decrypt ("harvest now, decrypt later").
+   */
+  | 'HYBRID_GROUP_REMOVED'
 
 export interface Downgrade {
   code: DowngradeCode
@@ -61,6 +68,12 @@ export function findDowngrades(expected: HelloFingerprint, actual: HelloFingerpr
   )
   if (hasExtension(expected, EXTENDED_MASTER_SECRET) && !hasExtension(actual, EXTENDED_MASTER_SECRET)) {
     downgrades.push({ code: 'EXTENDED_MASTER_SECRET_DROPPED', expected: ['extended_master_secret'], actual: [] })
+  }
+  const quantumResistant = (hello: HelloFingerprint): string[] =>
+    withoutGrease(hello.supportedGroups).map(groupName).filter((name) => isQuantumResistant(name))
+  const offeredPq = quantumResistant(expected)
+  if (offeredPq.length > 0 && quantumResistant(actual).length === 0) {
+    downgrades.push({ code: 'HYBRID_GROUP_REMOVED', expected: offeredPq, actual: withoutGrease(actual.supportedGroups).map(groupName) })
   }
   if (signalsSecureRenegotiation(expected) && !signalsSecureRenegotiation(actual)) {
     downgrades.push({ code: 'RENEGOTIATION_PROTECTION_DROPPED', expected: ['renegotiation_info or TLS_EMPTY_RENEGOTIATION_INFO_SCSV'], actual: [] })

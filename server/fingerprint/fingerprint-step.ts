@@ -20,7 +20,12 @@ export function describeDetection(detection: InterceptionDetection): string {
     case 'intercepted': {
       const fields = detection.differences.map((d) => d.field).join(', ')
       const downgrades = detection.downgrades.length === 0 ? '' : ` Downgrades: ${detection.downgrades.map((d) => d.code).join(', ')}.`
-      return `The ClientHello is not ${claimed}'s: ${fields} differ (JA4 ${detection.observed.ja4}, expected ${detection.expected?.ja4 ?? '?'}).${lookalike}${downgrades}`
+      const hybrid = detection.downgrades.find((d) => d.code === 'HYBRID_GROUP_REMOVED')
+      const pq =
+        hybrid === undefined
+          ? ''
+          : ` The post-quantum hybrid ${hybrid.expected.join(', ')} was removed: this leg's key exchange is classical ECDH, which a recording made today lets a future quantum computer decrypt.`
+      return `The ClientHello is not ${claimed}'s: ${fields} differ (JA4 ${detection.observed.ja4}, expected ${detection.expected?.ja4 ?? '?'}).${lookalike}${downgrades}${pq}`
     }
   }
 }

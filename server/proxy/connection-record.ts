@@ -18,8 +18,12 @@ export interface ConnectionRecord {
   offered: OfferedHello | null
   /** Why the ClientHello could not be read, when it could not. */
   helloError: string | null
-  /** What the proxy and the client agreed (terminate mode only). */
-  negotiated: { version: string; cipher: string; alpn: string | null } | null
+  /**
+   * What the proxy and the client agreed (terminate mode only). `group`: the key-exchange group of
+   * this leg (IANA name: X25519MLKEM768, x25519, secp256r1…), as OpenSSL chose it for the client's
+   * hello (server/tls/server-group-probe.ts); absent when not measured.
+   */
+  negotiated: { version: string; cipher: string; alpn: string | null; group?: string | null } | null
   /** The chain the proxy served, leaf first (terminate mode only). */
   servedChain: { subject: string; issuer: string; derBase64: string }[]
   outcome: ConnectionOutcome
@@ -34,7 +38,8 @@ export interface ConnectionRecord {
     credentials: { field: string; value: string; path: string }[]
     cookies: string[]
   }
-  upstream: { version: string | null; cipher: string | null; error: string | null } | null
+  /** The proxy→genuine leg; `group` as on `negotiated`, read from the proxy's own client socket. */
+  upstream: { version: string | null; cipher: string | null; group?: string | null; error: string | null } | null
   /**
    * The proxy→genuine leg's TLS secrets (NSS key log lines), recorded only when the proxy keeps
    * records: with a capture of the loopback ports they let Wireshark open the attacker's own leg.

@@ -14,6 +14,8 @@ import { RequestRecorder } from './request-recorder.js'
 import type { PooledUpstream, UpstreamPool } from './upstream-pool.js'
 import type { ServedCertificate, StartInterceptingProxyParams } from './proxy-types.js'
 import { alertFromError, isCertificateAlert, isPeerHangUp } from './tls-alerts.js'
+import { upstreamLegGroup } from './leg-group.js'
+import { probeServerGroup } from '../tls/server-group-probe.js'
 
 /** What every connection of one proxy shares, resolved once at start. */
 export interface ProxySettings {
@@ -54,6 +56,8 @@ export class ProxyConnection {
   private target: { host: string; port: number }
   private isFinished = false
   private isClientSecure = false
+  /** The client-facing leg's key-exchange group once measured (undefined: not measured). */
+  private clientLegGroup: string | null | undefined = undefined
   private isUpstreamReady = false
   private isRelaying = false
   private hasIncident = false
@@ -190,6 +194,7 @@ export class ProxyConnection {
     const isPooled = settings.pool !== null
     if (settings.params.connectUpstream === 'with-hello' && !isPooled && hello !== null) this.openUpstream()
     if (hello !== null) socket.unshift(hello)
+    if (hello !== null && settings.wantsRecords) this.measureClientLegGroup(hello, served)
     // The TLS socket owns the timeout from here: the raw socket no longer sees reads in JS.
     socket.setTimeout(0)
     const client = new TLSSocket(
@@ -246,6 +251,7 @@ export class ProxyConnection {
           version: client.getProtocol() ?? 'unknown',
           cipher: client.getCipher().standardName,
           alpn: typeof client.alpnProtocol === 'string' ? client.alpnProtocol : null,
+          ...(this.clientLegGroup === undefined ? {} : { group: this.clientLegGroup }),
         }
       }
       if (record.outcome === 'open') record.outcome = 'client-closed-after-handshake'
@@ -257,6 +263,14 @@ export class ProxyConnection {
       this.readClient(client)
       if (this.upstream === null) this.openUpstream()
       this.startRelayWhenReady()
+    })
+  }
+
+  /** The client-facing leg's key-exchange group: node:tls does not tell a server, so OpenSSL is asked by replay. */
+  private measureClientLegGroup(hello: Buffer, served: ServedCertificate): void {
+    void probeServerGroup(hello, served.secureContext).then((group) => {
+      this.clientLegGroup = group
+      if (this.record.negotiated !== null) this.record.negotiated.group = group
     })
   }
 
@@ -333,6 +347,7 @@ export class ProxyConnection {
     this.record.upstream = {
       version: upstream.socket.getProtocol(),
       cipher: upstream.socket.getCipher().standardName,
+      group: upstreamLegGroup(upstream.socket),
       error: null,
     }
   }
@@ -364,6 +379,7 @@ export class ProxyConnection {
       if (wantsRecords && record.upstream !== null) {
         record.upstream.version = upstream.getProtocol()
         record.upstream.cipher = upstream.getCipher().standardName
+        record.upstream.group = upstreamLegGroup(upstream)
       }
       this.isUpstreamReady = true
       this.startRelayWhenReady()

@@ -55,6 +55,10 @@ const GROUP_NAMES = new Map<number, string>([
   [0x0104, 'ffdhe8192'],
   [0x11ec, 'X25519MLKEM768'],
   [0x11eb, 'SecP256r1MLKEM768'],
+  [0x11ed, 'SecP384r1MLKEM1024'],
+  [0x0200, 'MLKEM512'],
+  [0x0201, 'MLKEM768'],
+  [0x0202, 'MLKEM1024'],
   [0x6399, 'X25519Kyber768Draft00'],
 ])
 
