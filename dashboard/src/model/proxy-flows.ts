@@ -41,7 +41,16 @@ export function connectionFlows(connection: ConnectionDto, result: ResultDto | n
   const plaintextHttp = connection.mode === 'terminate' && !isTls && connection.plaintext.requests.length > 0
   const readable = connection.mode === 'terminate' && (isTls || plaintextHttp)
   const scheme = plaintextHttp ? 'http' : 'https'
-  const visits = result?.client?.navigation?.visits.flatMap((visit) => visit.requests) ?? []
+  // Each connection of an http-first client carries one of its visits: match them in order, each used once.
+  const visits = [...(result?.client?.navigation?.visits.flatMap((visit) => visit.requests) ?? [])]
+  const connectionIndex = result?.connections.indexOf(connection) ?? -1
+  const earlier = connectionIndex > 0 ? (result?.connections.slice(0, connectionIndex) ?? []) : []
+  for (const previous of earlier) {
+    for (const request of previous.plaintext.requests) {
+      const used = visits.findIndex((v) => v.method === request.method && v.url.endsWith(request.path))
+      if (used >= 0) visits.splice(used, 1)
+    }
+  }
   const login = result?.client?.http ?? null
   const exchanges = connection.plaintext.requests.map((request): Exchange => {
     const url = `${scheme}://${request.host ?? connection.sni ?? 'bank.lab'}${request.path}`
