@@ -1,4 +1,4 @@
-import { createApp } from 'vue'
+import { createApp, watch } from 'vue'
 import App from './App.vue'
 import { readAccessToken } from './composables/client/access-token.js'
 import { createReplayClient } from './composables/client/replay-client.js'
@@ -11,4 +11,8 @@ const token = readAccessToken()
 // `#replay=RUN` reads a stored run over REST; anything else is the live lab.
 const replayRunId = replayRunParam.value
 connectLab(replayRunId === null ? createSocketClient({ token }) : createReplayClient(replayRunId, { token }))
+// Editing `#replay=` in an open tab must show that run (or say it does not exist), never the one loaded before.
+watch(replayRunParam, (next) => {
+  if (next !== replayRunId) window.location.reload()
+})
 createApp(App).mount('#app')

@@ -41,6 +41,9 @@ describe('TrainingView', () => {
     expect(question.attributes('data-scenario-id')).toBe('self-signed-leaf')
     expect(wrapper.find('[data-testid="training-reveal"]').exists()).toBe(false)
     expect(wrapper.text()).not.toContain('self-signed')
+    // Tags name the answer's topic: none is on the page before the reveal (issue 18 item 9).
+    expect(wrapper.find('[data-testid="question-tags"]').exists()).toBe(false)
+    expect(wrapper.get('[data-testid="training-question"]').text()).not.toContain('#')
     // Nothing runs before a prediction is locked in.
     expect(wrapper.get<HTMLButtonElement>('[data-testid="training-submit"]').element.disabled).toBe(true)
     await wrapper.get('[data-testid="predict-TRUST"] input').setValue(true)
@@ -48,6 +51,7 @@ describe('TrainingView', () => {
     await waitFor(wrapper, '[data-testid="training-reveal"]')
 
     expect(wrapper.get('[data-testid="reveal-grade"]').text()).toBe('Correct')
+    expect(wrapper.get('[data-testid="question-tags"]').text()).toContain('#')
     expect(wrapper.get('[data-testid="reveal-actual"]').text()).toBe('TRUST')
     expect(wrapper.get('[data-testid="reveal-sentence"]').text().length).toBeGreaterThan(10)
     expect(wrapper.get('[data-testid="reveal-explanation"]').text().length).toBeGreaterThan(20)
@@ -67,6 +71,22 @@ describe('TrainingView', () => {
     await wrapper.get('[data-testid="training-next"]').trigger('click')
     expect(wrapper.get('[data-testid="training-finished"]').text()).toBe('Done: 1 of 2 correct.')
     wrapper.unmount()
+  })
+
+  it('asks only the chosen family, and no more questions than asked for', async () => {
+    sessionStorage.clear()
+    const wrapper = mount(TrainingView, { props: { api, order: ['self-signed-leaf', 'wrong-host', 'expired-leaf', 'direct-connection'] }, attachTo: document.body })
+    await wrapper.get('[data-testid="training-name"]').setValue('Ada')
+    await waitFor(wrapper, '[data-testid="training-start"]:not([disabled])')
+    expect(wrapper.findAll('[data-testid="training-family"] option').map((o) => o.text())).toContain('names')
+    await wrapper.get('[data-testid="training-family"]').setValue('names')
+    await wrapper.get('[data-testid="training-count"]').setValue('5')
+    await wrapper.get('[data-testid="training-name-form"]').trigger('submit')
+    // wrong-host is the one #names scenario of the four.
+    expect(wrapper.get('[data-testid="training-question"]').attributes('data-scenario-id')).toBe('wrong-host')
+    expect(wrapper.get('[data-testid="training-question"]').text()).toContain('Attack 1 of 1')
+    wrapper.unmount()
+    sessionStorage.clear()
   })
 
   it('shows the server\'s sentence when it refuses an answer, and stays on the question', async () => {

@@ -26,6 +26,12 @@ export const selectedRunParam = stringParam('run')
 export const selectedScenarioParam = stringParam('scenario')
 export const replayRunParam = stringParam('replay')
 export const tagParam = stringParam('tag')
+/** The client whose scenario × step matrix and detail are shown (`#client=curl`). */
+export const selectedClientParam = stringParam('client')
+/** The matrix's search box (`#q=wrong-host`). */
+export const queryParam = stringParam('q')
+/** `#matrix=clients`: the scenario × client matrix; anything else the scenario × step matrix. */
+export const matrixModeParam = stringParam('matrix')
 /** `#view=training`: the training quiz in place of the matrix (issue 11). */
 export const viewParam = stringParam('view')
 const stepRaw = stringParam('step')
@@ -37,7 +43,7 @@ export const selectedStepParam = computed<StepId | null>({
   set: (value) => (stepRaw.value = value),
 })
 
-const OUTCOMES: readonly OutcomeFilter[] = ['all', 'caught', 'accepted', 'leaked', 'unexpected']
+const OUTCOMES: readonly OutcomeFilter[] = ['all', 'caught', 'accepted', 'leaked', 'not-exercised', 'unexpected']
 export const outcomeParam = computed<OutcomeFilter>({
   get: () => OUTCOMES.find((o) => o === outcomeRaw.value) ?? 'all',
   set: (value) => (outcomeRaw.value = value === 'all' ? null : value),

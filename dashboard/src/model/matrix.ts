@@ -1,5 +1,7 @@
 import { STEP_IDS, type ResultDto, type ScenarioDto, type StepId, type StepResult } from '@contract'
-import type { RunView } from './run-view.js'
+import { matchesQuery, parseQuery, rowSearchText } from './search.js'
+import { pairVerdict, type PairVerdict } from './pair-verdict.js'
+import { LAB_CLIENT_ID, resultKey, type RunView } from './run-view.js'
 
 /** n.a.: the step does not apply to this scenario; pending: its result has not arrived yet. */
 export type CellStatus = 'pass' | 'fail' | 'skip' | 'na' | 'pending'
@@ -14,11 +16,14 @@ export interface MatrixCell {
   message: string | null
 }
 
-export type RowOutcome = 'caught' | 'accepted' | 'leaked' | 'running' | 'waiting' | 'error'
+export type RowOutcome = 'caught' | 'accepted' | 'leaked' | 'not-exercised' | 'running' | 'waiting' | 'error'
 
 export interface MatrixRow {
   scenario: ScenarioDto
+  /** The client whose result this row shows. */
+  clientId: string
   result: ResultDto | null
+  verdict: PairVerdict
   cells: MatrixCell[]
   outcome: RowOutcome
   /** null until the result is committed. */
@@ -26,12 +31,14 @@ export interface MatrixRow {
   asExpected: boolean | null
 }
 
-export type OutcomeFilter = 'all' | 'caught' | 'accepted' | 'leaked' | 'unexpected'
+export type OutcomeFilter = 'all' | 'caught' | 'accepted' | 'leaked' | 'not-exercised' | 'unexpected'
 export type GroupBy = 'none' | 'tag' | 'outcome'
 
 export interface MatrixFilters {
   tag: string | null
   outcome: OutcomeFilter
+  /** Free text over id, title, tags, steps, codes, client and outcome (see model/search.ts). */
+  query?: string
 }
 
 export interface MatrixGroup {
@@ -44,13 +51,23 @@ const OUTCOME_LABELS: Record<RowOutcome, string> = {
   caught: 'Caught',
   accepted: 'Accepted',
   leaked: 'Credentials leaked',
+  'not-exercised': 'Not exercised',
   running: 'Running',
   waiting: 'Waiting',
   error: 'Could not run',
 }
 
-export function buildMatrixRows(catalog: readonly ScenarioDto[], view: RunView): MatrixRow[] {
-  return createMatrixRowBuilder()(catalog, view)
+export function buildMatrixRows(catalog: readonly ScenarioDto[], view: RunView, clientId: string = defaultClientId(view)): MatrixRow[] {
+  return createMatrixRowBuilder()(catalog, view, clientId)
+}
+
+/** The client a scenario × step matrix shows when none is picked: the lab's own verifier when the run has it. */
+export function defaultClientId(view: RunView): string {
+  return view.clientIds.includes(LAB_CLIENT_ID) ? LAB_CLIENT_ID : (view.clientIds[0] ?? LAB_CLIENT_ID)
+}
+
+export function scenarioById(catalog: readonly ScenarioDto[], id: string): ScenarioDto {
+  return catalog.find((scenario) => scenario.id === id) ?? unknownScenario(id)
 }
 
 /**
@@ -58,22 +75,25 @@ export function buildMatrixRows(catalog: readonly ScenarioDto[], view: RunView):
  * changed, so a batch that touches one scenario re-renders one row component
  * (Vue skips children whose props are identical), not the whole matrix.
  */
-export function createMatrixRowBuilder(): (catalog: readonly ScenarioDto[], view: RunView) => MatrixRow[] {
+export function createMatrixRowBuilder(): (catalog: readonly ScenarioDto[], view: RunView, clientId: string) => MatrixRow[] {
   let cache = new Map<string, CachedRow>()
   let lastCatalog: readonly ScenarioDto[] = []
   let byId = new Map<string, ScenarioDto>()
-  return (catalog, view) => {
+  return (catalog, view, clientId) => {
     if (catalog !== lastCatalog) {
       lastCatalog = catalog
       byId = new Map(catalog.map((scenario) => [scenario.id, scenario]))
     }
     const next = new Map<string, CachedRow>()
     const rows = view.scenarioIds.map((id) => {
+      const key = resultKey(id, clientId)
+      const result = view.results.get(key) ?? null
       const inputs: RowInputs = {
         scenario: byId.get(id) ?? unknownScenario(id),
-        result: view.results.get(id) ?? null,
-        liveSteps: view.liveSteps.get(id),
-        isRunning: view.currentScenarioId === id,
+        clientId,
+        result,
+        liveSteps: view.liveSteps.get(key),
+        isRunning: view.currentScenarioId === id && result === null,
       }
       const hit = cache.get(id)
       const cached = hit !== undefined && sameInputs(hit.inputs, inputs) ? hit : { inputs, row: buildRow(inputs) }
@@ -87,6 +107,7 @@ export function createMatrixRowBuilder(): (catalog: readonly ScenarioDto[], view
 
 interface RowInputs {
   scenario: ScenarioDto
+  clientId: string
   result: ResultDto | null
   liveSteps: StepResult[] | undefined
   isRunning: boolean
@@ -98,16 +119,19 @@ interface CachedRow {
 }
 
 function sameInputs(a: RowInputs, b: RowInputs): boolean {
-  return a.scenario === b.scenario && a.result === b.result && a.liveSteps === b.liveSteps && a.isRunning === b.isRunning
+  return a.scenario === b.scenario && a.clientId === b.clientId && a.result === b.result && a.liveSteps === b.liveSteps && a.isRunning === b.isRunning
 }
 
-function buildRow({ scenario, result, liveSteps, isRunning }: RowInputs): MatrixRow {
+function buildRow({ scenario, clientId, result, liveSteps, isRunning }: RowInputs): MatrixRow {
   const steps = result?.steps ?? liveSteps ?? []
+  const verdict = pairVerdict(scenario, result, isRunning || liveSteps !== undefined)
   return {
     scenario,
+    clientId,
     result,
+    verdict,
     cells: buildCells(scenario, steps, result, result === null && (isRunning || steps.length > 0)),
-    outcome: outcomeOf(result, isRunning || liveSteps !== undefined),
+    outcome: verdict === 'not-exercised' ? 'not-exercised' : outcomeOf(result, isRunning || liveSteps !== undefined),
     leaked: result?.leaked ?? null,
     asExpected: result?.asExpected ?? null,
   }
@@ -131,8 +155,10 @@ function outcomeOf(result: ResultDto | null, isRunning: boolean): RowOutcome {
 }
 
 export function filterRows(rows: readonly MatrixRow[], filters: MatrixFilters): MatrixRow[] {
+  const query = parseQuery(filters.query ?? '')
   return rows.filter((row) => {
     if (filters.tag !== null && !row.scenario.tags.includes(filters.tag)) return false
+    if (!matchesQuery(query, rowSearchText(row))) return false
     switch (filters.outcome) {
       case 'all':
         return true

@@ -1,13 +1,29 @@
 import type { LabDelta, ResultDto, RunDetailDto, RunDto, StepResult } from '@contract'
 
-/** One run as the page shows it: committed results plus the steps of the scenario in flight. */
+/** The lab's own instrumented victim: the client every run has, shown first. */
+export const LAB_CLIENT_ID = 'lab-verifier'
+
+/**
+ * One (scenario, client) pair: the unit a run is made of (issue 18). A run with
+ * six clients has six results per scenario; keying by scenario alone kept only
+ * the last client's.
+ */
+export function resultKey(scenarioId: string, clientId: string): string {
+  return `${scenarioId}\u0000${clientId}`
+}
+
+/** One run as the page shows it: committed results plus the steps of the pairs in flight. */
 export interface RunView {
   run: RunDto
   /** Scenario ids in play order. */
   scenarioIds: string[]
+  /** Client ids in play order: the lab's verifier first, then the real clients the run named, then any other seen. */
+  clientIds: string[]
+  /** By resultKey(scenarioId, clientId). */
   results: ReadonlyMap<string, ResultDto>
+  /** By resultKey(scenarioId, clientId). */
   liveSteps: ReadonlyMap<string, StepResult[]>
-  /** The scenario whose client is connecting right now. */
+  /** The scenario whose clients are connecting right now. */
   currentScenarioId: string | null
   /** Connections the proxy closed, counted live. */
   connectionCount: number
@@ -15,26 +31,52 @@ export interface RunView {
 
 export function runViewFromDetail(detail: RunDetailDto): RunView {
   const liveSteps = new Map<string, StepResult[]>()
-  for (const live of detail.liveSteps) liveSteps.set(live.scenarioId, [...(liveSteps.get(live.scenarioId) ?? []), live.step])
-  const results = new Map(detail.results.map((result) => [result.scenarioId, result]))
+  for (const live of detail.liveSteps) {
+    const key = resultKey(live.scenarioId, live.clientId)
+    liveSteps.set(key, [...(liveSteps.get(key) ?? []), live.step])
+  }
+  const results = new Map(detail.results.map((result) => [resultKey(result.scenarioId, result.clientId), result]))
   return {
     run: detail.run,
     scenarioIds: scenarioIdsOf(detail.run, detail.results.map((r) => r.scenarioId)),
+    clientIds: clientIdsOf(detail.run, [...detail.results.map((r) => r.clientId), ...detail.liveSteps.map((l) => l.clientId)]),
     results,
     liveSteps,
-    currentScenarioId: detail.run.status === 'running' ? ([...liveSteps.keys()].at(-1) ?? null) : null,
+    currentScenarioId: detail.run.status === 'running' ? (detail.liveSteps.at(-1)?.scenarioId ?? null) : null,
     connectionCount: detail.results.reduce((sum, r) => sum + r.connections.length, 0),
   }
 }
 
 export function emptyRunView(run: RunDto, scenarioIds: string[]): RunView {
-  return { run, scenarioIds, results: new Map(), liveSteps: new Map(), currentScenarioId: null, connectionCount: 0 }
+  return { run, scenarioIds, clientIds: clientIdsOf(run, []), results: new Map(), liveSteps: new Map(), currentScenarioId: null, connectionCount: 0 }
+}
+
+/** The result of one pair, or null while it has not committed. */
+export function resultFor(view: RunView, scenarioId: string, clientId: string): ResultDto | null {
+  return view.results.get(resultKey(scenarioId, clientId)) ?? null
 }
 
 /** The runner records the selected scenario ids in the run's options (scenarios/runner.ts). */
 function scenarioIdsOf(run: RunDto, fallback: string[]): string[] {
   const listed = run.options['scenarios']
-  return Array.isArray(listed) && listed.every((id) => typeof id === 'string') ? [...listed] : fallback
+  return Array.isArray(listed) && listed.every((id) => typeof id === 'string') ? [...listed] : unique(fallback)
+}
+
+/**
+ * The run's clients: the CLI records the real clients it drove in `options.clients`
+ * (the lab's verifier always runs first and is not listed); a run-level `clients`
+ * list on the run row, when the server sends one, is used as is.
+ */
+export function clientIdsOf(run: RunDto, seen: readonly string[]): string[] {
+  const fromRow = (run as RunDto & { clients?: unknown }).clients
+  const rowIds = Array.isArray(fromRow) ? fromRow.map((c: unknown) => (typeof c === 'string' ? c : typeof c === 'object' && c !== null && 'id' in c ? String((c as { id: unknown }).id) : null)) : []
+  const listed = run.options['clients']
+  const optionIds = Array.isArray(listed) ? listed.filter((id): id is string => typeof id === 'string') : []
+  return unique([LAB_CLIENT_ID, ...rowIds.filter((id): id is string => id !== null), ...optionIds, ...seen])
+}
+
+function unique(ids: readonly string[]): string[] {
+  return [...new Set(ids)]
 }
 
 /**
@@ -54,6 +96,9 @@ export function applyDeltas(views: ReadonlyMap<string, RunView>, batch: readonly
     drafts.set(runId, draft)
     return draft
   }
+  const noteClient = (draft: Draft, clientId: string): void => {
+    if (!draft.clientIds.includes(clientId)) draft.clientIds = [...draft.clientIds, clientId]
+  }
   for (const delta of batch) {
     switch (delta.type) {
       case 'run:started':
@@ -64,14 +109,15 @@ export function applyDeltas(views: ReadonlyMap<string, RunView>, batch: readonly
         const draft = draftOf(delta.runId)
         if (draft === null) break
         draft.currentScenarioId = delta.scenarioId
-        draft.liveSteps.set(delta.scenarioId, [])
         break
       }
       case 'step:result': {
         const draft = draftOf(delta.runId)
         if (draft === null) break
-        const steps = (draft.liveSteps.get(delta.scenarioId) ?? []).filter((s) => s.step !== delta.step.step)
-        draft.liveSteps.set(delta.scenarioId, [...steps, delta.step])
+        noteClient(draft, delta.clientId)
+        const key = resultKey(delta.scenarioId, delta.clientId)
+        const steps = (draft.liveSteps.get(key) ?? []).filter((s) => s.step !== delta.step.step)
+        draft.liveSteps.set(key, [...steps, delta.step])
         break
       }
       case 'connection:closed': {
@@ -82,10 +128,11 @@ export function applyDeltas(views: ReadonlyMap<string, RunView>, batch: readonly
       case 'scenario:finished': {
         const draft = draftOf(delta.result.runId)
         if (draft === null) break
-        draft.results.set(delta.result.scenarioId, delta.result)
-        draft.liveSteps.delete(delta.result.scenarioId)
+        const key = resultKey(delta.result.scenarioId, delta.result.clientId)
+        noteClient(draft, delta.result.clientId)
+        draft.results.set(key, delta.result)
+        draft.liveSteps.delete(key)
         if (!draft.scenarioIds.includes(delta.result.scenarioId)) draft.scenarioIds = [...draft.scenarioIds, delta.result.scenarioId]
-        if (draft.currentScenarioId === delta.result.scenarioId) draft.currentScenarioId = null
         break
       }
       case 'run:finished': {
@@ -93,7 +140,7 @@ export function applyDeltas(views: ReadonlyMap<string, RunView>, batch: readonly
         if (draft === null) break
         draft.run = delta.run
         draft.currentScenarioId = null
-        // A scenario cut off by the end of its run never commits: stop showing it as in flight.
+        // A pair cut off by the end of its run never commits: stop showing it as in flight.
         draft.liveSteps.clear()
         break
       }

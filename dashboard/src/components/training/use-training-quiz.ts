@@ -20,6 +20,11 @@ export interface TrainingQuiz {
   tally: Ref<{ answered: number; correct: number }>
   scores: ShallowRef<TraineeScoreDto[]>
   error: Ref<string | null>
+  /** The families (scenario tags, or the server's `family` when it sends one) a trainee can pick. */
+  families: ComputedRef<string[]>
+  /** The chosen family (null: every attack) and how many questions (null: all of them). */
+  family: Ref<string | null>
+  count: Ref<number | null>
   load(): Promise<void>
   start(): void
   submit(): Promise<void>
@@ -36,13 +41,21 @@ export function useTrainingQuiz(api: TrainingApi, order: readonly string[] | nul
   const stage = ref<QuizStage>('name')
   const trainee = ref('')
   const questions = shallowRef<TrainingQuestionDto[]>([])
+  const all = shallowRef<TrainingQuestionDto[]>([])
   const index = ref(0)
   const prediction = ref<TrainingPrediction | null>(null)
   const reveal = shallowRef<TrainingRevealDto | null>(null)
   const tally = ref({ answered: 0, correct: 0 })
   const scores = shallowRef<TraineeScoreDto[]>([])
   const error = ref<string | null>(null)
-  const sessionId = newSessionId()
+  const family = ref<string | null>(null)
+  const count = ref<number | null>(10)
+  const saved = readSaved()
+  const sessionId = saved?.sessionId ?? newSessionId()
+  const save = (): void => {
+    if (stage.value === 'name') return
+    writeSaved({ sessionId, trainee: trainee.value, order: questions.value.map((q) => q.scenarioId), index: index.value, tally: tally.value })
+  }
 
   const refreshScores = async (): Promise<void> => {
     const reply = await api.scores()
@@ -55,6 +68,9 @@ export function useTrainingQuiz(api: TrainingApi, order: readonly string[] | nul
     question: computed(() => questions.value[index.value] ?? null),
     position: computed(() => ({ index: index.value, total: questions.value.length })),
     isReady: computed(() => questions.value.length > 0),
+    families: computed(() => [...new Set(all.value.flatMap(familiesOf))].sort()),
+    family,
+    count,
     prediction,
     reveal,
     tally,
@@ -67,18 +83,36 @@ export function useTrainingQuiz(api: TrainingApi, order: readonly string[] | nul
         error.value = reply.message
         return
       }
+      all.value = reply.value
       questions.value =
         order === null
           ? shuffled(reply.value)
           : order.flatMap((id) => reply.value.filter((question) => question.scenarioId === id))
+      // A reload mid-quiz resumes the same questions at the same place with the same score (this tab only).
+      if (saved !== null && order === null) {
+        const restored = saved.order.flatMap((id) => reply.value.filter((question) => question.scenarioId === id))
+        if (restored.length > 0 && saved.index < restored.length) {
+          questions.value = restored
+          index.value = saved.index
+          tally.value = saved.tally
+          trainee.value = saved.trainee
+          stage.value = 'question'
+        }
+      }
       await refreshScores()
     },
     start: () => {
       const name = trainee.value.trim()
       if (name === '' || name.length > MAX_TRAINEE_LENGTH || questions.value.length === 0) return
+      const chosen = family.value
+      const inFamily = chosen === null ? questions.value : questions.value.filter((q) => familiesOf(q).includes(chosen))
+      if (inFamily.length === 0) return
+      questions.value = count.value === null ? inFamily : inFamily.slice(0, count.value)
+      index.value = 0
       trainee.value = name
       error.value = null
       stage.value = 'question'
+      save()
     },
     submit: async () => {
       const current = questions.value[index.value]
@@ -96,14 +130,60 @@ export function useTrainingQuiz(api: TrainingApi, order: readonly string[] | nul
       reveal.value = reply.value
       tally.value = { answered: tally.value.answered + 1, correct: tally.value.correct + (reply.value.isCorrect ? 1 : 0) }
       stage.value = 'revealed'
+      // Saved as the next question: a reload after the reveal does not ask the answered one again.
+      writeSaved({ sessionId, trainee: trainee.value, order: questions.value.map((q) => q.scenarioId), index: index.value + 1, tally: tally.value })
     },
     next: () => {
       reveal.value = null
       prediction.value = null
       index.value += 1
       stage.value = index.value < questions.value.length ? 'question' : 'finished'
+      if (stage.value === 'finished') clearSaved()
+      else save()
     },
   }
+}
+
+/** A question's families: the server's `family` when it sends one, else its tags (kept for filtering, never shown before the reveal). */
+function familiesOf(question: TrainingQuestionDto): string[] {
+  const declared = (question as TrainingQuestionDto & { family?: unknown }).family
+  return typeof declared === 'string' ? [declared] : question.tags
+}
+
+interface SavedQuiz {
+  sessionId: string
+  trainee: string
+  order: string[]
+  index: number
+  tally: { answered: number; correct: number }
+}
+
+const SAVED_KEY = 'mitmlab:training'
+
+function readSaved(): SavedQuiz | null {
+  try {
+    const raw = typeof sessionStorage === 'undefined' ? null : sessionStorage.getItem(SAVED_KEY)
+    if (raw === null) return null
+    const value = JSON.parse(raw) as Partial<SavedQuiz>
+    const isValid =
+      typeof value.sessionId === 'string' &&
+      typeof value.trainee === 'string' &&
+      Array.isArray(value.order) &&
+      typeof value.index === 'number' &&
+      typeof value.tally?.answered === 'number' &&
+      typeof value.tally.correct === 'number'
+    return isValid ? (value as SavedQuiz) : null
+  } catch {
+    return null
+  }
+}
+
+function writeSaved(quiz: SavedQuiz): void {
+  if (typeof sessionStorage !== 'undefined') sessionStorage.setItem(SAVED_KEY, JSON.stringify(quiz))
+}
+
+function clearSaved(): void {
+  if (typeof sessionStorage !== 'undefined') sessionStorage.removeItem(SAVED_KEY)
 }
 
 /** Fisher–Yates. */

@@ -23,8 +23,19 @@ export interface LabClient {
   close(): void
 }
 
-/** Turns an ack into a value or a thrown Error (for reads, where a failure is a bug or a lost server). */
+/** A read the lab refused, with its code (NOT_FOUND for an unknown run id) and its sentence for the page. */
+export class LabRequestError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message)
+    this.name = 'LabRequestError'
+  }
+}
+
+/** Turns an ack into a value or a thrown LabRequestError (for reads, where a failure is a bad id, a bug or a lost server). */
 export function unwrap<T>(ack: Ack<T>): T {
   if (ack.ok) return ack.value
-  throw new Error(`${ack.code}: ${ack.message}`)
+  throw new LabRequestError(ack.code, ack.message)
 }

@@ -1,6 +1,6 @@
 import { API_PATHS, TOKEN_HEADER, type LabDelta, type LabInfoDto, type RunDetailDto, type RunDto, type SnapshotDto } from '@contract'
 import { ref } from 'vue'
-import type { LabClient } from './lab-client.js'
+import { LabRequestError, type LabClient } from './lab-client.js'
 
 /**
  * Replays a stored run from the SQLite store through REST, behind the same
@@ -14,7 +14,7 @@ export function createReplayClient(runId: string, params: { token: string | null
   const base = params.baseUrl ?? ''
   const get = async <T>(path: string): Promise<T> => {
     const response = await doFetch(`${base}${path}`, { headers: params.token === null ? {} : { [TOKEN_HEADER]: params.token } })
-    if (!response.ok) throw new Error(`${path}: HTTP ${response.status} ${await response.text()}`)
+    if (!response.ok) throw await requestError(response)
     return (await response.json()) as T
   }
   const deltaListeners = new Set<(batch: LabDelta[]) => void>()
@@ -58,6 +58,18 @@ export function createReplayClient(runId: string, params: { token: string | null
       connectListeners.clear()
     },
   }
+}
+
+/** The server's `{ code, message }` as a typed error: the page shows the sentence, never the raw JSON. */
+async function requestError(response: Response): Promise<LabRequestError> {
+  const text = await response.text()
+  try {
+    const body = JSON.parse(text) as { code?: unknown; message?: unknown }
+    if (typeof body.message === 'string') return new LabRequestError(typeof body.code === 'string' ? body.code : `HTTP_${response.status}`, body.message)
+  } catch {
+    // Not JSON (a proxy's error page): fall through to the status line.
+  }
+  return new LabRequestError(`HTTP_${response.status}`, `The lab answered HTTP ${response.status}`)
 }
 
 /** The deltas a live server pushed for this run, rebuilt from what the store kept. */

@@ -14,6 +14,10 @@ export const runViews = shallowRef<ReadonlyMap<string, RunView>>(new Map())
 export const activeClient = shallowRef<LabClient | null>(null)
 /** The last error an action reported, shown in the header until the next action. */
 export const lastError = shallowRef<string | null>(null)
+/** Runs the lab could not give us (an unknown id in the URL), with its sentence: the page says so instead of showing another run. */
+export const runLoadErrors = shallowRef<ReadonlyMap<string, string>>(new Map())
+/** The snapshot itself failed (a replay of an unknown run): nothing to show but the reason. */
+export const snapshotError = shallowRef<string | null>(null)
 
 const queue = createDeltaQueue(applyBatch)
 
@@ -53,8 +57,9 @@ export function connectLab(client: LabClient): () => void {
       .then((snapshot) => {
         applySnapshot(snapshot)
         lastError.value = null
+        snapshotError.value = null
       })
-      .catch((error: unknown) => (lastError.value = (error as Error).message))
+      .catch((error: unknown) => (snapshotError.value = (error as Error).message))
       .finally(() => {
         isSyncing = false
         queue.push(buffered)
@@ -73,15 +78,20 @@ const loading = new Set<string>()
 
 export async function loadRun(runId: string): Promise<void> {
   const client = activeClient.value
-  if (client === null || runViews.value.has(runId) || loading.has(runId)) return
+  if (client === null || runViews.value.has(runId) || loading.has(runId) || runLoadErrors.value.has(runId)) return
   loading.add(runId)
   try {
     const detail = await client.getRun(runId)
     const views = new Map(runViews.value)
     if (!views.has(runId)) views.set(runId, runViewFromDetail(detail))
     runViews.value = views
+    if (runLoadErrors.value.has(runId)) {
+      const errors = new Map(runLoadErrors.value)
+      errors.delete(runId)
+      runLoadErrors.value = errors
+    }
   } catch (error) {
-    lastError.value = (error as Error).message
+    runLoadErrors.value = new Map([...runLoadErrors.value, [runId, (error as Error).message]])
   } finally {
     loading.delete(runId)
   }
