@@ -12,10 +12,12 @@ import { forgedLeaf } from './forge-helpers.js'
  * measured do: the genuine server compares the hello with the client the
  * request claims to be.
  */
-async function startInterceptorWithUpstreamProfile(
+export async function startInterceptorWithUpstreamProfile(
   context: ScenarioContext,
   upstream: UpstreamEndpoint,
   profile: UpstreamProfileId,
+  /** The client-facing side's key-exchange groups (node:tls `ecdhCurve`); default: Node's own. */
+  clientFacingGroups?: string,
 ): Promise<PathMiddlebox> {
   const leaf = forgedLeaf(context, context.pki.interceptionCa)
   const served = [leaf, context.pki.interceptionCa]
@@ -23,7 +25,11 @@ async function startInterceptorWithUpstreamProfile(
     mode: 'terminate',
     upstream: { ...upstream, profile },
     certificateFor: () => ({
-      secureContext: createSecureContext({ key: leaf.key.privateKeyPem, cert: chainPem(...served) }),
+      secureContext: createSecureContext({
+        key: leaf.key.privateKeyPem,
+        cert: chainPem(...served),
+        ...(clientFacingGroups === undefined ? {} : { ecdhCurve: clientFacingGroups }),
+      }),
       chainDer: served.map((cert) => cert.der),
       chainSubjects: served.map((cert, index) => ({
         subject: formatName(cert.subject),

@@ -2,9 +2,10 @@ import type { Scenario } from '../define-scenario.js'
 import { clientHelloEditScenarios } from './client-hello-edit-scenarios.js'
 import { faithfulRelayScenarios } from './faithful-relay-scenarios.js'
 import { keyPossessionScenarios } from './key-possession-scenarios.js'
+import { postQuantumScenarios } from './post-quantum-scenarios.js'
 import { recordTamperingScenarios } from './record-tampering-scenarios.js'
 
-export { clientHelloEditScenarios, faithfulRelayScenarios, keyPossessionScenarios, recordTamperingScenarios }
+export { clientHelloEditScenarios, faithfulRelayScenarios, keyPossessionScenarios, postQuantumScenarios, recordTamperingScenarios }
 
 /**
  * Issue 12: attacks on the handshake and the record layer rather than the
@@ -16,4 +17,5 @@ export const handshakeScenarios: readonly Scenario[] = [
   ...keyPossessionScenarios,
   ...clientHelloEditScenarios,
   ...recordTamperingScenarios,
+  ...postQuantumScenarios,
 ]

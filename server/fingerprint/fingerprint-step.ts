@@ -25,7 +25,13 @@ export function describeDetection(detection: InterceptionDetection): string {
         hybrid === undefined
           ? ''
           : ` The post-quantum hybrid ${hybrid.expected.join(', ')} was removed: this leg's key exchange is classical ECDH, which a recording made today lets a future quantum computer decrypt.`
-      return `The ClientHello is not ${claimed}'s: ${fields} differ (JA4 ${detection.observed.ja4}, expected ${detection.expected?.ja4 ?? '?'}).${lookalike}${downgrades}${pq}`
+      // JA4 hashes sorted suites and extensions but not the groups or key shares (FoxIO JA4 spec):
+      // a hello that differs only there keeps its JA4, and only the full comparison sees it.
+      const ja4 =
+        detection.expected?.ja4 === detection.observed.ja4
+          ? `JA4 ${detection.observed.ja4} is the same: JA4 does not cover groups or key shares`
+          : `JA4 ${detection.observed.ja4}, expected ${detection.expected?.ja4 ?? '?'}`
+      return `The ClientHello is not ${claimed}'s: ${fields} differ (${ja4}).${lookalike}${downgrades}${pq}`
     }
   }
 }

@@ -3,7 +3,7 @@ import type { HelloFingerprint } from './compare-hellos.js'
 import { planImpersonation } from './impersonate.js'
 
 /** How an intercepting proxy builds its upstream ClientHello. */
-export type UpstreamProfileId = 'node-default' | 'legacy-middlebox' | 'impersonate'
+export type UpstreamProfileId = 'node-default' | 'legacy-middlebox' | 'impersonate' | 'classical-kex'
 
 export interface UpstreamProfile {
   id: UpstreamProfileId
@@ -24,6 +24,12 @@ export const UPSTREAM_PROFILES: readonly UpstreamProfile[] = [
       'TLS 1.2 at most, CBC and static-RSA suites first, SHA-1 signatures allowed: the weakened profile Durumeric et al. (NDSS 2017, §6) found in most interception products.',
   },
   {
+    id: 'classical-kex',
+    title: 'Classical key exchange',
+    description:
+      'A modern TLS 1.3 stack built or configured before ML-KEM: X25519, P-256 and P-384 only, so the leg to the bank has no post-quantum hybrid whatever the client offered.',
+  },
+  {
     id: 'impersonate',
     title: 'Impersonate the client',
     description: "Mirrors the client's cipher order, groups, signature schemes, ALPN and versions as far as node:tls allows.",
@@ -35,6 +41,9 @@ export const UPSTREAM_PROFILES: readonly UpstreamProfile[] = [
  * negotiated. `@SECLEVEL=0` lets OpenSSL 3 offer SHA-1 signatures again.
  */
 const LEGACY_MIDDLEBOX_CIPHERS = 'AES128-SHA:AES256-SHA:ECDHE-RSA-AES128-SHA:ECDHE-RSA-AES256-SHA:ECDHE-RSA-AES128-GCM-SHA256:@SECLEVEL=0'
+
+/** OpenSSL 3.0's default groups, the ones an inspection product without ML-KEM offers. */
+export const CLASSICAL_GROUPS = 'X25519:P-256:P-384'
 
 /**
  * The `tls.connect` options that shape the proxy's upstream hello under a profile.
@@ -48,5 +57,7 @@ export function upstreamTlsOptions(profile: UpstreamProfileId, clientHello: Hell
       return { maxVersion: 'TLSv1.2', ciphers: LEGACY_MIDDLEBOX_CIPHERS }
     case 'impersonate':
       return clientHello === null ? {} : { ...planImpersonation(clientHello).options }
+    case 'classical-kex':
+      return { ecdhCurve: CLASSICAL_GROUPS }
   }
 }

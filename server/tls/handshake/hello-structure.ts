@@ -154,3 +154,31 @@ export function parseClientKeyShareGroups(data: Buffer): number[] {
   }
   return groups
 }
+
+/** One ClientHello key_share entry (RFC 8446 §4.2.8: KeyShareEntry). */
+export interface KeyShareEntry {
+  group: number
+  keyExchange: Buffer
+}
+
+/** ClientHello key_share: every offered share with its key material. */
+export function parseClientKeyShares(data: Buffer): KeyShareEntry[] {
+  const shares = new ByteReader(new ByteReader(data).vector(2, 'client_shares'))
+  const entries: KeyShareEntry[] = []
+  while (shares.remaining > 0) entries.push({ group: shares.u16('group'), keyExchange: shares.vector(2, 'key_exchange') })
+  return entries
+}
+
+export function encodeClientKeyShares(entries: readonly KeyShareEntry[]): Buffer {
+  const body = Buffer.concat(entries.map((e) => Buffer.concat([u16(e.group), u16(e.keyExchange.length), e.keyExchange])))
+  return Buffer.concat([u16(body.length), body])
+}
+
+/** supported_groups: a 2-byte-length list of NamedGroup (RFC 8446 §4.2.7). */
+export function parseSupportedGroups(data: Buffer): number[] {
+  return uint16List(new ByteReader(data).vector(2, 'named_group_list'))
+}
+
+export function encodeSupportedGroups(groups: readonly number[]): Buffer {
+  return Buffer.concat([u16(groups.length * 2), ...groups.map(u16)])
+}

@@ -1,6 +1,10 @@
 import {
   encodeAlpn,
+  encodeClientKeyShares,
   encodeClientSupportedVersions,
+  encodeSupportedGroups,
+  parseClientKeyShares,
+  parseSupportedGroups,
   handshakeMessage,
   parseClientHelloBody,
   parseClientSupportedVersions,
@@ -15,6 +19,8 @@ export type ClientHelloEdit =
   | { kind: 'drop-cipher-suites'; suites: readonly number[] }
   | { kind: 'remove-tls13' }
   | { kind: 'set-alpn'; protocols: readonly string[] }
+  /** Removes groups from supported_groups and their entries from key_share (e.g. the PQ hybrid). */
+  | { kind: 'drop-groups'; groups: readonly number[] }
 
 /**
  * The strongest AEAD suites (256-bit keys and ChaCha20): dropping them makes
@@ -22,6 +28,14 @@ export type ClientHelloEdit =
  */
 export const STRONGEST_SUITES: readonly number[] = [0x1302, 0x1303, 0xc02c, 0xc030, 0xcca8, 0xcca9, 0xccaa, 0x009f]
 
+/**
+ * The post-quantum hybrid groups a downgrading editor strips (draft-ietf-tls-ecdhe-mlkem §3):
+ * X25519MLKEM768, SecP256r1MLKEM768, SecP384r1MLKEM1024.
+ */
+export const HYBRID_GROUP_CODES: readonly number[] = [0x11ec, 0x11eb, 0x11ed]
+
+const EXT_SUPPORTED_GROUPS = 10
+const EXT_KEY_SHARE = 51
 const EXT_ALPN = 16
 const EXT_SUPPORTED_VERSIONS = 43
 const TLS13 = 0x0304
@@ -36,6 +50,15 @@ export function applyClientHelloEdit(parts: ClientHelloParts, edit: ClientHelloE
         if (e.type !== EXT_SUPPORTED_VERSIONS) return [e]
         const kept = parseClientSupportedVersions(e.data).filter((v) => v !== TLS13)
         return kept.length === 0 ? [] : [{ type: e.type, data: encodeClientSupportedVersions(kept) }]
+      })
+      return { ...parts, extensions }
+    }
+    case 'drop-groups': {
+      const drop = new Set(edit.groups)
+      const extensions = parts.extensions.map((e) => {
+        if (e.type === EXT_SUPPORTED_GROUPS) return { type: e.type, data: encodeSupportedGroups(parseSupportedGroups(e.data).filter((g) => !drop.has(g))) }
+        if (e.type === EXT_KEY_SHARE) return { type: e.type, data: encodeClientKeyShares(parseClientKeyShares(e.data).filter((s) => !drop.has(s.group))) }
+        return e
       })
       return { ...parts, extensions }
     }

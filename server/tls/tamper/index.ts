@@ -8,4 +8,4 @@
 export { createTamperRelay, RelayedConnection, ByteCapture, type TamperRelay, type TamperRelayOptions } from './tamper-relay.js'
 export type { TamperSpec, TamperStrategy, RecordContext, RelayDecision } from './tamper-strategy.js'
 export { strategyFromSpec, faithfulStrategy } from './strategy-from-spec.js'
-export { editClientHelloMessage, applyClientHelloEdit, STRONGEST_SUITES, SSL_OP_NO_EXTENDED_MASTER_SECRET, type ClientHelloEdit } from './client-hello-edit.js'
+export { editClientHelloMessage, applyClientHelloEdit, STRONGEST_SUITES, HYBRID_GROUP_CODES, SSL_OP_NO_EXTENDED_MASTER_SECRET, type ClientHelloEdit } from './client-hello-edit.js'
