@@ -6,6 +6,8 @@ export type KeySpec =
   | { type: 'rsa'; bits: 512 | 1024 | 2048 | 3072 | 4096 | 8192 }
   | { type: 'ec'; curve: 'P-256' | 'P-384' | 'P-521' }
   | { type: 'ed25519' }
+  /** ML-DSA (FIPS 204), post-quantum signatures: Node 24 / OpenSSL 3.5 generate and sign with them. */
+  | { type: 'ml-dsa'; level: 44 | 65 | 87 }
 
 export interface KeyPair {
   spec: KeySpec
@@ -26,7 +28,9 @@ export function generateKeyPair(spec: KeySpec): KeyPair {
       ? generateKeyPairSync('rsa', { modulusLength: spec.bits, publicExponent: 0x10001 })
       : spec.type === 'ec'
         ? generateKeyPairSync('ec', { namedCurve: NODE_CURVE[spec.curve] })
-        : generateKeyPairSync('ed25519')
+        : spec.type === 'ml-dsa'
+          ? generateKeyPairSync(`ml-dsa-${spec.level}`)
+          : generateKeyPairSync('ed25519')
   return fromKeyObjects(spec, privateKey, publicKey)
 }
 
@@ -64,12 +68,27 @@ function specOf(publicKey: KeyObject): KeySpec {
     }
     case 'ed25519':
       return { type: 'ed25519' }
+    case 'ml-dsa-44':
+      return { type: 'ml-dsa', level: 44 }
+    case 'ml-dsa-65':
+      return { type: 'ml-dsa', level: 65 }
+    case 'ml-dsa-87':
+      return { type: 'ml-dsa', level: 87 }
     default:
       throw new CaError('CA_INVALID_PARAMS', `Unsupported key type ${publicKey.asymmetricKeyType ?? 'unknown'}`)
   }
 }
 
-/** 'RSA-2048', 'EC P-256', 'Ed25519': how people name a key. */
+/** 'RSA-2048', 'EC P-256', 'Ed25519', 'ML-DSA-65': how people name a key. */
 export function describeKeySpec(spec: KeySpec): string {
-  return spec.type === 'rsa' ? `RSA-${spec.bits}` : spec.type === 'ec' ? `EC ${spec.curve}` : 'Ed25519'
+  switch (spec.type) {
+    case 'rsa':
+      return `RSA-${spec.bits}`
+    case 'ec':
+      return `EC ${spec.curve}`
+    case 'ed25519':
+      return 'Ed25519'
+    case 'ml-dsa':
+      return `ML-DSA-${spec.level}`
+  }
 }

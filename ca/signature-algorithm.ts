@@ -37,8 +37,16 @@ const ECDSA_OIDS = {
 
 const DER_NULL = Buffer.from([0x05, 0x00])
 
+// NIST CSOR sigAlgs arc 2.16.840.1.101.3.4.3 (FIPS 204 parameter sets).
+const ML_DSA_SIGNATURE_OIDS = { 44: '2.16.840.1.101.3.4.3.17', 65: '2.16.840.1.101.3.4.3.18', 87: '2.16.840.1.101.3.4.3.19' } as const
+
 /** Picks the AlgorithmIdentifier and native signer for an issuer key. */
 export function signatureAlgorithmFor(issuer: KeySpec, hash: SignatureHash, padding: RsaPadding): SignatureAlgorithm {
+  if (issuer.type === 'ml-dsa') {
+    // draft-ietf-lamps-dilithium-certificates §3: id-ml-dsa-*, parameters absent, pure ML-DSA with
+    // an empty context string over the whole TBSCertificate (what node:crypto's sign(null, …) does).
+    return { oid: ML_DSA_SIGNATURE_OIDS[issuer.level], parametersDer: null, sign: (tbs, key) => sign(null, tbs, key) }
+  }
   if (issuer.type === 'ed25519') {
     // RFC 8410 §3: id-Ed25519, parameters absent; the hash is intrinsic.
     return { oid: '1.3.101.112', parametersDer: null, sign: (tbs, key) => sign(null, tbs, key) }

@@ -2,6 +2,7 @@ import type { Scenario } from './define-scenario.js'
 import { catalogScenarios } from './catalog/index.js'
 import { liveScenarios } from './live/index.js'
 import { handshakeScenarios } from './handshake/index.js'
+import { mlDsaScenarios } from './attacks/ml-dsa-scenarios.js'
 import { directConnection } from './attacks/direct-connection.js'
 import { expiredLeaf } from './attacks/expired-leaf.js'
 import { installedInterceptionCa, installedInterceptionCaPinned } from './attacks/installed-interception-ca.js'
@@ -33,7 +34,13 @@ export const foundationScenarios: readonly Scenario[] = [
  * The registry: explicit, no auto-discovery. Each family of scenarios adds one
  * line here (its own index exports an array).
  */
-export const scenarios: readonly Scenario[] = [...foundationScenarios, ...catalogScenarios, ...liveScenarios, ...handshakeScenarios]
+export const scenarios: readonly Scenario[] = [
+  ...foundationScenarios,
+  ...catalogScenarios,
+  ...liveScenarios,
+  ...handshakeScenarios,
+  ...mlDsaScenarios,
+]
 
 export function findScenario(id: string): Scenario | undefined {
   return scenarios.find((scenario) => scenario.id === id)

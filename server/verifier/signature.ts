@@ -8,7 +8,7 @@ export type SignatureOutcome = 'valid' | 'invalid' | 'bad-key' | 'unsupported-al
 
 interface SignatureScheme {
   keyKind: PublicKeyInfo['kind']
-  /** node:crypto digest name, or null for Ed25519/Ed448. */
+  /** node:crypto digest name, or null for Ed25519/Ed448/ML-DSA (the message is signed whole). */
   hash: string | null
   pssSaltLength?: number
 }
@@ -35,6 +35,11 @@ const SIMPLE_SCHEMES: Record<string, SignatureScheme> = {
   '1.2.840.10045.4.3.4': { keyKind: 'ec', hash: 'sha512' },
   '1.3.101.112': { keyKind: 'ed25519', hash: null },
   '1.3.101.113': { keyKind: 'ed448', hash: null },
+  // ML-DSA, "pure" mode with an empty context string (draft-ietf-lamps-dilithium-certificates §3;
+  // node:crypto's one-shot verify with a null digest is exactly that).
+  '2.16.840.1.101.3.4.3.17': { keyKind: 'ml-dsa', hash: null },
+  '2.16.840.1.101.3.4.3.18': { keyKind: 'ml-dsa', hash: null },
+  '2.16.840.1.101.3.4.3.19': { keyKind: 'ml-dsa', hash: null },
 }
 
 const RSASSA_PSS = '1.2.840.113549.1.1.10'

@@ -2,6 +2,12 @@ import { decodeOid, readChildren, readSingle, type Tlv } from './der-reader.js'
 import { parseAlgorithmIdentifier } from './parse-algorithm.js'
 import type { PublicKeyInfo } from './types.js'
 
+/** ML-DSA's OIDs (signature algorithm and key alike), by FIPS 204 parameter set. */
+export const ML_DSA_OIDS = { 44: '2.16.840.1.101.3.4.3.17', 65: '2.16.840.1.101.3.4.3.18', 87: '2.16.840.1.101.3.4.3.19' } as const
+const ML_DSA_LEVELS: Record<string, 44 | 65 | 87> = { [ML_DSA_OIDS[44]]: 44, [ML_DSA_OIDS[65]]: 65, [ML_DSA_OIDS[87]]: 87 }
+/** FIPS 204 Table 2: public key sizes. */
+const ML_DSA_KEY_BYTES = { 44: 1312, 65: 1952, 87: 2592 } as const
+
 const NAMED_CURVES: Record<string, 'P-192' | 'P-224' | 'P-256' | 'P-384' | 'P-521'> = {
   '1.2.840.10045.3.1.1': 'P-192',
   '1.3.132.0.33': 'P-224',
@@ -28,6 +34,15 @@ export function parsePublicKey(spki: Tlv): PublicKeyInfo | null {
       return { kind: 'ed25519' }
     case '1.3.101.113':
       return { kind: 'ed448' }
+    // id-ml-dsa-44/65/87 (NIST CSOR, draft-ietf-lamps-dilithium-certificates §2): parameters MUST
+    // be absent, and the key is the raw 1312/1952/2592-byte FIPS 204 public key.
+    case ML_DSA_OIDS[44]:
+    case ML_DSA_OIDS[65]:
+    case ML_DSA_OIDS[87]: {
+      const level = ML_DSA_LEVELS[algorithm.oid]
+      if (level === undefined || algorithm.parametersDer !== null || key.length !== ML_DSA_KEY_BYTES[level]) return null
+      return { kind: 'ml-dsa', level }
+    }
     case '1.2.840.10040.4.1':
       return { kind: 'dsa' }
     default:
@@ -65,6 +80,8 @@ export function describePublicKey(key: PublicKeyInfo): string {
       return 'Ed25519'
     case 'ed448':
       return 'Ed448'
+    case 'ml-dsa':
+      return `ML-DSA-${key.level}`
     case 'dsa':
       return 'DSA'
     case 'unknown':

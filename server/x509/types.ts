@@ -59,6 +59,8 @@ export type PublicKeyInfo =
   | { kind: 'ec'; curve: 'P-192' | 'P-224' | 'P-256' | 'P-384' | 'P-521' | null; explicitParameters: boolean }
   | { kind: 'ed25519' }
   | { kind: 'ed448' }
+  /** ML-DSA (FIPS 204) at security level 44, 65 or 87 (draft-ietf-lamps-dilithium-certificates §4). */
+  | { kind: 'ml-dsa'; level: 44 | 65 | 87 }
   | { kind: 'dsa' }
   | { kind: 'unknown'; oid: string }
 

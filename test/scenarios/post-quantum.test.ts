@@ -59,3 +59,22 @@ describe('post-quantum key exchange, live on Node 24', () => {
     expect(result.client?.handshake?.keyShareGroup).toBe('x25519')
   })
 })
+
+describe('ML-DSA-65 chains, live', () => {
+  it('ml-dsa-chain: the genuine site serves an ML-DSA CA and leaf; the lab verifier and Node accept, over X25519MLKEM768', async () => {
+    const { mlDsaChain } = await import('../../scenarios/attacks/ml-dsa-scenarios.js')
+    const result = await playLive(mlDsaChain)
+    expect(result.asExpected, result.mismatches.join('; ')).toBe(true)
+    expect(result.node.authorized).toBe(true)
+    expect(result.client?.presentedChain.map((c) => c.publicKey)).toEqual(['ML-DSA-65', 'ML-DSA-65'])
+    expect(result.client?.tls?.group).toBe('X25519MLKEM768')
+  })
+
+  it('ml-dsa-forged-untrusted-root: a forged ML-DSA leaf under the attacker\'s ML-DSA root is caught by TRUST', async () => {
+    const { mlDsaForgedUntrustedRoot } = await import('../../scenarios/attacks/ml-dsa-scenarios.js')
+    const result = await playLive(mlDsaForgedUntrustedRoot)
+    expect(result.asExpected, result.mismatches.join('; ')).toBe(true)
+    expect({ step: result.catchingStep, code: result.code }).toEqual({ step: 'TRUST', code: 'UNTRUSTED_ROOT' })
+    expect(stepOf(result, 'SIG').status).toBe('pass')
+  })
+})

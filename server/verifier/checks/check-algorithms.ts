@@ -47,6 +47,9 @@ function keyPolicyProblem(cert: ParsedCertificate, lenient: boolean): FailureCod
       return null
     case 'ed448':
       return lenient ? null : 'UNSUPPORTED_KEY_TYPE'
+    // FIPS 204's three parameter sets; ML-DSA-44 is NIST category 2, 65 and 87 categories 3 and 5.
+    case 'ml-dsa':
+      return null
     case 'dsa':
     case 'unknown':
       return 'UNSUPPORTED_KEY_TYPE'
