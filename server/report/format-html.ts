@@ -1,4 +1,5 @@
 import type { ScenarioResult } from '../lab/scenario-result.js'
+import { describeKeyExchange } from './key-exchange-summary.js'
 import { STEP_IDS, STEP_TITLES } from '../steps/step-ids.js'
 import type { CertSummary } from '../verifier/types.js'
 import { REPORT_CSS } from './html-styles.js'
@@ -78,6 +79,7 @@ function scenarioCard(report: RunReport, result: ScenarioResult): string {
         : `<li>${h(c.outcome)}${c.clientAlert ? `, alert <code>${h(c.clientAlert)}</code>` : ''}${c.mode === 'passthrough' ? ' — ciphertext only' : ''}</li>`,
     )
     .join('')
+  const keyExchange = describeKeyExchange(result)
   const steps = result.steps
     .filter((s) => s.status !== 'skip')
     .map((s) => `<li class="${s.status}">${MARK[s.status]} <b>${s.step}</b> ${s.code ? `<code>${h(s.code)}</code> ` : ''}${h(s.message)}</li>`)
@@ -90,6 +92,7 @@ ${info?.explanation ? `<p>${h(info.explanation)}</p>` : ''}
 ${info && info.references.length > 0 ? `<p class="muted">References: ${info.references.map(h).join(' · ')}</p>` : ''}
 <h4>Steps</h4><ul class="steps">${steps}</ul>
 <h4>What the proxy saw</h4><ul>${proxySaw || '<li>no proxy on the path</li>'}</ul>
+${keyExchange === null ? '' : `<h4>Key exchange</h4><p>${h(keyExchange)}</p>`}
 ${chainComparison(result.client?.presentedChain ?? [], report.genuineChain)}
 </section>`
 }
