@@ -33,6 +33,8 @@ export interface ConnectionRecord {
     requests: { method: string; path: string; host: string | null }[]
     credentials: { field: string; value: string; path: string }[]
     cookies: string[]
+    /** Requests past the cap of `requests` (MAX_PLAINTEXT_ENTRIES): counted, not listed. */
+    requestsNotListed?: number
   }
   upstream: { version: string | null; cipher: string | null; error: string | null } | null
   /**

@@ -1,6 +1,8 @@
 import type { TLSSocket } from 'node:tls'
+import { HeadDeadline } from './head-deadline.js'
 import { headerValue, HttpParser, type MessageHead, type ParseResult } from './http-parser.js'
 import type { RequestRecorder } from './request-recorder.js'
+import { refusalByOrigin, type RequestRefusal } from './request-refusal.js'
 import type { PooledUpstream, UpstreamLessee, UpstreamOrigin, UpstreamPool } from './upstream-pool.js'
 
 /** Client bytes held while an upstream connection is being opened; past this the client is paused. */
@@ -10,7 +12,8 @@ const OUTBOX_LIMIT = 64 * 1024
  * methods that carry no body in practice, so their heads are all there is to resend.
  */
 const RETRYABLE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE'])
-const BAD_REQUEST = 'HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n'
+/** RFC 9112 §9.6: a request carrying `close` is the last one the server processes; llhttp says so with this code. */
+const DATA_AFTER_CLOSE = 'HPE_CLOSED_CONNECTION'
 
 interface PendingRequest {
   method: string
@@ -27,6 +30,8 @@ export interface ExchangeRelayParams {
   servername: string | undefined
   /** Reads credentials out of each request; null when the proxy does not sniff. */
   recorder: RequestRecorder | null
+  /** A request head must be complete this long after its first byte (slowloris); see head-deadline.ts. */
+  headTimeoutMs: number
   /** An upstream connection became usable for this client (new or from the pool). */
   onUpstreamReady(upstream: PooledUpstream): void
   /**
@@ -49,9 +54,17 @@ export interface ExchangeRelayParams {
  * forwarded byte for byte while llhttp finds where each ends. Between
  * exchanges the upstream connection goes back to the pool, so an idle client
  * holds one TLS session, not two, and the next client skips the upstream
- * handshake. Anything that is not plain request/response HTTP/1.1 (Upgrade,
- * CONNECT, HTTP/1.0, a response llhttp cannot frame) turns the connection
- * into a dedicated byte tunnel from that point on.
+ * handshake.
+ *
+ * The server sees exactly the requests the relay framed, recorded and
+ * forwarded, never bytes the two could read differently (issue 17): requests
+ * are re-serialized from llhttp's view, framing llhttp refuses is answered 400
+ * and nothing after it is forwarded, and the requests a server refuses on their
+ * head are refused here (refusalFor). After an Upgrade or CONNECT request the
+ * client's bytes are held until the server answers it: a switch (101, or 2xx to
+ * CONNECT) turns the connection into a byte tunnel, anything else means the
+ * server stayed with HTTP/1.1 (RFC 9110 §7.8) and the held bytes are framed as
+ * requests like any others. A response llhttp cannot frame also ends in a tunnel.
  */
 export class HttpExchangeRelay implements UpstreamLessee {
   private upstream: PooledUpstream | null = null
@@ -73,11 +86,24 @@ export class HttpExchangeRelay implements UpstreamLessee {
   private isClientPaused = false
   private isUpstreamPaused = false
   private isClosed = false
+  /** The relay's own last answer to the client (a refusal), sent once every earlier response is out. */
+  private closingAnswer: string | null = null
+  /** The request being forwarded asks to leave HTTP (Upgrade, CONNECT). */
+  private isSwitchRequest = false
+  /** An Upgrade or CONNECT request was forwarded: client bytes wait for the server's answer to it. */
+  private isAwaitingSwitch = false
+  private held: Buffer[] = []
+  private heldBytes = 0
+  private readonly headDeadline: HeadDeadline
   bytesToUpstream = 0
   bytesFromUpstream = 0
 
   constructor(private readonly params: ExchangeRelayParams) {
+    this.headDeadline = new HeadDeadline(params.headTimeoutMs, () => this.onHeadTimeout())
     this.requests = new HttpParser('request', {
+      onBegin: () => {
+        if (!this.isClientDone) this.headDeadline.begin()
+      },
       onHead: (head) => this.onRequestHead(head),
       onBody: (chunk) => this.onRequestBody(chunk),
       onComplete: () => this.onRequestComplete(),
@@ -119,6 +145,11 @@ export class HttpExchangeRelay implements UpstreamLessee {
       if (this.pending.length > 0 || this.isInsideRequest || this.isTunnel) upstream.isReusable = false
       this.params.pool.release(upstream)
     }
+    // A client that vanished mid-body leaves the head the attacker read; a request still waiting
+    // for the server's answer to its Upgrade was never answered, so never processed.
+    if (this.isInsideRequest) this.params.recorder?.flush()
+    else this.params.recorder?.discard()
+    this.headDeadline.dispose()
     this.requests.free()
     this.responses.free()
   }
@@ -130,38 +161,47 @@ export class HttpExchangeRelay implements UpstreamLessee {
     if (this.isTunnel) return this.send(chunk)
     // After a request that closes the connection nothing more is read (RFC 9112 §9.6).
     if (this.isClientDone) return
+    if (this.isAwaitingSwitch) return this.hold(chunk)
     const result = this.requests.execute(chunk)
-    if (!result.ok) return this.refuseRequest(result)
-    // An Upgrade or CONNECT head ends HTTP: llhttp stops there, and the rest is tunnel payload.
-    if (this.isTunnel && result.bytes < chunk.length) this.send(chunk.subarray(result.bytes))
+    if (!result.ok) return this.refuseFraming(result)
+    // llhttp stops after an Upgrade or CONNECT request: what follows waits for the server's answer.
+    if (this.isAwaitingSwitch && result.bytes < chunk.length) this.hold(chunk.subarray(result.bytes))
   }
 
   private onRequestHead(head: MessageHead): 'body' | 'no-body' {
+    this.headDeadline.end()
+    // Past a refusal llhttp still frames the rest of the read: none of it is forwarded.
+    if (this.isClientDone) return 'body'
     const method = head.method ?? ''
     if (!this.hasRequest) {
       this.hasRequest = true
       this.params.onRequest()
     }
-    this.params.recorder?.head(method, head.url ?? '', (name) => headerValue(head.rawHeaders, name))
-    this.isInsideRequest = true
-    if (this.isTunnel || head.upgrade || head.versionMajor !== 1 || head.versionMinor !== 1) {
-      // HTTP/1.0 framing, Upgrade and CONNECT are relayed as they are, on a connection of their own.
-      this.isTunnel = true
-      if (this.upstream !== null) this.upstream.isReusable = false
-      this.send(serializeRequestHead(head, false))
+    const refusal = refusalFor(head)
+    if (refusal !== null) {
+      this.refuse(refusal)
       return 'body'
     }
+    this.params.recorder?.head(method, head.url ?? '', (name) => headerValue(head.rawHeaders, name))
+    this.isInsideRequest = true
+    this.isSwitchRequest = head.upgrade
     if (!head.shouldKeepAlive) this.clientMustClose = true
     const transferEncoding = headerValue(head.rawHeaders, 'transfer-encoding')
     this.isChunkedRequest = transferEncoding !== undefined
     const hasBody = this.isChunkedRequest || Number(headerValue(head.rawHeaders, 'content-length') ?? '0') > 0
     const bytes = serializeRequestHead(head, true)
-    this.pending.push({ method, head: bytes, isRetryable: !hasBody && RETRYABLE_METHODS.has(method) })
+    this.pending.push({
+      method,
+      head: bytes,
+      isRetryable: !hasBody && !head.upgrade && RETRYABLE_METHODS.has(method),
+    })
     this.send(bytes)
     return 'body'
   }
 
   private onRequestBody(chunk: Buffer): void {
+    // Only the body of a request that is being forwarded: not a refused one's.
+    if (!this.isInsideRequest) return
     this.params.recorder?.bodyChunk(chunk)
     if (!this.isChunkedRequest) return this.send(chunk)
     // llhttp hands the body over de-chunked; it goes upstream re-chunked (RFC 9112 §7.1).
@@ -171,24 +211,71 @@ export class HttpExchangeRelay implements UpstreamLessee {
   }
 
   private onRequestComplete(): void {
-    this.params.recorder?.end()
-    if (this.isTunnel) return
+    if (!this.isInsideRequest) return
     // RFC 9112 §7.1.2: a recipient that removes the chunked coding may discard the trailer section.
     if (this.isChunkedRequest) this.send(LAST_CHUNK)
     this.isInsideRequest = false
     this.isChunkedRequest = false
+    if (this.isSwitchRequest) {
+      // Recorded once the server answers it (onResponseHead): a CONNECT the server drops was never processed.
+      this.isSwitchRequest = false
+      this.isAwaitingSwitch = true
+    } else {
+      this.params.recorder?.end()
+    }
     if (this.clientMustClose) this.isClientDone = true
     this.afterExchange()
   }
 
-  private refuseRequest(result: Extract<ParseResult, { ok: false }>): void {
+  /** Refused by the relay itself: nothing of it goes upstream; the client gets `refusal.status` once earlier responses are out, then the connection closes. */
+  private refuse(refusal: RequestRefusal, incident = 'http-request-refused'): void {
+    this.params.onIncident(
+      incident,
+      `The client sent ${refusal.reason}; answered ${refusal.status} and closed, nothing forwarded`,
+    )
+    this.params.recorder?.discard()
+    this.closingAnswer = `HTTP/1.1 ${refusal.status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`
+    this.isClientDone = true
+    this.afterExchange()
+  }
+
+  private refuseFraming(result: Extract<ParseResult, { ok: false }>): void {
+    // RFC 9112 §9.6: what follows a request carrying `close` is not processed; llhttp flags it, nothing to answer.
+    if (result.code === DATA_AFTER_CLOSE && this.isClientDone) return
+    if (!this.isInsideRequest) {
+      this.refuse(
+        { status: '400 Bad Request', reason: `a request llhttp refuses (${result.code}: ${result.reason})` },
+        'http-request-invalid',
+      )
+      return
+    }
+    // Part of this request already went upstream: that connection is spoiled, and the client cannot be
+    // answered in order. Both are cut, and the server never processes the half request.
     this.params.onIncident(
       'http-request-invalid',
-      `The client sent a request llhttp refuses (${result.code}: ${result.reason}); answered 400 and closed`,
+      `The client sent a request llhttp refuses (${result.code}: ${result.reason}) mid-body; both connections closed`,
     )
+    this.params.recorder?.discard()
+    this.isInsideRequest = false
     this.isClientDone = true
-    if (this.pending.length === 0 && !this.isInsideRequest) this.params.client.end(BAD_REQUEST)
-    else this.params.client.destroy()
+    if (this.upstream !== null) this.upstream.isReusable = false
+    this.params.client.destroy()
+  }
+
+  /** Client bytes sent after an Upgrade or CONNECT request, kept (bounded: the client is paused) until the server answers it. */
+  private hold(chunk: Buffer): void {
+    this.held.push(chunk)
+    this.heldBytes += chunk.length
+    if (this.heldBytes >= OUTBOX_LIMIT) this.pauseClient()
+  }
+
+  /** The server declined the switch: the held bytes are HTTP/1.1 requests like any others. */
+  private releaseHeld(): void {
+    const held = this.held
+    this.held = []
+    this.heldBytes = 0
+    for (const chunk of held) this.onClientData(chunk)
+    this.resumeClient()
   }
 
   private send(data: Buffer, fresh = false): void {
@@ -294,6 +381,18 @@ export class HttpExchangeRelay implements UpstreamLessee {
       return 'no-body'
     }
     const request = this.pending[0]
+    if (request !== undefined && this.isAwaitingSwitch && this.pending.length === 1) {
+      // The server answered the Upgrade or CONNECT request: it processed it.
+      this.params.recorder?.end()
+      this.isAwaitingSwitch = false
+      if (status === 101 || (request.method === 'CONNECT' && status >= 200 && status < 300)) {
+        this.startTunnel()
+        return 'body'
+      }
+      // RFC 9110 §7.8: the server declined and stays with HTTP/1.1; what the client sent meanwhile is
+      // framed as requests (after this callback: the response parser is mid-execute).
+      queueMicrotask(() => this.releaseHeld())
+    }
     if (request === undefined || status === 101) {
       // A switch of protocols, or a response to nothing: not HTTP exchanges any more.
       this.isTunnel = true
@@ -332,6 +431,17 @@ export class HttpExchangeRelay implements UpstreamLessee {
     }
   }
 
+  /** The server switched protocols: from here on both directions are bytes, and what the client sent meanwhile goes first. */
+  private startTunnel(): void {
+    this.isTunnel = true
+    if (this.upstream !== null) this.upstream.isReusable = false
+    const held = this.held
+    this.held = []
+    this.heldBytes = 0
+    for (const chunk of held) this.send(chunk)
+    this.resumeClient()
+  }
+
   /** Between exchanges (every request answered, none begun): the upstream goes back, and a closing client is closed. */
   private afterExchange(): void {
     if (this.pending.length > 0 || this.isInsideRequest || this.isTunnel || this.isClosed) return
@@ -341,7 +451,19 @@ export class HttpExchangeRelay implements UpstreamLessee {
       this.isUpstreamPaused = false
       this.params.pool.release(upstream)
     }
-    if (this.clientMustClose) this.params.client.end()
+    if (this.closingAnswer !== null) {
+      const answer = this.closingAnswer
+      this.closingAnswer = null
+      this.params.client.end(answer)
+    } else if (this.clientMustClose) this.params.client.end()
+  }
+
+  private onHeadTimeout(): void {
+    this.params.onIncident(
+      'head-timeout',
+      `The client did not complete a request head within ${this.params.headTimeoutMs} ms of its first byte; closed`,
+    )
+    this.params.client.destroy()
   }
 
   onUpstreamEnd(): void {
@@ -416,6 +538,28 @@ export class HttpExchangeRelay implements UpstreamLessee {
       this.pending.every((request) => request.isRetryable)
     )
   }
+}
+
+/**
+ * The requests the relay answers itself instead of forwarding:
+ * - versions other than HTTP/1.0 and 1.1, which it cannot frame for the server (RFC 9110 §15.6.6);
+ * - Transfer-Encoding in an HTTP/1.0 request. RFC 9112 §6.1: a server MUST treat such a message's
+ *   framing as faulty and close after it, since HTTP/1.0 has no chunked coding and a hop may frame it by
+ *   Content-Length or by the close instead. Forwarding it lets the proxy and the server disagree on
+ *   where it ends (a smuggled request after an empty chunk); normalizing it (de-chunk, then a
+ *   Content-Length) would mean holding whole bodies. Refusing is the one choice in which nothing the
+ *   proxy did not read reaches the server;
+ * - what every origin refuses on the head (request-refusal.ts): the server would not process it either.
+ */
+function refusalFor(head: MessageHead): RequestRefusal | null {
+  if (head.versionMajor !== 1 || (head.versionMinor !== 0 && head.versionMinor !== 1))
+    return {
+      status: '505 HTTP Version Not Supported',
+      reason: `an HTTP/${head.versionMajor}.${head.versionMinor} request`,
+    }
+  if (head.versionMinor === 0 && headerValue(head.rawHeaders, 'transfer-encoding') !== undefined)
+    return { status: '400 Bad Request', reason: 'Transfer-Encoding in an HTTP/1.0 request (RFC 9112 §6.1)' }
+  return refusalByOrigin(head)
 }
 
 const CRLF = Buffer.from('\r\n', 'latin1')

@@ -62,6 +62,8 @@ export interface MessageHead {
 }
 
 export interface ParserEvents {
+  /** A message's first byte arrived (its head is being read). */
+  onBegin?: () => void
   /** The head is complete. For a response, return 'no-body' when the request was HEAD (RFC 9110 §9.3.2). */
   onHead(head: MessageHead): 'body' | 'no-body'
   /** Body bytes, de-chunked. Leave undefined when the body is not needed: then nothing is copied. */
@@ -125,6 +127,7 @@ export class HttpParser {
       // llhttp's contract (node lib/_http_common.js): 1 = this message has no body.
       return answer === 'no-body' ? 1 : 0
     }
+    if (events.onBegin !== undefined) native[Native.kOnMessageBegin] = events.onBegin
     if (events.onBody !== undefined) native[Native.kOnBody] = events.onBody
     native[Native.kOnMessageComplete] = () => events.onComplete()
     this.native = native
