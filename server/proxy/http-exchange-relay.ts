@@ -8,6 +8,14 @@ import type { PooledUpstream, UpstreamLessee, UpstreamOrigin, UpstreamPool } fro
 /** Client bytes held while an upstream connection is being opened; past this the client is paused. */
 const OUTBOX_LIMIT = 64 * 1024
 /**
+ * Requests forwarded ahead of their responses, at most (pipelining depth towards the server). A server
+ * buffers the responses it cannot send yet and, past its own bound, pauses reading; Node's http server
+ * then fails pipelined requests already in flight ("Parse Error: Paused", measured with 2,000 pipelined
+ * GETs), so the server would drop requests the proxy recorded as forwarded. Eight bank responses stay
+ * well under Node's 16 KiB. Further requests wait in the client's stream (held, bounded, then paused).
+ */
+const MAX_IN_FLIGHT = 8
+/**
  * RFC 9110 §9.2.2: a proxy must not retry a non-idempotent request on its own. These are also the
  * methods that carry no body in practice, so their heads are all there is to resend.
  */
@@ -92,7 +100,11 @@ export class HttpExchangeRelay implements UpstreamLessee {
   private isSwitchRequest = false
   /** An Upgrade or CONNECT request was forwarded: client bytes wait for the server's answer to it. */
   private isAwaitingSwitch = false
+  /** MAX_IN_FLIGHT requests await responses: client bytes wait for one. */
+  private isThrottled = false
   private held: Buffer[] = []
+  /** Upstream bytes produced by the client read being parsed, written together once it is (flushBatch). */
+  private batch: Buffer[] | null = null
   private heldBytes = 0
   private readonly headDeadline: HeadDeadline
   bytesToUpstream = 0
@@ -161,14 +173,25 @@ export class HttpExchangeRelay implements UpstreamLessee {
     if (this.isTunnel) return this.send(chunk)
     // After a request that closes the connection nothing more is read (RFC 9112 §9.6).
     if (this.isClientDone) return
-    if (this.isAwaitingSwitch) return this.hold(chunk)
-    const result = this.requests.execute(chunk)
+    if (this.isAwaitingSwitch || this.isThrottled) return this.hold(chunk)
+    // What one client read produces upstream (heads, bodies) goes in one write, as in per-client mode:
+    // 2,000 pipelined requests make a few TLS records, not 2,000 (which, besides costing a record each,
+    // made the genuine server fail with llhttp's "Paused" once it paused for its own backpressure).
+    this.batch = []
+    let result: ParseResult
+    try {
+      result = this.requests.execute(chunk)
+    } finally {
+      this.flushBatch()
+    }
     if (!result.ok) return this.refuseFraming(result)
-    // llhttp stops after an Upgrade or CONNECT request: what follows waits for the server's answer.
-    if (this.isAwaitingSwitch && result.bytes < chunk.length) this.hold(chunk.subarray(result.bytes))
+    // llhttp stops after an Upgrade or CONNECT request (what follows waits for the server's answer),
+    // and at the pipelining bound (what follows waits for responses).
+    if ((this.isAwaitingSwitch || this.isThrottled) && result.bytes < chunk.length)
+      this.hold(chunk.subarray(result.bytes))
   }
 
-  private onRequestHead(head: MessageHead): 'body' | 'no-body' {
+  private onRequestHead(head: MessageHead): 'body' | 'no-body' | 'stop-after' {
     this.headDeadline.end()
     // Past a refusal llhttp still frames the rest of the read: none of it is forwarded.
     if (this.isClientDone) return 'body'
@@ -196,6 +219,12 @@ export class HttpExchangeRelay implements UpstreamLessee {
       isRetryable: !hasBody && !head.upgrade && RETRYABLE_METHODS.has(method),
     })
     this.send(bytes)
+    // At the pipelining bound, llhttp stops after this request and the rest of the read waits for
+    // responses. Only for a request without a body: llhttp skips the body of a message it stops after.
+    if (this.pending.length >= MAX_IN_FLIGHT && !hasBody && !head.upgrade) {
+      this.isThrottled = true
+      return 'stop-after'
+    }
     return 'body'
   }
 
@@ -269,8 +298,9 @@ export class HttpExchangeRelay implements UpstreamLessee {
     if (this.heldBytes >= OUTBOX_LIMIT) this.pauseClient()
   }
 
-  /** The server declined the switch: the held bytes are HTTP/1.1 requests like any others. */
+  /** The server declined the switch, or answered enough: the held bytes are HTTP/1.1 requests like any others. */
   private releaseHeld(): void {
+    if (this.isClosed) return
     const held = this.held
     this.held = []
     this.heldBytes = 0
@@ -278,7 +308,18 @@ export class HttpExchangeRelay implements UpstreamLessee {
     this.resumeClient()
   }
 
+  private flushBatch(): void {
+    const batch = this.batch
+    this.batch = null
+    if (batch === null || batch.length === 0) return
+    this.send(batch.length === 1 ? (batch[0] as Buffer) : Buffer.concat(batch))
+  }
+
   private send(data: Buffer, fresh = false): void {
+    if (this.batch !== null && !fresh) {
+      this.batch.push(data)
+      return
+    }
     const upstream = this.upstream ?? this.leaseUpstream(fresh)
     if (!upstream.isSecure || this.outbox.length > 0) {
       this.outbox.push(data)
@@ -309,6 +350,7 @@ export class HttpExchangeRelay implements UpstreamLessee {
     if (
       !this.isClientPaused ||
       this.outboxBytes >= OUTBOX_LIMIT ||
+      this.heldBytes >= OUTBOX_LIMIT ||
       this.upstream?.socket.writableNeedDrain === true
     )
       return
@@ -412,6 +454,11 @@ export class HttpExchangeRelay implements UpstreamLessee {
     if (this.isTunnel) return
     this.pending.shift()
     this.hasResponseBytes = false
+    if (this.isThrottled && this.pending.length < MAX_IN_FLIGHT) {
+      this.isThrottled = false
+      // After this callback: the response parser is mid-execute.
+      queueMicrotask(() => this.releaseHeld())
+    }
     // The retry guard is per request, not per client connection: an exchange completed since, so the
     // next pooled connection that dies under a request may be retried once again.
     this.hasRetried = false
