@@ -506,6 +506,8 @@ export class HttpExchangeRelay implements UpstreamLessee {
   }
 
   private onHeadTimeout(): void {
+    // The relay itself stopped reading the client (backpressure): the rest of the head cannot arrive yet.
+    if (this.isClientPaused) return this.headDeadline.begin()
     this.params.onIncident(
       'head-timeout',
       `The client did not complete a request head within ${this.params.headTimeoutMs} ms of its first byte; closed`,

@@ -433,6 +433,8 @@ export class ProxyConnection {
   }
 
   private onHeadTimeout(client: TLSSocket): void {
+    // The relay itself stopped reading the client (backpressure): the rest of the head cannot arrive yet.
+    if (client.isPaused()) return this.headDeadline?.begin()
     this.incident(
       'head-timeout',
       `The client did not complete a request head within ${this.settings.headTimeoutMs} ms of its first byte; closed`,
