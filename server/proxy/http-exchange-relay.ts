@@ -20,8 +20,6 @@ const MAX_IN_FLIGHT = 8
  * methods that carry no body in practice, so their heads are all there is to resend.
  */
 const RETRYABLE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE'])
-/** RFC 9112 §9.6: a request carrying `close` is the last one the server processes; llhttp says so with this code. */
-const DATA_AFTER_CLOSE = 'HPE_CLOSED_CONNECTION'
 
 interface PendingRequest {
   method: string
@@ -269,8 +267,9 @@ export class HttpExchangeRelay implements UpstreamLessee {
   }
 
   private refuseFraming(result: Extract<ParseResult, { ok: false }>): void {
-    // RFC 9112 §9.6: what follows a request carrying `close` is not processed; llhttp flags it, nothing to answer.
-    if (result.code === DATA_AFTER_CLOSE && this.isClientDone) return
+    // Past a refusal or a request carrying `close` (RFC 9112 §9.6: what follows is not processed, and
+    // llhttp flags it as HPE_CLOSED_CONNECTION) nothing is read any more: nothing to answer.
+    if (this.isClientDone) return
     if (!this.isInsideRequest) {
       this.refuse(
         { status: '400 Bad Request', reason: `a request llhttp refuses (${result.code}: ${result.reason})` },
