@@ -48,8 +48,8 @@ const chunked = (...parts: string[]): string =>
   `${parts.map((part) => `${part.length.toString(16)}\r\n${part}\r\n`).join('')}0\r\n\r\n`
 const get = (path: string, extra = ''): string => `GET ${path} HTTP/1.1\r\n${HOST}${extra}\r\n`
 const CLOSE = 'Connection: close\r\n'
-const login = (path: string): string =>
-  `POST ${path} HTTP/1.1\r\n${HOST}${FORM}${CLOSE}Content-Length: ${BODY.length}\r\n\r\n${BODY}`
+const login = (path: string, extra = CLOSE): string =>
+  `POST ${path} HTTP/1.1\r\n${HOST}${FORM}${extra}Content-Length: ${BODY.length}\r\n\r\n${BODY}`
 const gets = (count: number, p: (path: string) => string): string =>
   Array.from({ length: count }, (_, i) => get(p(`/?g=${i}`))).join('')
 const getLines = (count: number): string[] => Array.from({ length: count }, (_, i) => `GET /?g=${i}`)
@@ -85,6 +85,24 @@ const CASES: FramingCase[] = [
     ],
     perClient: ['POST /login', 'GET /account'],
     pooled: [],
+  },
+  {
+    name: 'bad-chunk-size-mid-body',
+    writes: (p) => [`POST ${p('/login')} HTTP/1.1\r\n${HOST}${FORM}Transfer-Encoding: chunked\r\n\r\n5\r\nusern\r\n`, `zz\r\n${BODY}\r\n0\r\n\r\n`],
+    perClient: [],
+  },
+  {
+    name: 'three-pipelined-logins',
+    writes: (p) => [login(p('/login?n=1'), '') + login(p('/login?n=2'), '') + login(p('/login?n=3'))],
+    perClient: ['POST /login?n=1 +creds', 'POST /login?n=2 +creds', 'POST /login?n=3 +creds'],
+  },
+  {
+    name: 'login-expecting-100-continue',
+    writes: (p) => {
+      const head = `POST ${p('/login')} HTTP/1.1\r\n${HOST}${FORM}${CLOSE}Expect: 100-continue\r\nContent-Length: ${BODY.length}\r\n\r\n`
+      return [head, BODY]
+    },
+    perClient: ['POST /login +creds'],
   },
   {
     name: 'content-length-and-transfer-encoding',
