@@ -6,7 +6,7 @@ import { loadOrCreateLabPki } from '../../ca/index.js'
 import { resolveDataDir } from '../config.js'
 import { ConfigError } from '../errors.js'
 import { createForgedCertificates } from '../proxy/forged-certificates.js'
-import { startInterceptingProxy } from '../proxy/intercepting-proxy.js'
+import { DEFAULT_HEAD_TIMEOUT_MS, startInterceptingProxy } from '../proxy/intercepting-proxy.js'
 import { UPSTREAM_PROFILES, type UpstreamProfileId } from '../fingerprint/upstream-profiles.js'
 
 interface ProxyCommandOptions {
@@ -23,6 +23,7 @@ interface ProxyCommandOptions {
   maxConnections: string
   idleTimeout: string
   helloTimeout: string
+  headTimeout: string
   connectUpstream: string
   records?: string
   sniff: boolean
@@ -68,6 +69,11 @@ export function registerProxyCommand(program: Command): void {
       '--hello-timeout <ms>',
       'close clients that send no whole ClientHello (or CONNECT head) within this',
       '5000',
+    )
+    .option(
+      '--head-timeout <ms>',
+      'close clients that take longer than this to send a request head, from its first byte (slowloris)',
+      String(DEFAULT_HEAD_TIMEOUT_MS),
     )
     .option(
       '--connect-upstream <when>',
@@ -150,6 +156,7 @@ async function runProxy(options: ProxyCommandOptions): Promise<void> {
     maxConnections: positive(options.maxConnections, '--max-connections'),
     idleTimeoutMs: positive(options.idleTimeout, '--idle-timeout'),
     helloTimeoutMs: positive(options.helloTimeout, '--hello-timeout'),
+    headTimeoutMs: positive(options.headTimeout, '--head-timeout'),
     host: options.host,
     port: Number(options.listen),
     onIncident: (incident) =>

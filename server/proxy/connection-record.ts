@@ -37,6 +37,8 @@ export interface ConnectionRecord {
     requests: { method: string; path: string; host: string | null }[]
     credentials: { field: string; value: string; path: string }[]
     cookies: string[]
+    /** Requests past the cap of `requests` (MAX_PLAINTEXT_ENTRIES): counted, not listed. */
+    requestsNotListed?: number
   }
   /** The proxy→genuine leg; `group` as on `negotiated`, read from the proxy's own client socket. */
   upstream: { version: string | null; cipher: string | null; group?: string | null; error: string | null } | null

@@ -62,8 +62,14 @@ export interface MessageHead {
 }
 
 export interface ParserEvents {
-  /** The head is complete. For a response, return 'no-body' when the request was HEAD (RFC 9110 §9.3.2). */
-  onHead(head: MessageHead): 'body' | 'no-body'
+  /** A message's first byte arrived (its head is being read). */
+  onBegin?: () => void
+  /**
+   * The head is complete. For a response, return 'no-body' when the request was HEAD (RFC 9110 §9.3.2).
+   * 'stop-after', for a message without a body only, makes llhttp stop at the end of this message as it
+   * does after an Upgrade: `execute` returns the bytes parsed up to there, and the next `execute` goes on.
+   */
+  onHead(head: MessageHead): 'body' | 'no-body' | 'stop-after'
   /** Body bytes, de-chunked. Leave undefined when the body is not needed: then nothing is copied. */
   onBody?: (chunk: Buffer) => void
   onComplete(): void
@@ -122,9 +128,11 @@ export class HttpParser {
         upgrade,
         shouldKeepAlive,
       })
-      // llhttp's contract (node lib/_http_common.js): 1 = this message has no body.
-      return answer === 'no-body' ? 1 : 0
+      // llhttp's contract (node lib/_http_common.js, src/node_http_parser.cc): 1 = this message has no
+      // body; 2 = upgrade, llhttp pauses after the message and Node's binding resumes it for the next execute.
+      return answer === 'no-body' ? 1 : answer === 'stop-after' ? 2 : 0
     }
+    if (events.onBegin !== undefined) native[Native.kOnMessageBegin] = events.onBegin
     if (events.onBody !== undefined) native[Native.kOnBody] = events.onBody
     native[Native.kOnMessageComplete] = () => events.onComplete()
     this.native = native

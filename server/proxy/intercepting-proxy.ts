@@ -16,6 +16,8 @@ export type {
 } from './proxy-types.js'
 
 const DEFAULT_MAX_CONNECTIONS = 10_000
+/** What the genuine server allows for a request head (its headersTimeout), and Node's own order of magnitude. */
+export const DEFAULT_HEAD_TIMEOUT_MS = 5_000
 
 /**
  * The impersonating proxy. The client reaches it as if DNS were hijacked (it
@@ -49,6 +51,7 @@ export async function startInterceptingProxy(
       params.upstreamConnections === 'pooled' ? pooledUpstreams(params, upstreamContext, wantsRecords) : null,
     helloTimeoutMs: params.helloTimeoutMs ?? 5_000,
     idleTimeoutMs: params.idleTimeoutMs ?? 30_000,
+    headTimeoutMs: params.headTimeoutMs ?? DEFAULT_HEAD_TIMEOUT_MS,
     wantsRecords,
     skipsHelloPeek:
       !wantsRecords &&

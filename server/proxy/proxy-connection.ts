@@ -6,6 +6,7 @@ import { upstreamContextFor } from './upstream-profile-context.js'
 import type { ClientHelloParse } from '../tls/client-hello/types.js'
 import { completeRecord, newConnectionRecord, type ConnectionRecord } from './connection-record.js'
 import { readConnectRequest, type ConnectRequest } from './connect-request.js'
+import { HeadDeadline } from './head-deadline.js'
 import { HttpSniffer } from './http-sniffer.js'
 import { holdEarlyData } from './early-data.js'
 import { HttpExchangeRelay } from './http-exchange-relay.js'
@@ -26,6 +27,8 @@ export interface ProxySettings {
   pool: UpstreamPool | null
   helloTimeoutMs: number
   idleTimeoutMs: number
+  /** A request head must be complete this long after its first byte (slowloris); see head-deadline.ts. */
+  headTimeoutMs: number
   /** False when nobody reads records: then they are never filled in (no per-connection strings or base64). */
   wantsRecords: boolean
   /** Nobody needs the ClientHello's contents (no records, the node-default upstream profile): skip the JS peek. */
@@ -62,6 +65,7 @@ export class ProxyConnection {
   private isRelaying = false
   private hasIncident = false
   private sniffer: HttpSniffer | null = null
+  private headDeadline: HeadDeadline | null = null
   private releaseEarlyData: ((upstream: Socket) => void) | null = null
   /** Pooled mode: the HTTP/1.1-aware relay that borrows upstream connections per exchange. */
   private exchange: HttpExchangeRelay | null = null
@@ -241,6 +245,7 @@ export class ProxyConnection {
     client.once('close', () => {
       this.upstream?.destroy()
       this.exchange?.dispose()
+      this.headDeadline?.dispose()
     })
     if (settings.pool !== null && hello !== null) this.startExchangeRelay(client, settings.pool)
     client.once('secure', () => {
@@ -325,6 +330,7 @@ export class ProxyConnection {
       origin: this.target,
       servername: record.sni ?? undefined,
       recorder: this.readsPlaintext() ? new RequestRecorder(record.plaintext) : null,
+      headTimeoutMs: settings.headTimeoutMs,
       onUpstreamReady: (upstream) => this.onPooledUpstreamReady(upstream),
       onUpstreamFailure: (error, answered) =>
         answered ? this.recordUpstreamFailure(error) : this.onUpstreamError(error, client),
@@ -428,14 +434,28 @@ export class ProxyConnection {
     client.once('data', () => {
       if (record.outcome === 'client-closed-after-handshake') record.outcome = 'relayed'
     })
-    if (this.readsPlaintext()) {
-      const sniffer = new HttpSniffer(record.plaintext, (message) =>
-        this.incident('http-head-too-large', message),
-      )
-      this.sniffer = sniffer
-      client.on('data', (chunk: Buffer) => sniffer.push(chunk))
-    }
+    // The same llhttp framing as the pooled relay, recording or not: the head deadline needs to know
+    // where heads begin and end even when nobody reads the plaintext.
+    const deadline = new HeadDeadline(this.settings.headTimeoutMs, () => this.onHeadTimeout(client))
+    this.headDeadline = deadline
+    const sniffer = new HttpSniffer(this.readsPlaintext() ? record.plaintext : null, {
+      onGiveUp: (type, message) => this.incident(type, message),
+      onHeadBegin: () => deadline.begin(),
+      onHeadEnd: () => deadline.end(),
+    })
+    this.sniffer = sniffer
+    client.on('data', (chunk: Buffer) => sniffer.push(chunk))
     if (!this.isUpstreamReady) this.releaseEarlyData = holdEarlyData(client)
+  }
+
+  private onHeadTimeout(client: TLSSocket): void {
+    // The relay itself stopped reading the client (backpressure): the rest of the head cannot arrive yet.
+    if (client.isPaused()) return this.headDeadline?.begin()
+    this.incident(
+      'head-timeout',
+      `The client did not complete a request head within ${this.settings.headTimeoutMs} ms of its first byte; closed`,
+    )
+    client.destroy()
   }
 
   /** Plaintext flows upstream only once the client accepted the forged chain and the genuine server proved its identity. */
@@ -478,6 +498,7 @@ export class ProxyConnection {
     } else if (this.sniffer?.isInsideBody() === true || this.exchange?.isInsideRequestBody() === true) {
       this.incident('client-vanished-mid-body', 'The connection closed in the middle of a request body')
     }
+    this.sniffer?.close()
     if (!this.settings.wantsRecords) return this.settings.finish(null)
     const upstreamBytes =
       this.exchange === null

@@ -57,7 +57,7 @@ export interface StartInterceptingProxyParams {
    * lab's default: the genuine server sees every victim connection, and its fingerprint, as its own).
    * pooled: an HTTP/1.1-aware relay borrows kept-alive upstream connections per exchange
    * (server/proxy/upstream-pool.ts), so a client connection costs one TLS handshake instead of two;
-   * Upgrade, CONNECT and HTTP/1.0 still get a connection of their own. Terminate mode with the
+   * a connection that switches protocols (Upgrade, CONNECT) keeps its own. Terminate mode with the
    * 'node-default' upstream profile only (the other profiles shape each client's own upstream hello).
    * Default: per-client.
    */
@@ -82,8 +82,14 @@ export interface StartInterceptingProxyParams {
   port?: number
   /** Give up on a client that sends no whole ClientHello (or CONNECT head) within this. Default: 5 s. */
   helloTimeoutMs?: number
-  /** Close connections idle this long. Default: 30 s. */
+  /** Close connections idle this long (between requests too). Default: 30 s. */
   idleTimeoutMs?: number
+  /**
+   * A request head must be complete this long after its first byte, or the connection is closed
+   * and a 'head-timeout' incident recorded (slowloris; Node's http server calls it headersTimeout).
+   * Terminate mode, both relays. Default: 5 s.
+   */
+  headTimeoutMs?: number
   /** Open client connections at most; extras are closed at once and recorded as 'refused'. Default: 10,000. */
   maxConnections?: number
 }

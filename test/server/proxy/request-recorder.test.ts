@@ -45,5 +45,31 @@ describe('RequestRecorder', () => {
     expect(seen.requests).toHaveLength(MAX_PLAINTEXT_ENTRIES)
     expect(seen.cookies).toHaveLength(MAX_PLAINTEXT_ENTRIES)
     expect(seen.requests[0]?.path).toBe('/page/0')
+    // Past the cap requests are still counted: a record says how many the server was sent.
+    expect(seen.requestsNotListed).toBe(500)
+  })
+
+  it('records a request once complete: a discarded one leaves nothing, a cut-off one leaves its head only', () => {
+    const seen = plaintext()
+    const recorder = new RequestRecorder(seen)
+    const headers: Record<string, string> = {
+      'content-type': 'application/x-www-form-urlencoded',
+      cookie: 'session=1',
+      authorization: 'Basic YTpi',
+    }
+    recorder.head('POST', '/refused', (name) => headers[name])
+    recorder.bodyChunk(Buffer.from('password=never-sent'))
+    expect(seen).toEqual(plaintext())
+    recorder.discard()
+    recorder.end()
+    expect(seen).toEqual(plaintext())
+    recorder.head('POST', '/cut', (name) => headers[name])
+    recorder.bodyChunk(Buffer.from('username=alice&password=half'))
+    recorder.flush()
+    expect(seen).toEqual({
+      requests: [{ method: 'POST', path: '/cut', host: null }],
+      credentials: [{ field: 'authorization', value: 'Basic YTpi', path: '/cut' }],
+      cookies: ['session=1'],
+    })
   })
 })
