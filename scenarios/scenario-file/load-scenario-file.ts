@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { extname } from 'node:path'
-import { isNode, isScalar, LineCounter, parseDocument, visit, type Document } from 'yaml'
+import { isScalar, LineCounter, parseDocument, visit, type Document } from 'yaml'
 import type { z } from 'zod'
 import { LabError } from '../../server/errors.js'
 import { checkReferences, type FieldProblem } from './check-references.js'
@@ -38,13 +38,22 @@ export function loadScenarioFile(file: string): LoadedScenarioFile {
  */
 export function parseScenarioText(text: string, file: string): LoadedScenarioFile {
   try {
-    return parseScenario(text, file)
+    const loaded = parseScenario(text, file)
+    return loaded.ok ? loaded : { ...loaded, problems: capped(loaded.problems, file) }
   } catch (cause) {
     // Every expected defect is reported above as a field problem; reaching here is a loader bug,
     // still reported against the file so that `list`/`run` name it and exit 2 instead of a stack trace.
     const reason = cause instanceof LabError ? cause.message : `internal error while loading it (${cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause)})`
     return { ok: false, file, problems: [`${file}: ${reason}`] }
   }
+}
+
+/** A file this broken gets its first problems and a count, not a screenful per nesting level (900 nested "{" made 900 lines). */
+const MAX_PROBLEMS_PER_FILE = 20
+
+function capped(problems: string[], file: string): string[] {
+  if (problems.length <= MAX_PROBLEMS_PER_FILE) return problems
+  return [...problems.slice(0, MAX_PROBLEMS_PER_FILE), `${file}: and ${problems.length - MAX_PROBLEMS_PER_FILE} more problems`]
 }
 
 function parseScenario(text: string, file: string): LoadedScenarioFile {
@@ -121,12 +130,16 @@ function duplicateKeysOf(document: Document, file: string, lineCounter: LineCoun
     Map(_key, map) {
       const seen = new Set<string>()
       for (const pair of map.items) {
-        const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key)
+        // Only scalar keys can name a field. A collection used as a key ("{{{{") is refused by the
+        // schema anyway, and stringifying nested ones grows quadratically (measured: 900 nested
+        // flow maps took 70 s and then "Invalid string length").
+        if (!isScalar(pair.key)) continue
+        const key = String(pair.key.value)
         if (!seen.has(key)) {
           seen.add(key)
           continue
         }
-        const offset = isNode(pair.key) ? pair.key.range?.[0] : undefined
+        const offset = pair.key.range?.[0]
         const at = offset === undefined ? undefined : lineCounter.linePos(offset)
         problems.push(`${file}${at === undefined ? '' : `:${at.line}:${at.col}`}: duplicate key "${key}"`)
       }

@@ -129,7 +129,7 @@ describe('mitmlab run --scenario-file refuses a bad file with exit 2', () => {
 
 // Issue 17 item 7: list and run skipped a broken catalog file without a word and still exited 0.
 describe('a broken catalog stops list and run, naming each file (exit 2)', () => {
-  it('names a wrong-type file, a duplicate id and an unresolved alias', async () => {
+  it('names a wrong-type file, a duplicate id, an unresolved alias and a built-in id', async () => {
     const catalog = mkdtempSync(join(tmpdir(), 'mitmlab-catalog-'))
     try {
       cpSync('scenarios/catalog', catalog, { recursive: true, filter: (source) => !/\.(ts|md)$/.test(source) })
@@ -139,10 +139,13 @@ describe('a broken catalog stops list and run, naming each file (exit 2)', () =>
       writeFileSync(wrongType, readFileSync(GOOD, 'utf8').replace('id: expired-intermediate', 'id: wrong-type').replace('kind: attack', 'kind: [attack]'))
       writeFileSync(duplicate, readFileSync('scenarios/catalog/names/suffix-confusion.yaml', 'utf8'))
       writeFileSync(alias, 'id: x\nx: *a9\n')
+      const takesBuiltIn = join(catalog, 'controls', 'takes-built-in.yaml')
+      writeFileSync(takesBuiltIn, readFileSync(GOOD, 'utf8').replace('id: expired-intermediate', 'id: direct-connection'))
       const problems = [
         `${wrongType}: kind: Invalid option: expected one of "attack"|"control"`,
         `${duplicate}: id: "suffix-confusion" is already defined by ${join(catalog, 'names', 'suffix-confusion.yaml')}`,
         `${alias}: not valid YAML: Unresolved alias (the anchor must be set before the alias): a9`,
+        `${takesBuiltIn}: id: "direct-connection" is already used by the built-in scenario "direct-connection" (Direct connection (control))`,
       ]
       const env = { MITMLAB_CATALOG_DIR: catalog }
       const dataDir = mkdtempSync(join(tmpdir(), 'mitmlab-sf-'))
@@ -150,12 +153,12 @@ describe('a broken catalog stops list and run, naming each file (exit 2)', () =>
         const result = await mitmlab(args, env)
         expect(result.code, `${args.join(' ')}: ${result.stderr}`).toBe(2)
         expect(result.stdout).toBe('')
-        expect(result.stderr).toBe(`mitmlab: The scenario catalog has 3 problems; fix or remove the file (\`mitmlab scenarios validate\` checks them):\n  ${problems.join('\n  ')} [SCENARIO_INVALID]\n`)
+        expect(result.stderr).toBe(`mitmlab: The scenario catalog has 4 problems; fix or remove the file (\`mitmlab scenarios validate\` checks them):\n  ${problems.join('\n  ')} [SCENARIO_INVALID]\n`)
         expect(result.stderr).not.toMatch(STACK_FRAME)
       }
       expect(existsSync(join(dataDir, 'pki'))).toBe(false)
       // The same catalog, repaired, lists again.
-      for (const file of [wrongType, duplicate, alias]) rmSync(file)
+      for (const file of [wrongType, duplicate, alias, takesBuiltIn]) rmSync(file)
       const repaired = await mitmlab(['list'], env)
       expect(repaired.code, repaired.stderr).toBe(0)
       expect(repaired.stdout).toMatch(/\n\d+ scenarios\n$/)
