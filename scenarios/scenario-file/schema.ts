@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { STEP_IDS } from '../../server/steps/step-ids.js'
 import { FAILURE_STEP } from '../../server/verifier/codes.js'
-import { isDuration } from './time-offset.js'
+import { timeProblem } from './time-offset.js'
 import { cidrProblem, cipherStringProblem, ipAddressProblem, MAX_PATH_LEN, oidProblem, serialNumberProblem } from './runnable-values.js'
 
 /**
@@ -20,9 +20,10 @@ const FAILURE_CODES = Object.keys(FAILURE_STEP) as [keyof typeof FAILURE_STEP, .
 export const LAB_ROLES = ['trustedRoot', 'trustedIntermediate', 'interceptionCa', 'attackerCa', 'genuineLeaf'] as const
 export type LabRoleName = (typeof LAB_ROLES)[number]
 
-const timeOffset = z
-  .string({ error: 'expected a duration like "-30d" or an ISO date' })
-  .refine(isDuration, { error: 'expected a duration like "-30d" or an ISO date' })
+const timeOffset = z.string({ error: 'expected a duration like "-30d" or an ISO date' }).superRefine((value, ctx) => {
+  const problem = timeProblem(value)
+  if (problem !== null) ctx.addIssue({ code: 'custom', message: problem })
+})
 
 /** A string the lab can build and serve: `problem` says why not (runnable-values.ts), in the field's own message. */
 const runnable = (base: z.ZodString, problem: (value: string) => string | null): z.ZodString =>

@@ -230,6 +230,8 @@ describe('scenario files: values the lab cannot build or serve are refused at lo
     ['an EKU OID with an arc over 32 bits', leaf("extendedKeyUsage: ['1.2.4294967296']"), `${FILE}: chain.certificates[1].extendedKeyUsage[0]: "1.2.4294967296": an arc is larger than 4294967295 (the CA writes 32-bit arcs)`],
     ['a 5,000-byte serial', leaf(`serialNumber: "${'7f'.repeat(5000)}"`), `${FILE}: chain.certificates[1].serialNumber: 5000 octets; at most 64 (RFC 5280 §4.1.2.2 allows 20)`],
     ['a serial OpenSSL cannot load (padded)', leaf('serialNumber: "0001"'), `${FILE}: chain.certificates[1].serialNumber: not the minimal encoding of an integer`],
+    ['a date in year 0', VALID.replace('notAfter: 30d', "notAfter: '0000-01-01'"), `${FILE}: chain.certificates[1].notAfter: "0000-01-01": the year is 0001 to 9999`],
+    ['an offset past year 9999', VALID.replace('notAfter: 30d', 'notAfter: 99999999d'), `${FILE}: chain.certificates[1].notAfter: "99999999d": an offset reaches at most 2000 years back and 7000 years ahead`],
     ['an unknown cipher string', VALID.replace('kind: attack', 'kind: attack\nproxy: { ciphers: NOT-A-CIPHER }'), `${FILE}: proxy.ciphers: "NOT-A-CIPHER" is not a cipher string this Node's OpenSSL accepts`],
   ]
   for (const [what, text, message] of cases) {
@@ -245,6 +247,7 @@ describe('scenario files: values the lab cannot build or serve are refused at lo
       expect(problemsOf(leaf(field)), field).toEqual([])
     }
     expect(problemsOf(VALID.replace('kind: attack', 'kind: attack\nproxy: { ciphers: "DEFAULT@SECLEVEL=0" }'))).toEqual([])
+    expect(problemsOf(VALID.replace('notAfter: 30d', 'notAfter: 100y').replace('notAfter: -30d', "notAfter: '1950-01-01'"))).toEqual([])
   })
 })
 
