@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs'
+import { existsSync, readdirSync } from 'node:fs'
 import { dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { FileScenario } from '../scenario-file/compile-scenario.js'
@@ -9,27 +9,34 @@ import { projectPath } from '../../server/util/project-paths.js'
 export const CATALOG_FAMILIES = ['chain', 'names', 'crypto', 'strategies', 'controls'] as const
 export type CatalogFamily = (typeof CATALOG_FAMILIES)[number]
 
-const CATALOG_DIR = projectPath('scenarios', 'catalog')
+/** The shipped catalog, or a folder of the same shape (one sub-folder per family) named by MITMLAB_CATALOG_DIR. */
+const CATALOG_DIR = process.env['MITMLAB_CATALOG_DIR'] ?? projectPath('scenarios', 'catalog')
 const SCENARIO_FILE = /\.(ya?ml|json)$/i
 
 export type CatalogScenario = FileScenario & { family: string }
 
 export interface LoadedCatalog {
   scenarios: CatalogScenario[]
-  /** One line per problem: a malformed file is left out, the others still load. */
+  /** One line per problem, naming the file and the field: a malformed file is left out, the others still load. */
   problems: string[]
 }
 
 /**
  * Loads every scenario file of the catalog: data, so a trainer adds a
- * scenario by dropping a YAML file in a family folder. Files load one by one;
- * a bad file is reported and skipped, never taking the others down.
+ * scenario by dropping a YAML file in a family folder. Files load one by one
+ * and loading never throws; a bad file is reported in `problems` and left
+ * out, never taking the others down. `list` and `run` refuse to go on while
+ * there is any problem (requireSoundCatalog in scenarios/index.ts).
  */
 export function loadCatalog(dir: string = CATALOG_DIR, families: readonly string[] = CATALOG_FAMILIES): LoadedCatalog {
   const scenarios: CatalogScenario[] = []
   const problems: string[] = []
   const seen = new Map<string, string>()
   for (const family of families) {
+    if (!existsSync(join(dir, family))) {
+      problems.push(`${join(dir, family)}: the catalog's ${family} folder is missing`)
+      continue
+    }
     for (const file of catalogFiles(dir, [family])) {
       const loaded = loadScenarioFile(file)
       if (!loaded.ok) {
@@ -51,7 +58,7 @@ export function loadCatalog(dir: string = CATALOG_DIR, families: readonly string
 /** The scenario files of the given families, sorted, as paths relative to the working directory when inside it. */
 export function catalogFiles(dir: string = CATALOG_DIR, families: readonly string[] = CATALOG_FAMILIES): string[] {
   return families.flatMap((family) =>
-    readdirSync(join(dir, family))
+    (existsSync(join(dir, family)) ? readdirSync(join(dir, family)) : [])
       .filter((name) => SCENARIO_FILE.test(name))
       .sort()
       .map((name) => {

@@ -1,7 +1,8 @@
 import { z } from 'zod'
 import { STEP_IDS } from '../../server/steps/step-ids.js'
 import { FAILURE_STEP } from '../../server/verifier/codes.js'
-import { isDuration } from './time-offset.js'
+import { timeProblem } from './time-offset.js'
+import { cidrProblem, cipherStringProblem, ipAddressProblem, MAX_PATH_LEN, oidProblem, serialNumberProblem } from './runnable-values.js'
 
 /**
  * The declarative scenario file (YAML or JSON): one certificate-parameter
@@ -19,9 +20,19 @@ const FAILURE_CODES = Object.keys(FAILURE_STEP) as [keyof typeof FAILURE_STEP, .
 export const LAB_ROLES = ['trustedRoot', 'trustedIntermediate', 'interceptionCa', 'attackerCa', 'genuineLeaf'] as const
 export type LabRoleName = (typeof LAB_ROLES)[number]
 
-const timeOffset = z
-  .string({ error: 'expected a duration like "-30d" or an ISO date' })
-  .refine(isDuration, { error: 'expected a duration like "-30d" or an ISO date' })
+const timeOffset = z.string({ error: 'expected a duration like "-30d" or an ISO date' }).superRefine((value, ctx) => {
+  const problem = timeProblem(value)
+  if (problem !== null) ctx.addIssue({ code: 'custom', message: problem })
+})
+
+/** A string the lab can build and serve: `problem` says why not (runnable-values.ts), in the field's own message. */
+const runnable = (base: z.ZodString, problem: (value: string) => string | null): z.ZodString =>
+  base.superRefine((value, ctx) => {
+    const reason = problem(value)
+    if (reason !== null) ctx.addIssue({ code: 'custom', message: reason })
+  })
+
+const oid = runnable(z.string(), oidProblem)
 
 const certificateName = z.string().regex(NAME_PATTERN, { error: 'expected a name: a letter, then letters, digits, "-" or "_"' })
 
@@ -40,7 +51,7 @@ const generalName = z.union(
   [
     z.string(),
     z.strictObject({ dns: z.string() }),
-    z.strictObject({ ip: z.string() }),
+    z.strictObject({ ip: runnable(z.string(), ipAddressProblem) }),
     z.strictObject({ email: z.string() }),
     z.strictObject({ uri: z.string() }),
     z.strictObject({
@@ -53,7 +64,7 @@ const generalName = z.union(
 )
 
 const subtree = z.union(
-  [z.strictObject({ dns: z.string() }), z.strictObject({ ip: z.string() }), z.strictObject({ email: z.string() }), z.strictObject({ uri: z.string() })],
+  [z.strictObject({ dns: z.string() }), z.strictObject({ ip: runnable(z.string(), cidrProblem) }), z.strictObject({ email: z.string() }), z.strictObject({ uri: z.string() })],
   { error: 'expected one of { dns }, { ip: CIDR }, { email }, { uri }' },
 )
 
@@ -72,8 +83,12 @@ const keySpec = z.union(
   { error: 'expected { rsa: 1024|2048|3072|4096 }, { ec: P-256|P-384|P-521 }, ed25519 or { reuse: NAME }' },
 )
 
-const ekuName = z.string().regex(/^(serverAuth|clientAuth|codeSigning|emailProtection|timeStamping|OCSPSigning|anyExtendedKeyUsage|\d+(\.\d+)+)$/, {
-  error: 'expected serverAuth, clientAuth, codeSigning, emailProtection, timeStamping, OCSPSigning, anyExtendedKeyUsage or a dotted OID',
+const EKU_NAMES = ['serverAuth', 'clientAuth', 'codeSigning', 'emailProtection', 'timeStamping', 'OCSPSigning', 'anyExtendedKeyUsage'] as const
+
+const ekuName = z.string().superRefine((value, ctx) => {
+  if ((EKU_NAMES as readonly string[]).includes(value)) return
+  const reason = /^[\d.]+$/.test(value) ? oidProblem(value) : `expected ${EKU_NAMES.join(', ')} or a dotted OID`
+  if (reason !== null) ctx.addIssue({ code: 'custom', message: reason })
 })
 
 const keyUsageName = z.enum([
@@ -93,20 +108,20 @@ export const certificateSpecSchema = z.strictObject({
   notAfter: timeOffset.optional(),
   key: keySpec.optional(),
   version: z.union([z.literal(1), z.literal(3)]).optional(),
-  basicConstraints: z.strictObject({ ca: z.boolean(), pathLen: z.int().min(0).optional(), critical: z.boolean().optional() }).nullable().optional(),
+  basicConstraints: z.strictObject({ ca: z.boolean(), pathLen: z.int().min(0).max(MAX_PATH_LEN, { error: `expected at most ${MAX_PATH_LEN} (the CA writes a 32-bit INTEGER)` }).optional(), critical: z.boolean().optional() }).nullable().optional(),
   keyUsage: z.array(keyUsageName).nullable().optional(),
   extendedKeyUsage: z.array(ekuName).nullable().optional(),
   nameConstraints: z.strictObject({ permitted: z.array(subtree).optional(), excluded: z.array(subtree).optional(), critical: z.boolean().optional() }).optional(),
   signatureHash: z.enum(['sha256', 'sha384', 'sha512', 'sha1', 'md5']).optional(),
   rsaPadding: z.enum(['pkcs1', 'pss']).optional(),
-  serialNumber: z.string().regex(/^[0-9a-fA-F]+$/, { error: 'expected hex digits' }).optional(),
+  serialNumber: runnable(z.string().regex(/^[0-9a-fA-F]+$/, { error: 'expected hex digits' }), serialNumberProblem).optional(),
   /** Damage after signing: a flipped signature bit, or the SPKI replaced by another key (the served key follows). */
   tamper: z.union([z.literal('flip-signature-bit'), z.strictObject({ replaceKey: keySpec })], {
     error: 'expected flip-signature-bit or { replaceKey: KEY }',
   }).optional(),
   /** Extensions written byte for byte: valueHex is the DER inside extnValue. */
   extensions: z
-    .array(z.strictObject({ oid: z.string().regex(/^\d+(\.\d+)+$/, { error: 'expected a dotted OID' }), critical: z.boolean(), valueHex: z.string().regex(/^([0-9a-fA-F]{2})*$/, { error: 'expected hex bytes' }) }))
+    .array(z.strictObject({ oid, critical: z.boolean(), valueHex: z.string().regex(/^([0-9a-fA-F]{2})*$/, { error: 'expected hex bytes' }) }))
     .optional(),
 })
 
@@ -156,7 +171,7 @@ export const scenarioFileSchema = z.strictObject({
    */
   servedBy: z.enum(['proxy', 'site']).optional(),
   /** The proxy's client-facing TLS (OpenSSL cipher string, e.g. to load weak-hash chains). */
-  proxy: z.strictObject({ ciphers: z.string().optional() }).optional(),
+  proxy: z.strictObject({ ciphers: runnable(z.string(), cipherStringProblem).optional() }).optional(),
   chain: z.strictObject({
     certificates: z.array(certificateSpecSchema).min(1),
     /** What the proxy sends, leaf first: certificate names or lab roles. */

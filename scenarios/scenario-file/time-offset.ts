@@ -11,6 +11,25 @@ export function isDuration(value: string): boolean {
   return OFFSET.test(value) || (ISO_DATE.test(value) && !Number.isNaN(Date.parse(value)))
 }
 
+const YEAR_MS = UNIT_MS.y
+/**
+ * How far an offset may reach: the moment must be writable as a certificate
+ * time (RFC 5280 §4.1.2.5: GeneralizedTime has a four-digit year; OpenSSL
+ * refuses year 0 with "generalizedtime is too short"), for any run date this
+ * millennium. Issue 17 item 8: such a file validated, then could not run.
+ */
+const EARLIEST_OFFSET_MS = -2000 * YEAR_MS
+const LATEST_OFFSET_MS = 7000 * YEAR_MS
+
+/** Why `value` cannot be a validity time, or null. */
+export function timeProblem(value: string): string | null {
+  if (!isDuration(value)) return 'expected a duration like "-30d" or an ISO date'
+  const match = OFFSET.exec(value)
+  if (match === null) return Number(value.slice(0, 4)) < 1 ? `"${value}": the year is 0001 to 9999 (a certificate time, RFC 5280 §4.1.2.5)` : null
+  const offset = Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS]
+  return offset < EARLIEST_OFFSET_MS || offset > LATEST_OFFSET_MS ? `"${value}": an offset reaches at most 2000 years back and 7000 years ahead (a certificate time has a four-digit year)` : null
+}
+
 /** The moment `value` names, relative to `now`. Call only on values `isDuration` accepted. */
 export function resolveTime(value: string, now: Date): Date {
   const match = OFFSET.exec(value)

@@ -1,5 +1,5 @@
 import type { Command } from 'commander'
-import { scenarios } from '../../scenarios/index.js'
+import { requireSoundCatalog, scenarios } from '../../scenarios/index.js'
 import { formatTable } from './format-table.js'
 
 export function registerListCommand(program: Command): void {
@@ -8,6 +8,8 @@ export function registerListCommand(program: Command): void {
     .description('List the scenarios with the step expected to catch each')
     .option('--json', 'print JSON')
     .action((options: { json?: boolean }) => {
+      // A broken catalog file is named (exit 2), never left out of the list without a word.
+      requireSoundCatalog()
       if (options.json === true) {
         const plain = scenarios.map(({ id, title, kind, tags, expect, references }) => ({ id, title, kind, tags, expect, references }))
         process.stdout.write(`${JSON.stringify(plain, null, 2)}\n`)

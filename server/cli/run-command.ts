@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs'
 import type { Command } from 'commander'
 import { loadOrCreateLabPki } from '../../ca/index.js'
-import { findScenario, scenarios as allScenarios, type Scenario } from '../../scenarios/index.js'
+import { findScenario, requireSoundCatalog, scenarios as allScenarios, type Scenario } from '../../scenarios/index.js'
 import { runScenarios } from '../../scenarios/runner.js'
 import { loadScenarioFilesOrThrow } from '../../scenarios/scenario-file/load-scenario-files.js'
 import { LabBus } from '../bus/lab-bus.js'
@@ -76,11 +76,13 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
   }
   if (options.serve === true && !options.store) throw new ConfigError('CONFIG_INVALID', '--serve shows runs from the store: it cannot go with --no-store')
   const reports = parseReportTargets(options.report ?? [])
+  // A broken catalog file stops the run, named, rather than its scenarios silently not running.
+  requireSoundCatalog()
   const clients = await selectClients(options.clients, options.client ?? [])
   for (const skipped of clients.skipped) process.stderr.write(`mitmlab: skipping client ${skipped.id}: ${skipped.reason}\n`)
   const started = Date.now()
   // Files load all-or-nothing before the PKI or the store is touched: a bad file changes nothing.
-  const fromFiles = options.scenarioFile === undefined ? [] : loadScenarioFilesOrThrow(options.scenarioFile)
+  const fromFiles = options.scenarioFile === undefined ? [] : loadScenarioFilesOrThrow(options.scenarioFile, options.scenario ?? [])
   const selected = fromFiles.length > 0 && (options.scenario ?? []).length === 0 ? fromFiles : [...selectScenarios(options.scenario), ...fromFiles]
   const dataDir = resolveDataDir(options.dataDir)
   const pki = loadOrCreateLabPki(dataDir)

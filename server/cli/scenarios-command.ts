@@ -1,8 +1,7 @@
 import type { Command } from 'commander'
-import { catalogFiles, catalogScenarios } from '../../scenarios/catalog/index.js'
+import { catalogFiles } from '../../scenarios/catalog/index.js'
 import { loadScenarioFile } from '../../scenarios/scenario-file/load-scenario-file.js'
-import { foundationScenarios } from '../../scenarios/index.js'
-import { resolve } from 'node:path'
+import { scenarioIdCollisions } from '../../scenarios/index.js'
 
 export function registerScenariosCommand(program: Command): void {
   const scenarios = program.command('scenarios').description('Work with declarative scenario files (YAML or JSON)')
@@ -20,7 +19,7 @@ export function validateScenarioFiles(files: readonly string[], out: NodeJS.Writ
   let invalid = 0
   for (const file of files) {
     const loaded = loadScenarioFile(file)
-    const problems = loaded.ok ? idCollisions(file, loaded.scenarios.map((s) => s.id)) : loaded.problems
+    const problems = loaded.ok ? scenarioIdCollisions(file, loaded.scenarios.map((s) => s.id)) : loaded.problems
     if (problems.length > 0 || !loaded.ok) {
       invalid += 1
       for (const problem of problems) err.write(`${problem}\n`)
@@ -31,17 +30,4 @@ export function validateScenarioFiles(files: readonly string[], out: NodeJS.Writ
   }
   out.write(`${files.length - invalid} valid, ${invalid} invalid\n`)
   return invalid === 0 ? 0 : 1
-}
-
-/** An id already used by a built-in scenario, or by a catalog file other than this one. */
-function idCollisions(file: string, ids: string[]): string[] {
-  const here = resolve(file)
-  const taken = new Map<string, string>([
-    ...foundationScenarios.map((s): [string, string] => [s.id, 'a built-in scenario']),
-    ...catalogScenarios.filter((s) => s.sourceFile === undefined || resolve(s.sourceFile) !== here).map((s): [string, string] => [s.id, s.sourceFile ?? 'the catalog']),
-  ])
-  return ids.flatMap((id) => {
-    const owner = taken.get(id)
-    return owner === undefined ? [] : [`${file}: id: "${id}" is already used by ${owner}`]
-  })
 }

@@ -41,7 +41,9 @@ export const STEP_TITLES = {
   EKU: 'Extended key usage includes serverAuth (leaf and CAs)',
   NC: 'Name constraints of every CA on the path',
   ALG: 'Signature algorithm and key strength policy',
-  CRIT: 'No unknown critical extension',
+  // The id is historical: CRIT checks each certificate's RFC 5280 format (§4.1 fields and §4.2
+  // extensions), of which an unknown critical extension is only the best-known failure (issue 17 item 4).
+  CRIT: 'Certificate format (RFC 5280 §4.1, §4.2): version, serial number, names and extensions well-formed, no unknown critical extension',
   REV: 'Revocation (CRL, OCSP, stapling)',
   PIN: 'SPKI pin',
   CT: 'Certificate Transparency SCT policy',

@@ -16,6 +16,7 @@ const EXPECTED: Record<string, PinnedOutcome> = {
   'wildcard-over-tld': reject('HOSTNAME_MISMATCH'),
   'partial-wildcard': reject('HOSTNAME_MISMATCH'),
   'nested-wildcard': reject('HOSTNAME_MISMATCH'),
+  'trailing-dot-san': reject('HOSTNAME_MISMATCH'),
   'common-name-only': reject('NO_SUBJECT_ALT_NAME'),
   'common-name-only-legacy': { verdict: 'accept', step: null, code: null, leaked: true },
   'nul-prefix-name': reject('HOSTNAME_MISMATCH'),

@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest'
 import { catalogProblems, catalogScenarios, loadCatalog } from '../../scenarios/catalog/index.js'
 import { compileChain } from '../../scenarios/scenario-file/compile-chain.js'
 import { loadScenarioFile, parseScenarioText } from '../../scenarios/scenario-file/load-scenario-file.js'
+import { loadScenarioFilesOrThrow } from '../../scenarios/scenario-file/load-scenario-files.js'
+import { requireSoundCatalog, scenarioIdCollisions } from '../../scenarios/index.js'
 import { resolveTime } from '../../scenarios/scenario-file/time-offset.js'
 import { parseCertificate } from '../../server/x509/index.js'
 import { testPki } from '../support/lab-pki.js'
@@ -177,3 +179,114 @@ function jsonOf(text: string): Record<string, unknown> {
   if (!loaded.ok) throw new Error(loaded.problems.join('\n'))
   return { ...loaded.spec }
 }
+
+// Issue 17 item 6: yaml resolves aliases in toJS(), which threw outside any try/catch.
+describe('scenario files: aliases are resolved inside the loader, never thrown past it', () => {
+  it('names an alias with no anchor', () => {
+    expect(problemsOf('id: x\nx: *a9\n')).toEqual([`${FILE}: not valid YAML: Unresolved alias (the anchor must be set before the alias): a9`])
+  })
+
+  it('refuses more than 100 aliases (a billion-laughs document) as a file problem', () => {
+    const laughs = ['a: &a [x, x, x, x, x, x, x, x, x]', ...['b', 'c', 'd', 'e'].map((name, i) => `${name}: &${name} [${Array(9).fill(`*${'abcd'[i]}`).join(', ')}]`)].join('\n')
+    const many = `base: &base 1\n${Array.from({ length: 101 }, (_, i) => `k${i}: *base`).join('\n')}\n`
+    for (const text of [laughs, many]) {
+      expect(problemsOf(text)).toEqual([`${FILE}: not valid YAML: more than 100 aliases (a scenario file needs a handful; refused as a resource-exhaustion attack)`])
+    }
+  })
+
+  it('still reads a file with a few aliases', () => {
+    const text = VALID.replace('notAfter: -30d', 'notAfter: &past -30d').replace('notAfter: 30d', 'notBefore: *past\n      notAfter: 30d')
+    expect(parseScenarioText(text, FILE).ok).toBe(true)
+  })
+})
+
+// Issue 17 item 14: JSON.parse keeps the last of two equal keys without a word; YAML files were refused.
+describe('scenario files: a duplicate key is refused in JSON as in YAML, naming the key', () => {
+  const json = JSON.stringify(jsonOf(VALID), null, 2)
+  it('refuses a JSON file with a repeated top-level key', () => {
+    const text = json.replace('"id": "expired-intermediate",', '"id": "expired-intermediate",\n  "id": "other",')
+    expect(problemsOf(text, 'x.json')).toEqual(['x.json:3:3: duplicate key "id"'])
+  })
+
+  it('refuses a JSON file with a repeated nested key, even spelt with an escape', () => {
+    const text = json.replace('"verdict": "reject",', '"verdict": "reject",\n      "\\u0076erdict": "accept",')
+    expect(problemsOf(text, 'x.json')).toEqual([expect.stringMatching(/^x\.json:\d+:\d+: duplicate key "verdict"$/)])
+  })
+
+  it('names the key in a YAML file too', () => {
+    expect(problemsOf(VALID.replace('kind: attack', 'kind: attack\nkind: control'))).toEqual([`${FILE}:6:1: duplicate key "kind"`])
+  })
+})
+
+// Issue 17 item 8: each of these validated, then failed only when the scenario ran.
+describe('scenario files: values the lab cannot build or serve are refused at load', () => {
+  const leaf = (field: string): string => VALID.replace('      notAfter: 30d\n', `      notAfter: 30d\n      ${field}\n`)
+  const cases: [string, string, string][] = [
+    ['an invalid IP SAN', leaf("sans: [{ ip: '300.1.2.3' }]"), `${FILE}: chain.certificates[1].sans[0].ip: "300.1.2.3" is not an IPv4 or IPv6 address`],
+    ['a CIDR prefix of 99', leaf("nameConstraints: { permitted: [{ ip: '10.0.0.0/99' }] }"), `${FILE}: chain.certificates[1].nameConstraints.permitted[0].ip: "10.0.0.0/99": the prefix length is at most 32 for an IPv4 address`],
+    ['a CIDR without a prefix', leaf("nameConstraints: { excluded: [{ ip: '::1' }] }"), `${FILE}: chain.certificates[1].nameConstraints.excluded[0].ip: "::1" is not CIDR (an IP address, "/", a prefix length)`],
+    ['pathLen 2^53-1', leaf('basicConstraints: { ca: true, pathLen: 9007199254740991 }'), `${FILE}: chain.certificates[1].basicConstraints.pathLen: expected at most 2147483647 (the CA writes a 32-bit INTEGER)`],
+    ['an extension OID with first arc 3', leaf("extensions: [{ oid: '3.1', critical: false, valueHex: '0500' }]"), `${FILE}: chain.certificates[1].extensions[0].oid: "3.1": the first arc is 0, 1 or 2 (X.660)`],
+    ['an EKU OID with an arc over 32 bits', leaf("extendedKeyUsage: ['1.2.4294967296']"), `${FILE}: chain.certificates[1].extendedKeyUsage[0]: "1.2.4294967296": an arc is larger than 4294967295 (the CA writes 32-bit arcs)`],
+    ['a 5,000-byte serial', leaf(`serialNumber: "${'7f'.repeat(5000)}"`), `${FILE}: chain.certificates[1].serialNumber: 5000 octets; at most 64 (RFC 5280 §4.1.2.2 allows 20)`],
+    ['a serial OpenSSL cannot load (padded)', leaf('serialNumber: "0001"'), `${FILE}: chain.certificates[1].serialNumber: not the minimal encoding of an integer`],
+    ['a date in year 0', VALID.replace('notAfter: 30d', "notAfter: '0000-01-01'"), `${FILE}: chain.certificates[1].notAfter: "0000-01-01": the year is 0001 to 9999`],
+    ['an offset past year 9999', VALID.replace('notAfter: 30d', 'notAfter: 99999999d'), `${FILE}: chain.certificates[1].notAfter: "99999999d": an offset reaches at most 2000 years back and 7000 years ahead`],
+    ['an unknown cipher string', VALID.replace('kind: attack', 'kind: attack\nproxy: { ciphers: NOT-A-CIPHER }'), `${FILE}: proxy.ciphers: "NOT-A-CIPHER" is not a cipher string this Node's OpenSSL accepts`],
+  ]
+  for (const [what, text, message] of cases) {
+    it(`rejects ${what}`, () => {
+      const problems = problemsOf(text)
+      expect(problems, problems.join('\n')).toHaveLength(1)
+      expect(problems[0]?.startsWith(message), problems.join('\n')).toBe(true)
+    })
+  }
+
+  it('keeps the deliberately broken values the catalog builds on purpose', () => {
+    for (const field of ['serialNumber: "00"', `serialNumber: "${'01'.repeat(21)}"`, 'serialNumber: "80"', "extendedKeyUsage: ['2.999.1', '1.39.4294967295']", "sans: [{ ip: '::1' }]", 'basicConstraints: { ca: false, pathLen: 2147483647 }']) {
+      expect(problemsOf(leaf(field)), field).toEqual([])
+    }
+    expect(problemsOf(VALID.replace('kind: attack', 'kind: attack\nproxy: { ciphers: "DEFAULT@SECLEVEL=0" }'))).toEqual([])
+    expect(problemsOf(VALID.replace('notAfter: 30d', 'notAfter: 100y').replace('notAfter: -30d', "notAfter: '1950-01-01'"))).toEqual([])
+  })
+})
+
+// Issue 17 item 7: catalogProblems was computed and never shown; list and run now refuse, naming each file.
+describe('scenario files: a broken catalog is named, never silently smaller', () => {
+  it('names every broken file and a missing family folder, and list/run refuse (SCENARIO_INVALID, exit 2)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mitmlab-catalog-'))
+    mkdirSync(join(dir, 'chain'))
+    writeFileSync(join(dir, 'chain', 'a-good.yaml'), VALID)
+    writeFileSync(join(dir, 'chain', 'b-wrong-type.yaml'), VALID.replace('kind: attack', 'kind: 42'))
+    writeFileSync(join(dir, 'chain', 'c-alias.yaml'), 'id: x\nx: *a9\n')
+    const catalog = loadCatalog(dir, ['chain', 'names'])
+    expect(catalog.scenarios.map((s) => s.id)).toEqual(['expired-intermediate'])
+    expect(catalog.problems).toEqual([
+      `${join(dir, 'chain', 'b-wrong-type.yaml')}: kind: Invalid option: expected one of "attack"|"control"`,
+      `${join(dir, 'chain', 'c-alias.yaml')}: not valid YAML: Unresolved alias (the anchor must be set before the alias): a9`,
+      `${join(dir, 'names')}: the catalog's names folder is missing`,
+    ])
+    expect(() => requireSoundCatalog(catalog.problems)).toThrow(
+      expect.objectContaining({ code: 'SCENARIO_INVALID', message: expect.stringContaining(catalog.problems.join('\n  ')) }),
+    )
+    expect(() => requireSoundCatalog([])).not.toThrow()
+  })
+})
+
+// Issue 17 item 5: `run --scenario-file` accepted a file reusing a built-in id; `scenarios validate` refused it.
+describe('scenario files: one id rule for run --scenario-file and scenarios validate', () => {
+  it('refuses a file reusing a built-in id, naming the file and the id, in both', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mitmlab-ids-'))
+    const file = join(dir, 'reuse.yaml')
+    writeFileSync(file, VALID.replace('id: expired-intermediate', 'id: direct-connection'))
+    const line = `${file}: id: "direct-connection" is already used by the built-in scenario "direct-connection" (Direct connection (control))`
+    expect(scenarioIdCollisions(file, ['direct-connection'])).toEqual([line])
+    expect(() => loadScenarioFilesOrThrow([file])).toThrow(expect.objectContaining({ code: 'SCENARIO_INVALID', message: `Invalid scenario file:\n  ${line}` }))
+  })
+
+  it('lets a catalog file run by its own path, but not twice with -s', () => {
+    const own = 'scenarios/catalog/names/suffix-confusion.yaml'
+    expect(loadScenarioFilesOrThrow([own]).map((s) => s.id)).toEqual(['suffix-confusion'])
+    expect(() => loadScenarioFilesOrThrow([own], ['suffix-confusion'])).toThrow(`${own}: id: "suffix-confusion" is also selected with -s; name it once`)
+  })
+})

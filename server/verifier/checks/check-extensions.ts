@@ -5,9 +5,18 @@ import { extensionRuleFailure } from '../rules/extension-rules.js'
 import type { PathRole } from '../rules/rule-failure.js'
 
 /**
- * CRIT: every certificate's extensions are well-formed, unique and understood
- * when critical (RFC 5280 §4.2), and each certificate carries what RFC 5280
- * requires for its role (AKI, SKI, non-empty names, v3, a sane serial).
+ * CRIT, the certificate-format step: every certificate's fields are what RFC
+ * 5280 §4.1 allows (v3, a positive serial of at most 20 octets, non-empty
+ * issuer and CA subject names), its extensions are well-formed, unique and
+ * understood when critical (§4.2), and it carries the extensions its role
+ * requires (AKI, SKI).
+ *
+ * Field well-formedness lives here rather than in a step of its own: this is
+ * the one check that reads each certificate as a structure, a separate step
+ * would hold three codes and one catalog scenario, and the id is already in
+ * every stored run, trainer's scenario file and real-client error table. The
+ * step's title says what it covers, so that is where a reader finds a zero
+ * serial number.
  */
 export function checkExtensions(ctx: VerifyContext): StepResult {
   const { certs, reachedAnchor } = ctx.path
@@ -19,5 +28,5 @@ export function checkExtensions(ctx: VerifyContext): StepResult {
     const failure = extensionRuleFailure(cert, role, ctx.profile, subject) ?? profileRuleFailure(cert, role, ctx.profile, subject)
     if (failure !== null) return fail(failure.code, failure.detail)
   }
-  return pass('CRIT', 'Every extension is well-formed and understood')
+  return pass('CRIT', 'Every certificate field and extension is well-formed, and every critical extension is understood')
 }

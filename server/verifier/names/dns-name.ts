@@ -5,7 +5,11 @@ const STRICT_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/
 /** Reference names may carry underscores (SRV-style and internal hosts), as rustls-webpki allows. */
 const LENIENT_LABEL = /^[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?$/
 
-/** Lowercases and drops one trailing dot (RFC 6125 §6.2.1: the absolute form compares equal). */
+/**
+ * Lowercases and drops one trailing dot (RFC 6125 §6.2.1: the absolute form compares equal).
+ * For reference names and name-constraint comparisons only: a presented
+ * dNSName with a trailing dot is invalid (see presentedDnsNameProblem).
+ */
 export function normalizeDnsName(name: string): string {
   const lower = name.toLowerCase()
   return lower.endsWith('.') ? lower.slice(0, -1) : lower

@@ -1,9 +1,17 @@
 import { parse as parseDomain } from 'tldts'
-import { isValidDnsName, normalizeDnsName } from './dns-name.js'
+import { isValidDnsName } from './dns-name.js'
 
-/** Why a presented DNS identifier is unusable, or null when it is a valid (possibly wildcard) name. */
+/**
+ * Why a presented DNS identifier is unusable, or null when it is a valid
+ * (possibly wildcard) name. Only the case is folded: a trailing dot is kept,
+ * so "bank.lab." is refused. RFC 5280 §4.2.1.6 requires the preferred name
+ * syntax of RFC 1034 §3.5 for a dNSName, which has no empty label, and every
+ * real client (curl, OpenSSL's X509_check_host, Python, wget, Chromium) and
+ * rustls-webpki (which allows the dot only on a reference name) reject it.
+ */
 export function presentedDnsNameProblem(presented: string): string | null {
-  const name = normalizeDnsName(presented)
+  const name = presented.toLowerCase()
+  if (name.endsWith('.')) return 'trailing dot (not the preferred name syntax)'
   if (!/^[\x21-\x7e]+$/.test(name)) return 'non-ASCII, control or NUL bytes'
   if (name.startsWith('*.')) {
     const rest = name.slice(2)
@@ -24,7 +32,7 @@ export function presentedDnsNameProblem(presented: string): string | null {
  */
 export function dnsNameMatches(presented: string, reference: string): boolean {
   if (presentedDnsNameProblem(presented) !== null) return false
-  const name = normalizeDnsName(presented)
+  const name = presented.toLowerCase()
   if (!name.startsWith('*.')) return name === reference
   const firstDot = reference.indexOf('.')
   return firstDot > 0 && reference.slice(firstDot + 1) === name.slice(2)

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { makeIntermediate, makeLeaf, makeRoot, stepOf, verifyChain } from '../support/make-chain.js'
+import { STEP_TITLES } from '../../../../server/steps/step-ids.js'
 
 const NULL_DER = Buffer.from([0x05, 0x00])
 
@@ -56,5 +57,27 @@ describe('checkExtensions serial numbers (RFC 5280 §4.1.2.2)', () => {
   it('accepts a 20-octet serial', () => {
     const root = makeRoot()
     expect(verifyChain([makeLeaf(root, { serialNumber: '7f'.repeat(20) })], [root]).verdict).toBe('accept')
+  })
+})
+
+// Issue 17 item 4: a zero serial was reported under a step titled "No unknown critical extension".
+// The certificate-format step is where field well-formedness lives; its title and its sentences say so.
+describe('the certificate-format step (CRIT) says it covers fields, not only extensions', () => {
+  it('reports a zero serial under a step whose title names the serial number, and says why', () => {
+    const root = makeRoot()
+    const report = verifyChain([makeLeaf(root, { serialNumber: '00' })], [root])
+    expect(report).toMatchObject({ catchingStep: 'CRIT', code: 'INVALID_SERIAL_NUMBER' })
+    expect(STEP_TITLES.CRIT).toBe(
+      'Certificate format (RFC 5280 §4.1, §4.2): version, serial number, names and extensions well-formed, no unknown critical extension',
+    )
+    expect(stepOf(report, 'CRIT').message).toBe('"CN=bank.lab" has an invalid serial number (zero)')
+  })
+
+  it('says every field and extension is well-formed when it passes', () => {
+    const root = makeRoot()
+    expect(stepOf(verifyChain([makeLeaf(root)], [root]), 'CRIT')).toMatchObject({
+      status: 'pass',
+      message: 'Every certificate field and extension is well-formed, and every critical extension is understood',
+    })
   })
 })

@@ -51,8 +51,21 @@ describe('checkHostname', () => {
     expect(hostStep({ sans: [{ dns: 'bank.lab\u0000.evil.lab' }] }, 'bank.lab').code).toBe('HOSTNAME_MISMATCH')
   })
 
-  it('treats a trailing dot as the same name on either side', () => {
+  it('accepts a trailing dot on the reference name (the absolute form the user typed)', () => {
     expect(hostStep({ sans: [{ dns: 'bank.lab' }] }, 'bank.lab.').status).toBe('pass')
+  })
+
+  // Issue 17 item 3: RFC 5280 §4.2.1.6 preferred name syntax has no trailing dot; curl, OpenSSL,
+  // Python, wget, Chromium, `openssl verify -x509_strict` and rustls-webpki all refuse "bank.lab.".
+  it('fails HOSTNAME_MISMATCH for a presented dNSName with a trailing dot', () => {
+    const step = hostStep({ sans: [{ dns: 'bank.lab.' }] }, 'bank.lab')
+    expect(step).toMatchObject({ status: 'fail', code: 'HOSTNAME_MISMATCH', detail: { expected: 'bank.lab', presented: ['bank.lab.'] } })
+    expect(hostStep({ sans: [{ dns: 'bank.lab.' }] }, 'bank.lab.').code).toBe('HOSTNAME_MISMATCH')
+    expect(hostStep({ sans: [{ dns: '*.bank.lab.' }] }, 'www.bank.lab').code).toBe('HOSTNAME_MISMATCH')
+  })
+
+  it('fails HOSTNAME_MISMATCH for a subject CN with a trailing dot under the legacy fallback', () => {
+    expect(hostStep({ subject: { CN: 'bank.lab.' }, sans: [] }, 'bank.lab', { allowCommonNameFallback: true }).code).toBe('HOSTNAME_MISMATCH')
   })
 
   it('matches an IP host only against iPAddress SANs, never a dNSName', () => {
