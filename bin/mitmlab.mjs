@@ -3,7 +3,7 @@
 // `prepare` script): a start costs what loading the one command it runs costs. When a source file
 // is newer than that build (a developer editing the TypeScript) or there is no build, it runs the
 // sources through tsx instead, so what runs is always what is in the tree.
-import { existsSync, readdirSync, statSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { enableCompileCache } from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -38,7 +38,13 @@ function newestSource(than) {
 const useBuild =
   process.env.MITMLAB_FROM_SOURCE !== '1' && existsSync(built) && existsSync(stamp) && !newestSource(statSync(stamp).mtimeMs)
 
-if (useBuild) {
+const helpText = join(root, 'dist', 'help.txt')
+const asksTopLevelHelp = process.argv.length === 3 && ['--help', '-h', 'help'].includes(process.argv[2] ?? '')
+
+if (useBuild && asksTopLevelHelp && existsSync(helpText)) {
+  // Rendered by the same build from every command's definition (scripts/build.mjs).
+  process.stdout.write(readFileSync(helpText, 'utf8'))
+} else if (useBuild) {
   // V8's code cache on disk (Node >= 22.1): a start after the first skips compiling the modules again.
   enableCompileCache()
   await import(pathToFileURL(built).href)

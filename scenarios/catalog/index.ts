@@ -1,6 +1,5 @@
 import { existsSync, readdirSync } from 'node:fs'
-import { dirname, join, relative } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { join, relative } from 'node:path'
 import type { FileScenario } from '../scenario-file/compile-scenario.js'
 import { loadScenarioFile } from '../scenario-file/load-scenario-file.js'
 import { projectPath } from '../../server/util/project-paths.js'

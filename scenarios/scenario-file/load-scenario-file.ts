@@ -6,6 +6,7 @@ import { LabError } from '../../server/errors.js'
 import { checkReferences, type FieldProblem } from './check-references.js'
 import { compileScenarioFile, type FileScenario } from './compile-scenario.js'
 import { scenarioFileSchema, type ScenarioFile } from './schema.js'
+import { cachedSpec } from './spec-cache.js'
 
 /** A scenario file either compiles, or says what is wrong with it: one line per problem, each naming the file and the field. */
 export type LoadedScenarioFile =
@@ -57,6 +58,8 @@ function capped(problems: string[], file: string): string[] {
 }
 
 function parseScenario(text: string, file: string): LoadedScenarioFile {
+  const cached = cachedSpec(file, text)
+  if (cached !== undefined) return { ok: true, file, spec: cached, scenarios: compileScenarioFile(cached, file) }
   const data = parseData(text, file)
   if (!data.ok) return { ok: false, file, problems: data.problems }
   const parsed = scenarioFileSchema.safeParse(data.value)

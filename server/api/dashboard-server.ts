@@ -1,7 +1,5 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import type { LabPki } from '../../ca/index.js'
 import { scenarios } from '../../scenarios/index.js'
 import type { LabEnvironment } from '../../scenarios/runner.js'

@@ -1,6 +1,5 @@
 import { accessSync, constants, mkdirSync, readdirSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import Database from 'better-sqlite3'
 import { LabError } from '../errors.js'
 import { projectPath } from '../util/project-paths.js'
