@@ -1,5 +1,6 @@
 import type { IdleMemoryResult } from './idle-memory.js'
 import type { VerifierThroughputResult } from './verifier-throughput.js'
+import type { StartupResult } from './startup.js'
 
 /** The parts of ../shared/bench's results.json this report reads. */
 export interface BenchResults {
@@ -30,6 +31,12 @@ export interface RenderParams {
   perClient: BenchResults | null
   verifier: VerifierThroughputResult | null
   labSeconds: number | null
+  startup?: StartupResult | null
+  /**
+   * An earlier run to compare with (`--baseline DIR`: its results.json, idle-memory.json and
+   * baseline.json naming the Node it ran on), e.g. the same code on Node 20 before the move to 24.
+   */
+  baseline?: { label: string; results: BenchResults; memory: IdleMemoryResult | null; labSeconds: number | null; limboAgree: string | null } | null
   /** The current docs/benchmarks.md: its hand-written analysis section is kept. */
   previous: string | null
 }
@@ -209,6 +216,43 @@ export function renderBenchmarksMarkdown(params: RenderParams): string {
       : `\`npm run lab\` (every scenario, end to end, fresh data directory): ${params.labSeconds.toFixed(1)} s.`,
   )
   lines.push('')
+  lines.push('## Start-up of the mitmlab command', '')
+  if (params.startup === undefined || params.startup === null) lines.push('Not measured in this run (--skip-startup).')
+  else {
+    lines.push(
+      `\`tsx scripts/bench/startup.ts\`: each command ${params.startup.rounds} times as a fresh process (${params.startup.node}), interleaved; wall time.`,
+      '',
+      '| Command | median (ms) | min (ms) |',
+      '|---|---:|---:|',
+      ...params.startup.cases.map((c) => `| ${c.name} | ${c.medianMs} | ${c.minMs} |`),
+    )
+  }
+  lines.push('')
+  if (params.baseline !== undefined && params.baseline !== null) {
+    const base = params.baseline
+    const pick = (r: BenchResults, metric: string, config: string): number | null =>
+      r.summary.find((row) => row.metric === metric && row.config === config)?.median ?? null
+    const row = (label: string, metric: string, config: string, against: string): string => {
+      const before = ratioValue(pick(base.results, metric, config), pick(base.results, metric, against))
+      const after = ratioValue(pick(results, metric, config), pick(results, metric, against))
+      return `| ${label} | ${fmtUnit(pick(base.results, metric, config), '')} | ${before} | ${fmtUnit(pick(results, metric, config), '')} | ${after} |`
+    }
+    lines.push(`## Before and after: ${base.label} → ${params.machine.node}`, '')
+    lines.push(
+      `Both runs on this machine, each with mitmproxy in its own interleaved rounds (ratios are to mitmproxy in the same run, which cancels most of the machine's load). Before: ${base.results.stamp}; after: ${results.stamp}.`,
+      '',
+      '| Metric (reverse mode) | before | ratio to mitmproxy | after | ratio to mitmproxy |',
+      '|---|---:|---:|---:|---:|',
+      row('Proxy CPU per handshake (ms)', 'cpu_ms_per_conn', `${OURS}-reverse`, 'mitm-reverse'),
+      row('Full handshake + 1 GET, p50 (ms)', 'p50_ms', `${OURS}-reverse`, 'mitm-reverse'),
+      row('Forged-cert cost (new − repeat), p50 (ms)', 'forge_cost_p50_ms', `${OURS}-reverse`, 'mitm-reverse'),
+      row('Keep-alive requests/s', 'rps', `${OURS}-reverse`, 'mitm-reverse'),
+      row('Bulk download (MiB/s)', 'MiB_s', `${OURS}-reverse`, 'mitm-reverse'),
+      `| Idle memory per intercepted connection (KiB) | ${base.memory === null ? '–' : base.memory.perConnectionKiB} | – | ${params.memory === null ? '–' : params.memory.perConnectionKiB} | – |`,
+      `| Scenario catalog, \`npm run lab\` (s) | ${base.labSeconds === null ? '–' : base.labSeconds.toFixed(1)} | – | ${params.labSeconds === null ? '–' : params.labSeconds.toFixed(1)} | – |`,
+      '',
+    )
+  }
   lines.push('## Full table from run.sh', '', '```', params.summaryMd.trim(), '```', '')
   lines.push('## Analysis', '', ANALYSIS_START, previousAnalysis(params.previous), ANALYSIS_END, '')
   return lines.join('\n')
@@ -234,6 +278,10 @@ function fmtUnit(x: number | null, unit: string): string {
 
 function ratio(ours: number | null, theirs: number | null): string {
   return ours === null || theirs === null || theirs === 0 ? '–' : `${(ours / theirs).toFixed(2)}×`
+}
+
+function ratioValue(ours: number | null, theirs: number | null): string {
+  return ratio(ours, theirs)
 }
 
 function fmtLoad(load: number[]): string {

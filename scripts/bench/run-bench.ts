@@ -14,6 +14,7 @@ import { loadOrCreateLabPki } from '../../ca/index.js'
 import { renderBenchmarksMarkdown, type BenchResults } from './render-benchmarks.js'
 import type { IdleMemoryResult } from './idle-memory.js'
 import type { VerifierThroughputResult } from './verifier-throughput.js'
+import type { StartupResult } from './startup.js'
 
 const repo = resolve(import.meta.dirname, '..', '..')
 const runSh = resolve(repo, '..', 'shared', 'bench', 'run.sh')
@@ -27,6 +28,8 @@ const skipMemory = takeFlag('--skip-memory')
 const skipLab = takeFlag('--skip-lab')
 const skipPerClient = takeFlag('--skip-per-client')
 const skipVerifier = takeFlag('--skip-verifier')
+const skipStartup = takeFlag('--skip-startup')
+const baselineDir = takeValue('--baseline')
 if (!existsSync(runSh))
   fail(`${runSh} not found: the benchmark lives in ../shared/bench beside this repository`)
 if (spawnSync('mitmdump', ['--version']).status !== 0 && !args.includes('--no-mitm')) {
@@ -111,7 +114,29 @@ if (!skipLab) {
   labSeconds = labCode === null ? null : (Date.now() - t0) / 1000
 }
 
+let startup: StartupResult | null = null
+if (!skipStartup) {
+  const startupFile = join(runDir, 'startup.json')
+  await runScript('startup.ts', ['--json', startupFile])
+  if (existsSync(startupFile)) startup = JSON.parse(readFileSync(startupFile, 'utf8')) as StartupResult
+}
+// Kept beside the raw results, so a later run can name this one as its --baseline.
+writeFileSync(join(runDir, 'baseline.json'), `${JSON.stringify({ label: `Node ${process.version}`, labSeconds })}\n`)
+const baseline =
+  baselineDir === undefined
+    ? null
+    : {
+        ...(JSON.parse(readFileSync(join(baselineDir, 'baseline.json'), 'utf8')) as { label: string; labSeconds: number | null }),
+        results: JSON.parse(readFileSync(join(baselineDir, 'results.json'), 'utf8')) as BenchResults,
+        memory: existsSync(join(baselineDir, 'idle-memory.json'))
+          ? (JSON.parse(readFileSync(join(baselineDir, 'idle-memory.json'), 'utf8')) as IdleMemoryResult)
+          : null,
+        limboAgree: null,
+      }
+
 const markdown = renderBenchmarksMarkdown({
+  startup,
+  baseline,
   results,
   summaryMd: readFileSync(join(runDir, 'summary.md'), 'utf8'),
   command: `npm run bench${args.length > 0 ? ` -- ${args.join(' ')}` : ''}`,
@@ -154,6 +179,14 @@ function newestRunDir(root: string): string {
   const [newest] = dirs
   if (newest === undefined) fail(`no results.json under ${root}`)
   return newest
+}
+
+function takeValue(flag: string): string | undefined {
+  const index = args.indexOf(flag)
+  if (index < 0) return undefined
+  const [, value] = args.splice(index, 2)
+  if (value === undefined) fail(`${flag} needs a value`)
+  return resolve(value)
 }
 
 function takeFlag(flag: string): boolean {
