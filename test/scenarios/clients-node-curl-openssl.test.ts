@@ -17,7 +17,8 @@ const CLIENTS = ['node-https', 'curl', 'openssl'] as const
 /** What each real client said, verbatim, for the rejections: the rows of its table these must hit. */
 const RAW_ERRORS: Record<(typeof CLIENTS)[number], { selfSigned: RegExp; wrongHost: RegExp }> = {
   'node-https': {
-    selfSigned: /^DEPTH_ZERO_SELF_SIGNED_CERT: self-signed certificate$/,
+    // Node 24 appends its hint about the system CA store to the verification error.
+    selfSigned: /^DEPTH_ZERO_SELF_SIGNED_CERT: self-signed certificate; if the root CA is installed locally, try running Node\.js with --use-system-ca$/,
     wrongHost: /^ERR_TLS_CERT_ALTNAME_INVALID: .*bank\.lab.*evil\.lab/,
   },
   curl: {

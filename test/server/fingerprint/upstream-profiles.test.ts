@@ -18,11 +18,11 @@ describe('upstreamTlsOptions, judged by the detector at the genuine server', () 
     expect(detectInterception(upstream, { clientId: 'lab-verifier' })).toMatchObject({ verdict: 'match', differences: [] })
   })
 
-  it('legacy-middlebox: flagged, with the version and SHA-1 downgrades', async () => {
+  it('legacy-middlebox: flagged, with the version, SHA-1 and post-quantum downgrades', async () => {
     const upstream = await captureNodeTlsHello({ ...PROXY_ALPN, ...upstreamTlsOptions('legacy-middlebox', verifier) })
     const detection = detectInterception(upstream, { clientId: 'lab-verifier' })
     expect(detection.verdict).toBe('intercepted')
-    expect(detection.downgrades.map((d) => d.code)).toEqual(['MAX_VERSION_LOWERED', 'SHA1_SIGNATURES_ADDED'])
+    expect(detection.downgrades.map((d) => d.code)).toEqual(['MAX_VERSION_LOWERED', 'SHA1_SIGNATURES_ADDED', 'HYBRID_GROUP_REMOVED'])
     expect(detection.differences.map((d) => d.field)).toEqual([
       'supportedVersions',
       'cipherSuites',
