@@ -223,6 +223,11 @@ export class LabStore {
     }))
   }
 
+  /** False once close() ran: late events (a server's socket error after teardown) have nowhere to go. */
+  get isOpen(): boolean {
+    return this.db.open
+  }
+
   integrityCheck(): string {
     return (this.db.pragma('integrity_check', { simple: true }) as string) ?? 'unknown'
   }
