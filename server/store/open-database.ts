@@ -83,6 +83,11 @@ function migrate(db: Database.Database, file: string): void {
   }
 }
 
+/** better-sqlite3's SqliteError: its `code` is SQLite's (SQLITE_CORRUPT, SQLITE_FULL, ...). */
+export function isSqliteError(cause: unknown): boolean {
+  return cause instanceof Database.SqliteError
+}
+
 /** SQLite's error codes turned into ours, naming the file. */
 export function storeError(cause: unknown, file: string): LabError {
   const code = (cause as { code?: string }).code ?? ''
