@@ -2,7 +2,7 @@ import { hostname } from 'node:os'
 import type Database from 'better-sqlite3'
 import type { ScenarioResult } from '../lab/scenario-result.js'
 import type { StepResult } from '../steps/step-result.js'
-import { isSqliteError, openDatabase, storeError } from './open-database.js'
+import { isSqliteError, openDatabase, storeError, type OpenDatabaseOptions } from './open-database.js'
 
 export type RunStatus = 'running' | 'passed' | 'failed' | 'cancelled' | 'aborted'
 
@@ -42,8 +42,12 @@ export type NewLabEvent = Omit<LabEventRow, 'id' | 'at'> & { at?: string }
 export class LabStore {
   readonly db: Database.Database
 
-  constructor(readonly file: string) {
-    this.db = openDatabase(file)
+  /** `{ readonly: true }` for commands that only read (report, diff, capture): read access to the file is enough. */
+  constructor(
+    readonly file: string,
+    options: OpenDatabaseOptions = {},
+  ) {
+    this.db = openDatabase(file, options)
   }
 
   /**
