@@ -1,4 +1,4 @@
-import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs'
+import { accessSync, chmodSync, closeSync, constants, existsSync, mkdirSync, openSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import Database from 'better-sqlite3'
@@ -47,6 +47,7 @@ export function openDatabase(file: string, options: OpenDatabaseOptions = {}): D
   }
   let opened: Database.Database | undefined
   try {
+    keepPrivate(file)
     opened = new Database(file)
     opened.pragma('journal_mode = WAL')
     // NORMAL is durable across process kills in WAL mode (only a power loss can drop the last commits).
@@ -67,6 +68,31 @@ export function openDatabase(file: string, options: OpenDatabaseOptions = {}): D
     throw error instanceof LabError ? error : storeError(error, file)
   }
   return db
+}
+
+/**
+ * The store holds every run's TLS key log (the secrets that decrypt its
+ * captures; `capture` writes them 0600 too): it is created 0600, and SQLite
+ * gives its -wal and -shm the database file's mode (os_unix.c
+ * findCreateFileMode, robust_open). A store that is group- or
+ * world-readable (made by an older mitmlab, or copied) is made private again
+ * when this user owns it.
+ */
+function keepPrivate(file: string): void {
+  if (process.platform === 'win32') return
+  try {
+    closeSync(openSync(file, 'wx', 0o600))
+    return
+  } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code !== 'EEXIST') throw cause
+  }
+  for (const path of [file, `${file}-wal`, `${file}-shm`]) {
+    try {
+      if ((statSync(path).mode & 0o077) !== 0) chmodSync(path, 0o600)
+    } catch {
+      // Missing, or another user's: reading it is still allowed, and not ours to change.
+    }
+  }
 }
 
 /**
