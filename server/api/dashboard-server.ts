@@ -107,6 +107,15 @@ export async function startDashboardServer(params: StartDashboardServerParams): 
   const publish = (delta: LabDelta): void => {
     tracker.apply(delta)
     batcher.push(delta)
+    // A run that just finished will be opened next: build and keep its result views now, off this call stack.
+    if (delta.type === 'run:finished') setImmediate(() => warmRunViews(delta.run.id))
+  }
+  const warmRunViews = (runId: string): void => {
+    try {
+      queries.runJson(runId)
+    } catch {
+      // Only a cache: the first GET builds it again, and reports a failure to its caller.
+    }
   }
   const unsubscribe = params.bus.use(
     broadcastToDashboard((delta) => {

@@ -73,7 +73,9 @@ export function createHttpApp(params: {
   app.get('/api/runs/:runId', (req, res) => {
     const input = runGetInputSchema.safeParse({ runId: req.params['runId'] })
     if (!input.success) return sendAck(res, { ok: false, code: 'INVALID_INPUT', message: describeZodError(input.error) })
-    sendAck(res, queries.run(input.data.runId))
+    const json = queries.runJson(input.data.runId)
+    if (json.ok) res.type('application/json').send(json.value)
+    else sendAck(res, json)
   })
   for (const router of params.routers ?? []) app.use(router)
   app.use('/api', (_req, res) => {

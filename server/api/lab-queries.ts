@@ -8,28 +8,53 @@ export interface LabQueries {
   lab(): LabInfoDto
   runs(limit?: number): RunDto[]
   run(runId: string): Ack<RunDetailDto>
+  /** The same run already serialized, for REST: a finished run's results are read as stored JSON, not rebuilt. */
+  runJson(runId: string): Ack<string>
   snapshot(): SnapshotDto
 }
 
 export const DEFAULT_RUNS_LIMIT = 100
 
+/**
+ * Bump when toResultDto's output changes shape: views stored with an older
+ * version are rebuilt on their first read.
+ */
+export const RESULT_VIEW_VERSION = 1
+
 export function createLabQueries(store: LabStore, lab: LabInfoDto, tracker: LiveRunTracker): LabQueries {
-  const run = (runId: string): Ack<RunDetailDto> => {
+  /**
+   * Each result of the run serialized as its DTO. A finished run's views are
+   * built once and kept in the store (issue 17 item 10: reshaping ~3 MB per
+   * GET took 100-300 ms); a running run's are built each time, since more
+   * results are still coming.
+   */
+  const resultViews = (runId: string, isFinished: boolean): string[] => {
+    const stored = isFinished ? store.getResultViews(runId, RESULT_VIEW_VERSION) : null
+    if (stored !== null) return stored
+    const built = store.getResults(runId).map((result) => JSON.stringify(toResultDto(result)))
+    if (isFinished) store.putResultViews(runId, RESULT_VIEW_VERSION, built)
+    return built
+  }
+  const runJson = (runId: string): Ack<string> => {
     const row = store.getRun(runId)
     if (row === null) return { ok: false, code: 'NOT_FOUND', message: `No run "${runId}"` }
+    const isLive = tracker.runId === runId
+    const views = resultViews(runId, row.status !== 'running' && !isLive)
+    const liveSteps = isLive ? tracker.liveSteps : []
     return {
       ok: true,
-      value: {
-        run: toRunDto(row),
-        results: store.getResults(runId).map(toResultDto),
-        liveSteps: tracker.runId === runId ? tracker.liveSteps : [],
-      },
+      value: `{"run":${JSON.stringify(toRunDto(row))},"results":[${views.join(',')}],"liveSteps":${JSON.stringify(liveSteps)}}`,
     }
+  }
+  const run = (runId: string): Ack<RunDetailDto> => {
+    const json = runJson(runId)
+    return json.ok ? { ok: true, value: JSON.parse(json.value) as RunDetailDto } : json
   }
   return {
     lab: () => lab,
     runs: (limit = DEFAULT_RUNS_LIMIT) => store.listRuns(limit).map(toRunDto),
     run,
+    runJson,
     snapshot: () => {
       const openRunId = tracker.runId
       const open = openRunId === null ? null : run(openRunId)

@@ -1,0 +1,55 @@
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest'
+import { API_PATHS } from '../../../server/api/contract.js'
+import { toResultDto } from '../../../server/api/dto.js'
+import { RESULT_VIEW_VERSION } from '../../../server/api/lab-queries.js'
+import { resultFixture } from '../store/result-fixture.js'
+import { removeSharedPki, startDashboardFixture, type DashboardFixture } from './support/with-dashboard-server.js'
+
+let lab: DashboardFixture | null = null
+afterEach(async () => {
+  vi.restoreAllMocks()
+  await lab?.close()
+  lab = null
+})
+afterAll(() => removeSharedPki())
+
+function recordRun(fixture: DashboardFixture, id: string, finished: boolean): void {
+  fixture.store.createRun({ id, trigger: 'cli', options: {}, scenarioCount: 2 })
+  fixture.store.insertScenarioResult(resultFixture(id, 0))
+  fixture.store.insertScenarioResult({ ...resultFixture(id, 1), leaked: true })
+  if (finished) fixture.store.finishRun(id, 'passed')
+}
+
+const getRun = async (fixture: DashboardFixture, id: string): Promise<unknown> => (await fetch(`${fixture.base}${API_PATHS.run(id)}`)).json()
+const viewCount = (fixture: DashboardFixture): number => (fixture.store.db.prepare('SELECT COUNT(*) AS n FROM result_views').get() as { n: number }).n
+
+// Issue 17 item 10: every GET /api/runs/:id re-parsed and reshaped ~3 MB of stored JSON.
+describe('a finished run read over REST', () => {
+  it('is built once, kept as result views, and then served without rebuilding its results', async () => {
+    lab = await startDashboardFixture()
+    recordRun(lab, 'run-1', true)
+    const first = await getRun(lab, 'run-1')
+    expect(viewCount(lab)).toBe(2)
+    const getResults = vi.spyOn(lab.store, 'getResults')
+    const second = await getRun(lab, 'run-1')
+    expect(getResults).not.toHaveBeenCalled()
+    expect(second).toEqual(first)
+    expect(second).toEqual(JSON.parse(JSON.stringify({ run: lab.store.getRun('run-1'), results: lab.store.getResults('run-1').map(toResultDto), liveSteps: [] })))
+  })
+
+  it('is not kept while it is running: more results are coming', async () => {
+    lab = await startDashboardFixture()
+    recordRun(lab, 'run-2', false)
+    expect(await getRun(lab, 'run-2')).toMatchObject({ run: { status: 'running', resultCount: 2 } })
+    expect(viewCount(lab)).toBe(0)
+  })
+
+  it('rebuilds views stored for another DTO version', async () => {
+    lab = await startDashboardFixture()
+    recordRun(lab, 'run-3', true)
+    await getRun(lab, 'run-3')
+    lab.store.db.prepare("UPDATE result_views SET version = ?, json = '{}'").run(RESULT_VIEW_VERSION - 1)
+    const rebuilt = (await getRun(lab, 'run-3')) as { results: unknown[] }
+    expect(rebuilt.results).toEqual(JSON.parse(JSON.stringify(lab.store.getResults('run-3').map(toResultDto))))
+  })
+})
