@@ -8,8 +8,8 @@ export interface LabQueries {
   lab(): LabInfoDto
   runs(limit?: number): RunDto[]
   run(runId: string): Ack<RunDetailDto>
-  /** The same run already serialized, for REST: a finished run's results are read as stored JSON, not rebuilt. */
-  runJson(runId: string): Ack<string>
+  /** The same run already serialized (UTF-8 JSON in chunks), for REST: a finished run's results are read as stored, not rebuilt. */
+  runJson(runId: string): Ack<Buffer[]>
   snapshot(): SnapshotDto
 }
 
@@ -23,32 +23,33 @@ export const RESULT_VIEW_VERSION = 1
 
 export function createLabQueries(store: LabStore, lab: LabInfoDto, tracker: LiveRunTracker): LabQueries {
   /**
-   * Each result of the run serialized as its DTO. A finished run's views are
-   * built once and kept in the store (issue 17 item 10: reshaping ~3 MB per
-   * GET took 100-300 ms); a running run's are built each time, since more
-   * results are still coming.
+   * The run's results serialized as DTOs (a JSON array, UTF-8). A finished
+   * run's is built once and kept in the store (issue 17 item 10: reshaping
+   * ~3 MB per GET took 100-300 ms); a running run's is built each time, since
+   * more results are still coming.
    */
-  const resultViews = (runId: string, isFinished: boolean): string[] => {
-    const stored = isFinished ? store.getResultViews(runId, RESULT_VIEW_VERSION) : null
+  const resultsJson = (runId: string, isFinished: boolean): Buffer => {
+    const stored = isFinished ? store.getRunView(runId, RESULT_VIEW_VERSION) : null
     if (stored !== null) return stored
-    const built = store.getResults(runId).map((result) => JSON.stringify(toResultDto(result)))
-    if (isFinished) store.putResultViews(runId, RESULT_VIEW_VERSION, built)
+    const built = Buffer.from(JSON.stringify(store.getResults(runId).map(toResultDto)))
+    if (isFinished) store.putRunView(runId, RESULT_VIEW_VERSION, built)
     return built
   }
-  const runJson = (runId: string): Ack<string> => {
+  const runJson = (runId: string): Ack<Buffer[]> => {
     const row = store.getRun(runId)
     if (row === null) return { ok: false, code: 'NOT_FOUND', message: `No run "${runId}"` }
     const isLive = tracker.runId === runId
-    const views = resultViews(runId, row.status !== 'running' && !isLive)
+    const results = resultsJson(runId, row.status !== 'running' && !isLive)
     const liveSteps = isLive ? tracker.liveSteps : []
+    // Chunks, not one string: the stored bytes go to the socket as they are.
     return {
       ok: true,
-      value: `{"run":${JSON.stringify(toRunDto(row))},"results":[${views.join(',')}],"liveSteps":${JSON.stringify(liveSteps)}}`,
+      value: [Buffer.from(`{"run":${JSON.stringify(toRunDto(row))},"results":`), results, Buffer.from(`,"liveSteps":${JSON.stringify(liveSteps)}}`)],
     }
   }
   const run = (runId: string): Ack<RunDetailDto> => {
     const json = runJson(runId)
-    return json.ok ? { ok: true, value: JSON.parse(json.value) as RunDetailDto } : json
+    return json.ok ? { ok: true, value: JSON.parse(Buffer.concat(json.value).toString('utf8')) as RunDetailDto } : json
   }
   return {
     lab: () => lab,

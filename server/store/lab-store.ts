@@ -236,32 +236,23 @@ export class LabStore {
   }
 
   /**
-   * The stored views of a run's results (see migration 004), in the order of
-   * getResults, or null when any is missing or was built for another version
-   * (or the store predates views: a read-only store is not migrated).
+   * A finished run's results as stored JSON bytes (see migration 004), or
+   * null when none was kept for this `version` (or the store predates views:
+   * a read-only store is not migrated).
    */
-  getResultViews(runId: string, version: number): string[] | null {
-    if (!this.hasResultViews()) return null
-    const rows = this.read(() =>
-      this.db
-        .prepare(
-          `SELECT v.json FROM scenario_results s LEFT JOIN result_views v ON v.result_id = s.id AND v.version = ?
-           WHERE s.run_id = ? ORDER BY s.ordinal, s.client_id`,
-        )
-        .all(version, runId),
-    ) as { json: string | null }[]
-    const views = rows.map((row) => row.json)
-    return views.every((json): json is string => json !== null) ? views : null
+  getRunView(runId: string, version: number): Buffer | null {
+    if (!this.hasRunViews()) return null
+    const row = this.read(() => this.db.prepare('SELECT results_json FROM run_views WHERE run_id = ? AND version = ?').get(runId, version)) as
+      | { results_json: Buffer }
+      | undefined
+    return row?.results_json ?? null
   }
 
-  /** Keeps the views of a run's results, given in the order of getResults. Best effort: false when the store cannot be written. */
-  putResultViews(runId: string, version: number, views: string[]): boolean {
-    if (!this.hasResultViews() || this.db.readonly) return false
+  /** Keeps a finished run's results view. Best effort: false when the store cannot be written. */
+  putRunView(runId: string, version: number, resultsJson: Buffer): boolean {
+    if (!this.hasRunViews() || this.db.readonly) return false
     try {
-      const ids = this.db.prepare('SELECT id FROM scenario_results WHERE run_id = ? ORDER BY ordinal, client_id').all(runId) as { id: number }[]
-      if (ids.length !== views.length) return false
-      const put = this.db.prepare('INSERT OR REPLACE INTO result_views (result_id, version, json) VALUES (?, ?, ?)')
-      this.db.transaction(() => ids.forEach(({ id }, index) => put.run(id, version, views[index])))()
+      this.db.prepare('INSERT OR REPLACE INTO run_views (run_id, version, results_json) VALUES (?, ?, ?)').run(runId, version, resultsJson)
       return true
     } catch (cause) {
       if (isSqliteError(cause)) return false
@@ -269,10 +260,10 @@ export class LabStore {
     }
   }
 
-  private resultViewsTable: boolean | undefined
-  private hasResultViews(): boolean {
-    this.resultViewsTable ??= this.read(() => this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'result_views'").get() !== undefined)
-    return this.resultViewsTable
+  private runViewsTable: boolean | undefined
+  private hasRunViews(): boolean {
+    this.runViewsTable ??= this.read(() => this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'run_views'").get() !== undefined)
+    return this.runViewsTable
   }
 
   listEvents(runId: string, afterId = 0, limit = 10_000): LabEventRow[] {

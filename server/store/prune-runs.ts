@@ -49,7 +49,7 @@ export function pruneRuns(store: LabStore, criteria: PruneCriteria): PruneOutcom
   if (criteria.dryRun === true) return { runs: doomed, resultCount, orphanEventCount }
   const statements = [
     'DELETE FROM events WHERE run_id = ?',
-    'DELETE FROM result_views WHERE result_id IN (SELECT id FROM scenario_results WHERE run_id = ?)',
+    'DELETE FROM run_views WHERE run_id = ?',
     'DELETE FROM step_results WHERE result_id IN (SELECT id FROM scenario_results WHERE run_id = ?)',
     'DELETE FROM connections WHERE result_id IN (SELECT id FROM scenario_results WHERE run_id = ?)',
     'DELETE FROM scenario_results WHERE run_id = ?',

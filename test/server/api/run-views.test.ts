@@ -21,15 +21,15 @@ function recordRun(fixture: DashboardFixture, id: string, finished: boolean): vo
 }
 
 const getRun = async (fixture: DashboardFixture, id: string): Promise<unknown> => (await fetch(`${fixture.base}${API_PATHS.run(id)}`)).json()
-const viewCount = (fixture: DashboardFixture): number => (fixture.store.db.prepare('SELECT COUNT(*) AS n FROM result_views').get() as { n: number }).n
+const viewCount = (fixture: DashboardFixture): number => (fixture.store.db.prepare('SELECT COUNT(*) AS n FROM run_views').get() as { n: number }).n
 
 // Issue 17 item 10: every GET /api/runs/:id re-parsed and reshaped ~3 MB of stored JSON.
 describe('a finished run read over REST', () => {
-  it('is built once, kept as result views, and then served without rebuilding its results', async () => {
+  it('is built once, kept as a run view, and then served without rebuilding its results', async () => {
     lab = await startDashboardFixture()
     recordRun(lab, 'run-1', true)
     const first = await getRun(lab, 'run-1')
-    expect(viewCount(lab)).toBe(2)
+    expect(viewCount(lab)).toBe(1)
     const getResults = vi.spyOn(lab.store, 'getResults')
     const second = await getRun(lab, 'run-1')
     expect(getResults).not.toHaveBeenCalled()
@@ -44,11 +44,11 @@ describe('a finished run read over REST', () => {
     expect(viewCount(lab)).toBe(0)
   })
 
-  it('rebuilds views stored for another DTO version', async () => {
+  it('rebuilds a view stored for another DTO version', async () => {
     lab = await startDashboardFixture()
     recordRun(lab, 'run-3', true)
     await getRun(lab, 'run-3')
-    lab.store.db.prepare("UPDATE result_views SET version = ?, json = '{}'").run(RESULT_VIEW_VERSION - 1)
+    lab.store.db.prepare("UPDATE run_views SET version = ?, results_json = CAST('[]' AS BLOB)").run(RESULT_VIEW_VERSION - 1)
     const rebuilt = (await getRun(lab, 'run-3')) as { results: unknown[] }
     expect(rebuilt.results).toEqual(JSON.parse(JSON.stringify(lab.store.getResults('run-3').map(toResultDto))))
   })
