@@ -112,7 +112,7 @@ export async function startDashboardServer(params: StartDashboardServerParams): 
   }
   const warmRunViews = (runId: string): void => {
     try {
-      queries.runJson(runId)
+      queries.runBody(runId)
     } catch {
       // Only a cache: the first GET builds it again, and reports a failure to its caller.
     }

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
+import { gunzipSync } from 'node:zlib'
 import express, { type Express, type NextFunction, type Request, type Response, type Router } from 'express'
 import { isLabError } from '../errors.js'
 import { isHostAllowed, isOriginAllowed, isTokenValid, type AccessPolicy } from './access-policy.js'
@@ -73,12 +74,15 @@ export function createHttpApp(params: {
   app.get('/api/runs/:runId', (req, res) => {
     const input = runGetInputSchema.safeParse({ runId: req.params['runId'] })
     if (!input.success) return sendAck(res, { ok: false, code: 'INVALID_INPUT', message: describeZodError(input.error) })
-    const json = queries.runJson(input.data.runId)
-    if (!json.ok) return sendAck(res, json)
-    // Written as is: res.send would copy ~3 MB into one buffer and hash it for an ETag nobody uses.
-    res.status(200).set({ 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': String(json.value.reduce((n, chunk) => n + chunk.length, 0)) })
-    for (const chunk of json.value) res.write(chunk)
-    res.end()
+    const body = queries.runBody(input.data.runId)
+    if (!body.ok) return sendAck(res, body)
+    // Sent as stored: res.send would copy the body and hash it for an ETag nobody uses.
+    const { bytes, gzipped } = body.value
+    const asGzip = gzipped && req.acceptsEncodings('gzip') === 'gzip'
+    const payload = gzipped && !asGzip ? gunzipSync(bytes) : bytes
+    res.status(200).set({ 'Content-Type': 'application/json; charset=utf-8', Vary: 'Accept-Encoding', 'Content-Length': String(payload.length) })
+    if (asGzip) res.set('Content-Encoding', 'gzip')
+    res.end(payload)
   })
   for (const router of params.routers ?? []) app.use(router)
   app.use('/api', (_req, res) => {

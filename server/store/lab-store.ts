@@ -104,6 +104,10 @@ export class LabStore {
       'INSERT INTO step_results (result_id, ordinal, step, status, code, message, detail_json) VALUES (?, ?, ?, ?, ?, ?, ?)',
     )
     const insertConnection = this.db.prepare('INSERT INTO connections (result_id, ordinal, record_json) VALUES (?, ?, ?)')
+    const count = this.db.prepare(
+      `UPDATE runs SET result_count = result_count + 1, caught_count = caught_count + ?, leaked_count = leaked_count + ?,
+         unexpected_count = unexpected_count + ? WHERE id = ?`,
+    )
     return this.write(() => {
       const { lastInsertRowid } = insertResult.run({
         runId: result.runId,
@@ -131,6 +135,8 @@ export class LabStore {
         insertStep.run(resultId, index, step.step, step.status, step.code ?? null, step.message, step.detail ? JSON.stringify(step.detail) : null),
       )
       result.connections.forEach((connection, index) => insertConnection.run(resultId, index, JSON.stringify(connection)))
+      // The run's counts, in the same transaction as the result they count (migration 005).
+      count.run(result.kind === 'attack' && result.verdict === 'reject' ? 1 : 0, result.leaked ? 1 : 0, result.asExpected ? 0 : 1, result.runId)
       return resultId
     })
   }
@@ -156,33 +162,38 @@ export class LabStore {
   }
 
   /**
-   * The newest `limit` runs with their counts. The runs are picked first and
-   * only their results are aggregated (scenario_results_by_run), so the cost
-   * follows `limit`, not the size of the store (issue 17: aggregating every
-   * run made each call 0.4 s on a store of 500 runs).
+   * The newest `limit` runs with their counts, read from the runs table alone
+   * (runs_by_started, and the counts kept on each run by migration 005): the
+   * cost follows `limit`, not the size of the store (issue 17 item 10). A
+   * store opened read-only with an older schema is counted from its results.
    */
   listRuns(limit = 100): RunRow[] {
-    const rows = this.read(() =>
-      this.db
-        .prepare(
-          `SELECT r.*, ${RUN_COUNTS}
-           FROM (SELECT rowid AS run_rowid, * FROM runs ORDER BY started_at DESC, rowid DESC LIMIT ?) r
-           LEFT JOIN scenario_results s ON s.run_id = r.id
-           GROUP BY r.id ORDER BY r.started_at DESC, r.run_rowid DESC`,
-        )
-        .all(limit),
-    ) as RunDbRow[]
+    const sql = this.hasRunCounts()
+      ? 'SELECT * FROM runs ORDER BY started_at DESC, rowid DESC LIMIT ?'
+      : `SELECT r.*, ${RUN_COUNTS}
+         FROM (SELECT rowid AS run_rowid, * FROM runs ORDER BY started_at DESC, rowid DESC LIMIT ?) r
+         LEFT JOIN scenario_results s ON s.run_id = r.id
+         GROUP BY r.id ORDER BY r.started_at DESC, r.run_rowid DESC`
+    const rows = this.read(() => this.db.prepare(sql).all(limit)) as RunDbRow[]
     return rows.map(toRunRow)
   }
 
-  /** One run with its counts: reads that run's results only. */
+  /** One run with its counts, by primary key. */
   getRun(id: string): RunRow | null {
-    const row = this.read(() =>
-      this.db
-        .prepare(`SELECT r.*, ${RUN_COUNTS} FROM runs r LEFT JOIN scenario_results s ON s.run_id = r.id WHERE r.id = ? GROUP BY r.id`)
-        .get(id),
-    ) as RunDbRow | undefined
+    const sql = this.hasRunCounts()
+      ? 'SELECT * FROM runs WHERE id = ?'
+      : `SELECT r.*, ${RUN_COUNTS} FROM runs r LEFT JOIN scenario_results s ON s.run_id = r.id WHERE r.id = ? GROUP BY r.id`
+    const row = this.read(() => this.db.prepare(sql).get(id)) as RunDbRow | undefined
     return row === undefined ? null : toRunRow(row)
+  }
+
+  private runCountColumns: boolean | undefined
+  /** Migration 005 applied: the runs table carries its counts. */
+  private hasRunCounts(): boolean {
+    this.runCountColumns ??= this.read(() =>
+      (this.db.prepare('SELECT name FROM pragma_table_info(?)').all('runs') as { name: string }[]).some((column) => column.name === 'unexpected_count'),
+    )
+    return this.runCountColumns
   }
 
   /**
@@ -236,23 +247,23 @@ export class LabStore {
   }
 
   /**
-   * A finished run's results as stored JSON bytes (see migration 004), or
-   * null when none was kept for this `version` (or the store predates views:
-   * a read-only store is not migrated).
+   * A finished run's view, gzipped, as kept by putRunView (see migration
+   * 004), or null when none was kept for this `version` (or the store predates
+   * views: a read-only store is not migrated).
    */
   getRunView(runId: string, version: number): Buffer | null {
     if (!this.hasRunViews()) return null
-    const row = this.read(() => this.db.prepare('SELECT results_json FROM run_views WHERE run_id = ? AND version = ?').get(runId, version)) as
-      | { results_json: Buffer }
+    const row = this.read(() => this.db.prepare('SELECT detail_gzip FROM run_views WHERE run_id = ? AND version = ?').get(runId, version)) as
+      | { detail_gzip: Buffer }
       | undefined
-    return row?.results_json ?? null
+    return row?.detail_gzip ?? null
   }
 
-  /** Keeps a finished run's results view. Best effort: false when the store cannot be written. */
-  putRunView(runId: string, version: number, resultsJson: Buffer): boolean {
+  /** Keeps a finished run's view (gzipped bytes). Best effort: false when the store cannot be written. */
+  putRunView(runId: string, version: number, detailGzip: Buffer): boolean {
     if (!this.hasRunViews() || this.db.readonly) return false
     try {
-      this.db.prepare('INSERT OR REPLACE INTO run_views (run_id, version, results_json) VALUES (?, ?, ?)').run(runId, version, resultsJson)
+      this.db.prepare('INSERT OR REPLACE INTO run_views (run_id, version, detail_gzip) VALUES (?, ?, ?)').run(runId, version, detailGzip)
       return true
     } catch (cause) {
       if (isSqliteError(cause)) return false

@@ -1,3 +1,5 @@
+import { get as httpGet, type IncomingHttpHeaders } from 'node:http'
+import { gunzipSync } from 'node:zlib'
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest'
 import { API_PATHS } from '../../../server/api/contract.js'
 import { toResultDto } from '../../../server/api/dto.js'
@@ -48,8 +50,31 @@ describe('a finished run read over REST', () => {
     lab = await startDashboardFixture()
     recordRun(lab, 'run-3', true)
     await getRun(lab, 'run-3')
-    lab.store.db.prepare("UPDATE run_views SET version = ?, results_json = CAST('[]' AS BLOB)").run(RESULT_VIEW_VERSION - 1)
+    lab.store.db.prepare("UPDATE run_views SET version = ?, detail_gzip = CAST('' AS BLOB)").run(RESULT_VIEW_VERSION - 1)
     const rebuilt = (await getRun(lab, 'run-3')) as { results: unknown[] }
     expect(rebuilt.results).toEqual(JSON.parse(JSON.stringify(lab.store.getResults('run-3').map(toResultDto))))
   })
+
+  it('is sent gzipped to a client that accepts gzip, and as plain JSON to one that does not', async () => {
+    lab = await startDashboardFixture()
+    recordRun(lab, 'run-4', true)
+    const expected = await getRun(lab, 'run-4')
+    const gz = await rawGet(`${lab.base}${API_PATHS.run('run-4')}`, { 'accept-encoding': 'gzip' })
+    expect(gz.headers['content-encoding']).toBe('gzip')
+    expect(JSON.parse(gunzipSync(gz.body).toString('utf8'))).toEqual(expected)
+    const plain = await rawGet(`${lab.base}${API_PATHS.run('run-4')}`, {})
+    expect(plain.headers['content-encoding']).toBeUndefined()
+    expect(JSON.parse(plain.body.toString('utf8'))).toEqual(expected)
+  })
 })
+
+/** node:http, which (unlike fetch) neither asks for nor undoes a Content-Encoding. */
+function rawGet(url: string, headers: Record<string, string>): Promise<{ headers: IncomingHttpHeaders; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    httpGet(url, { headers }, (response) => {
+      const chunks: Buffer[] = []
+      response.on('data', (chunk: Buffer) => chunks.push(chunk))
+      response.on('end', () => resolve({ headers: response.headers, body: Buffer.concat(chunks) }))
+    }).on('error', reject)
+  })
+}
