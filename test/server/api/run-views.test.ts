@@ -3,7 +3,7 @@ import { gunzipSync } from 'node:zlib'
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest'
 import { API_PATHS } from '../../../server/api/contract.js'
 import { toResultDto } from '../../../server/api/dto.js'
-import { RESULT_VIEW_VERSION } from '../../../server/api/lab-queries.js'
+import { RUN_VIEW_VERSION } from '../../../server/api/run-view.js'
 import { resultFixture } from '../store/result-fixture.js'
 import { removeSharedPki, startDashboardFixture, type DashboardFixture } from './support/with-dashboard-server.js'
 
@@ -50,7 +50,7 @@ describe('a finished run read over REST', () => {
     lab = await startDashboardFixture()
     recordRun(lab, 'run-3', true)
     await getRun(lab, 'run-3')
-    lab.store.db.prepare("UPDATE run_views SET version = ?, detail_gzip = CAST('' AS BLOB)").run(RESULT_VIEW_VERSION - 1)
+    lab.store.db.prepare("UPDATE run_views SET version = ?, detail_gzip = CAST('' AS BLOB)").run(RUN_VIEW_VERSION - 1)
     const rebuilt = (await getRun(lab, 'run-3')) as { results: unknown[] }
     expect(rebuilt.results).toEqual(JSON.parse(JSON.stringify(lab.store.getResults('run-3').map(toResultDto))))
   })

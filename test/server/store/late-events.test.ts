@@ -41,5 +41,12 @@ describe('log lines that arrive after the store closed', () => {
     expect(run.stderr).not.toContain('an addon failed')
     expect(run.stderr).not.toMatch(/^\s+at /m)
     expect(run.code).toBe(0)
+    // The run's dashboard view was built as it finished (server/addons/record-run-views.ts).
+    const store = new LabStore(join(dataDir, 'mitmlab.sqlite'), { readonly: true })
+    try {
+      expect((store.db.prepare('SELECT COUNT(*) AS n FROM run_views').get() as { n: number }).n).toBe(1)
+    } finally {
+      store.close()
+    }
   })
 })
