@@ -19,7 +19,11 @@ export const INSTALLABLE_ROLES = ['trustedRoot', 'trustedIntermediate', 'interce
  * RFC 5280 applies a constraint only to its own name form, so a CA that
  * permits only 127.0.0.0/8 may still issue any dNSName.
  */
-export function assertLabNameConstraints(der: Uint8Array, allowed: readonly SubtreeSpec[], what: string): void {
+export function assertLabNameConstraints(
+  der: Uint8Array,
+  allowed: readonly SubtreeSpec[],
+  what: string,
+): void {
   const refuse = (why: string): never => {
     throw new CaError(
       'CA_STORE_CORRUPT',
@@ -30,7 +34,8 @@ export function assertLabNameConstraints(der: Uint8Array, allowed: readonly Subt
   if (!parsed.ok) return refuse(`cannot be parsed (${parsed.reason})`)
   const constraints = parsed.value.nameConstraints
   if (constraints === null) return refuse('carries no name constraints')
-  if (!constraints.critical) return refuse('carries name constraints that are not critical (clients may ignore them)')
+  if (!constraints.critical)
+    return refuse('carries name constraints that are not critical (clients may ignore them)')
   const permitted = constraints.permitted ?? []
   const allowedKeys = new Set(allowed.map(subtreeKey))
   const outside = permitted.map(generalNameKey).filter((key) => !allowedKeys.has(key))

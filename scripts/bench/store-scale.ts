@@ -38,12 +38,18 @@ const dataDir = existing === '' ? mkdtempSync(join(tmpdir(), 'mitmlab-store-scal
 const file = storeFile(dataDir)
 if (existing === '') await buildStore()
 const runIds = listRunIds()
-process.stdout.write(`store: ${file}, ${runIds.length} runs, ${(statSync(file).size / 1_048_576).toFixed(0)} MiB\n`)
+process.stdout.write(
+  `store: ${file}, ${runIds.length} runs, ${(statSync(file).size / 1_048_576).toFixed(0)} MiB\n`,
+)
 
-const server = spawn(process.execPath, ['--import', 'tsx', join(repo, 'server', 'cli', 'main.ts'), 'serve', '--port', '0', '--data-dir', dataDir], {
-  cwd: repo,
-  stdio: ['ignore', 'pipe', 'pipe'],
-})
+const server = spawn(
+  process.execPath,
+  ['--import', 'tsx', join(repo, 'server', 'cli', 'main.ts'), 'serve', '--port', '0', '--data-dir', dataDir],
+  {
+    cwd: repo,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  },
+)
 try {
   const base = await dashboardUrl()
   // Let start-up (module loading, the first store reads) finish before measuring idle.
@@ -56,7 +62,8 @@ try {
   // The server's own CPU per request: what a request costs on an idle machine, whatever else shares this one.
   const cpuMsPerRequest = ((cpuTicks(server.pid ?? 0) - ticksBefore) * 10) / latencies.length
   const notFound = await parallelNotFound(base, 20)
-  const p = (q: number, of: number[] = latencies): number => of[Math.min(of.length - 1, Math.floor(q * of.length))] ?? NaN
+  const p = (q: number, of: number[] = latencies): number =>
+    of[Math.min(of.length - 1, Math.floor(q * of.length))] ?? NaN
   process.stdout.write(
     [
       `serve: ${join(repo, 'server', 'cli', 'main.ts')}`,
@@ -86,7 +93,9 @@ async function buildStore(): Promise<void> {
       { scenarios, trigger: 'bench', options: { scenarios: scenarios.map((s) => s.id) } },
     )
     const { db } = store
-    const results = db.prepare('SELECT id FROM scenario_results WHERE run_id = ?').all(run.id) as { id: number }[]
+    const results = db.prepare('SELECT id FROM scenario_results WHERE run_id = ?').all(run.id) as {
+      id: number
+    }[]
     const copyRun = db.prepare(
       `INSERT INTO runs (id, started_at, finished_at, status, trigger, options_json, pid, hostname, scenario_count,
          result_count, caught_count, leaked_count, unexpected_count)
@@ -102,7 +111,9 @@ async function buildStore(): Promise<void> {
     const copySteps = db.prepare(
       'INSERT INTO step_results (result_id, ordinal, step, status, code, message, detail_json) SELECT ?, ordinal, step, status, code, message, detail_json FROM step_results WHERE result_id = ?',
     )
-    const copyConnections = db.prepare('INSERT INTO connections (result_id, ordinal, record_json) SELECT ?, ordinal, record_json FROM connections WHERE result_id = ?')
+    const copyConnections = db.prepare(
+      'INSERT INTO connections (result_id, ordinal, record_json) SELECT ?, ordinal, record_json FROM connections WHERE result_id = ?',
+    )
     const copyEvents = db.prepare(
       'INSERT INTO events (run_id, scenario_id, at, level, source, type, message, data_json) SELECT ?, scenario_id, at, level, source, type, message, data_json FROM events WHERE run_id = ?',
     )
@@ -175,10 +186,14 @@ async function getLatencies(base: string, ids: string[]): Promise<number[]> {
     const id = ids[(index * 7919) % ids.length] ?? ''
     const startedAt = performance.now()
     const status = await new Promise<number>((resolve, reject) => {
-      httpGet(`${base}/api/runs/${encodeURIComponent(id)}`, { headers: { 'accept-encoding': 'gzip' } }, (response) => {
-        response.resume()
-        response.on('end', () => resolve(response.statusCode ?? 0))
-      }).on('error', reject)
+      httpGet(
+        `${base}/api/runs/${encodeURIComponent(id)}`,
+        { headers: { 'accept-encoding': 'gzip' } },
+        (response) => {
+          response.resume()
+          response.on('end', () => resolve(response.statusCode ?? 0))
+        },
+      ).on('error', reject)
     })
     latencies.push(performance.now() - startedAt)
     if (status !== 200) throw new Error(`GET /api/runs/${id}: ${status}`)
@@ -190,7 +205,11 @@ async function getLatencies(base: string, ids: string[]): Promise<number[]> {
 
 async function parallelNotFound(base: string, count: number): Promise<number> {
   const startedAt = performance.now()
-  await Promise.all(Array.from({ length: count }, (_, index) => fetch(`${base}/api/runs/no-such-run-${index}`).then((r) => r.arrayBuffer())))
+  await Promise.all(
+    Array.from({ length: count }, (_, index) =>
+      fetch(`${base}/api/runs/no-such-run-${index}`).then((r) => r.arrayBuffer()),
+    ),
+  )
   return performance.now() - startedAt
 }
 

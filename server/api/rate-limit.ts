@@ -33,7 +33,10 @@ export class TokenBuckets {
   take(client: string): TakeResult {
     const now = this.clock()
     const bucket = this.buckets.get(client) ?? { tokens: this.limit.burst, at: now }
-    bucket.tokens = Math.min(this.limit.burst, bucket.tokens + ((now - bucket.at) / 1000) * this.limit.perSecond)
+    bucket.tokens = Math.min(
+      this.limit.burst,
+      bucket.tokens + ((now - bucket.at) / 1000) * this.limit.perSecond,
+    )
     bucket.at = now
     if (!this.buckets.has(client)) {
       if (this.buckets.size >= SWEEP_ABOVE) this.sweep(now)
@@ -43,7 +46,10 @@ export class TokenBuckets {
       bucket.tokens -= 1
       return { ok: true }
     }
-    return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - bucket.tokens) / this.limit.perSecond)) }
+    return {
+      ok: false,
+      retryAfterSeconds: Math.max(1, Math.ceil((1 - bucket.tokens) / this.limit.perSecond)),
+    }
   }
 
   get trackedClients(): number {
@@ -52,7 +58,8 @@ export class TokenBuckets {
 
   private sweep(now: number): void {
     for (const [client, bucket] of this.buckets) {
-      if (bucket.tokens + ((now - bucket.at) / 1000) * this.limit.perSecond >= this.limit.burst) this.buckets.delete(client)
+      if (bucket.tokens + ((now - bucket.at) / 1000) * this.limit.perSecond >= this.limit.burst)
+        this.buckets.delete(client)
     }
   }
 }

@@ -11,7 +11,9 @@ export const RUN_VIEW_VERSION = 1
 
 /** A run as GET /api/runs/:id answers it: RunDetailDto as UTF-8 JSON. */
 export function serializeRunDetail(store: LabStore, row: RunRow, liveSteps: LiveStepDto[]): Buffer {
-  return Buffer.from(JSON.stringify({ run: toRunDto(row), results: store.getResults(row.id).map(toResultDto), liveSteps }))
+  return Buffer.from(
+    JSON.stringify({ run: toRunDto(row), results: store.getResults(row.id).map(toResultDto), liveSteps }),
+  )
 }
 
 /**

@@ -16,7 +16,9 @@ interface PruneCommandOptions {
 export function registerPruneCommand(program: Command): void {
   program
     .command('prune')
-    .description('Delete old runs from the store, to keep it bounded (runs still in progress are never deleted)')
+    .description(
+      'Delete old runs from the store, to keep it bounded (runs still in progress are never deleted)',
+    )
     .option('--keep <n>', 'keep the newest N runs')
     .option('--older-than <age>', 'delete only runs started more than AGE ago: 30d, 12h, 2w')
     .option('--dry-run', 'list what would be deleted, delete nothing')
@@ -30,17 +32,26 @@ export function registerPruneCommand(program: Command): void {
 export function pruneCommand(options: PruneCommandOptions, out: NodeJS.WritableStream): void {
   const keep = options.keep === undefined ? undefined : parseKeep(options.keep)
   const olderThan = options.olderThan === undefined ? undefined : parseAge(options.olderThan)
-  if (keep === undefined && olderThan === undefined) throw new ConfigError('CONFIG_INVALID', 'Say what to prune: --keep N and/or --older-than AGE')
+  if (keep === undefined && olderThan === undefined)
+    throw new ConfigError('CONFIG_INVALID', 'Say what to prune: --keep N and/or --older-than AGE')
   const file = storeFile(resolveDataDir(options.dataDir))
   const store = new LabStore(file)
   try {
     store.markAbortedRuns()
     const before = sizeOf(file)
-    const outcome = pruneRuns(store, { ...(keep === undefined ? {} : { keep }), ...(olderThan === undefined ? {} : { olderThan }), dryRun: options.dryRun === true })
+    const outcome = pruneRuns(store, {
+      ...(keep === undefined ? {} : { keep }),
+      ...(olderThan === undefined ? {} : { olderThan }),
+      dryRun: options.dryRun === true,
+    })
     const verb = options.dryRun === true ? 'would delete' : 'deleted'
-    for (const run of outcome.runs) out.write(`  ${run.id}  ${run.startedAt}  ${run.status}  ${run.resultCount} results\n`)
-    out.write(`${verb} ${outcome.runs.length} run(s), ${outcome.resultCount} result(s)` +
-      (outcome.orphanEventCount > 0 ? ` and ${outcome.orphanEventCount} run-less log line(s)` : '') + ` from ${file}\n`)
+    for (const run of outcome.runs)
+      out.write(`  ${run.id}  ${run.startedAt}  ${run.status}  ${run.resultCount} results\n`)
+    out.write(
+      `${verb} ${outcome.runs.length} run(s), ${outcome.resultCount} result(s)` +
+        (outcome.orphanEventCount > 0 ? ` and ${outcome.orphanEventCount} run-less log line(s)` : '') +
+        ` from ${file}\n`,
+    )
     if (options.dryRun !== true && outcome.runs.length > 0 && options.vacuum) {
       compactStore(store)
       out.write(`the file went from ${formatBytes(before)} to ${formatBytes(sizeOf(file))}\n`)
@@ -51,7 +62,8 @@ export function pruneCommand(options: PruneCommandOptions, out: NodeJS.WritableS
 }
 
 function parseKeep(text: string): number {
-  if (!/^\d+$/.test(text.trim())) throw new ConfigError('CONFIG_INVALID', `--keep takes a whole number of runs, not "${text}"`)
+  if (!/^\d+$/.test(text.trim()))
+    throw new ConfigError('CONFIG_INVALID', `--keep takes a whole number of runs, not "${text}"`)
   return Number(text)
 }
 

@@ -82,7 +82,8 @@ const AGE_UNITS_MS = { h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000 } as const
 /** `30d`, `12h`, `2w` → the instant that long before `now`. */
 export function parseAge(text: string, now: Date = new Date()): Date {
   const match = /^(\d+)([hdw])$/.exec(text.trim())
-  if (match === null) throw new ConfigError('CONFIG_INVALID', `--older-than takes an age like 30d, 12h or 2w, not "${text}"`)
+  if (match === null)
+    throw new ConfigError('CONFIG_INVALID', `--older-than takes an age like 30d, 12h or 2w, not "${text}"`)
   const [, amount, unit] = match as unknown as [string, string, keyof typeof AGE_UNITS_MS]
   return new Date(now.getTime() - Number(amount) * AGE_UNITS_MS[unit])
 }

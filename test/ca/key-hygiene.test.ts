@@ -7,7 +7,13 @@ import { assertLabNameConstraints, INSTALLABLE_ROLES } from '../../ca/installabl
 import { LAB_PERMITTED_SUBTREES } from '../../ca/lab-pki.js'
 import { startCli } from '../support/cli-process.js'
 
-const ROLES: LabPkiRole[] = ['trustedRoot', 'trustedIntermediate', 'genuineLeaf', 'attackerCa', 'interceptionCa']
+const ROLES: LabPkiRole[] = [
+  'trustedRoot',
+  'trustedIntermediate',
+  'genuineLeaf',
+  'attackerCa',
+  'interceptionCa',
+]
 const modeOf = (path: string): number => statSync(path).mode & 0o777
 
 /** One persisted PKI for the file (five RSA keys), copied into a fresh data dir per test. */
@@ -65,7 +71,9 @@ describe('the roots a person may install', () => {
       expect.objectContaining({
         name: 'CaError',
         code: 'CA_STORE_CORRUPT',
-        message: expect.stringContaining(`${join(dir, `${role}.cert.pem`)} (${role}) carries no name constraints`),
+        message: expect.stringContaining(
+          `${join(dir, `${role}.cert.pem`)} (${role}) carries no name constraints`,
+        ),
       }),
     )
   })
@@ -74,7 +82,17 @@ describe('the roots a person may install', () => {
     const { dataDir, dir } = freshCopy()
     swapInUnconstrainedCa(dir, 'interceptionCa')
     const out = join(dataDir, 'ca.pem')
-    const proxy = startCli(['proxy', '--mode', 'connect', '--listen', '0', '--ca-cert-out', out, '--data-dir', dataDir])
+    const proxy = startCli([
+      'proxy',
+      '--mode',
+      'connect',
+      '--listen',
+      '0',
+      '--ca-cert-out',
+      out,
+      '--data-dir',
+      dataDir,
+    ])
     // Today's main writes the file and keeps proxying: stop it once the file is there, so the test ends either way.
     const watch = setInterval(() => existsSync(out) && proxy.child.kill('SIGTERM'), 50)
     const exit = await proxy.exited
@@ -86,7 +104,9 @@ describe('the roots a person may install', () => {
   }, 60_000)
 })
 
-function caWith(nameConstraints: { permitted?: SubtreeSpec[]; excluded?: SubtreeSpec[]; critical?: boolean } | undefined): Uint8Array {
+function caWith(
+  nameConstraints: { permitted?: SubtreeSpec[]; excluded?: SubtreeSpec[]; critical?: boolean } | undefined,
+): Uint8Array {
   const now = Date.now()
   return issueCertificate({
     subject: { CN: 'constraint test CA' },
@@ -102,21 +122,45 @@ function caWith(nameConstraints: { permitted?: SubtreeSpec[]; excluded?: Subtree
 describe('assertLabNameConstraints', () => {
   it.each<[string, Parameters<typeof caWith>[0]]>([
     ["the lab's own subtrees", { permitted: LAB_PERMITTED_SUBTREES }],
-    ['a narrower set that still constrains DNS and IP', { permitted: [{ dns: 'lab' }, { ip: '127.0.0.0/8' }] }],
+    [
+      'a narrower set that still constrains DNS and IP',
+      { permitted: [{ dns: 'lab' }, { ip: '127.0.0.0/8' }] },
+    ],
   ])('accepts %s', (_what, constraints) => {
-    expect(() => assertLabNameConstraints(caWith(constraints), LAB_PERMITTED_SUBTREES, 'test CA')).not.toThrow()
+    expect(() =>
+      assertLabNameConstraints(caWith(constraints), LAB_PERMITTED_SUBTREES, 'test CA'),
+    ).not.toThrow()
   })
 
   it.each<[string, Parameters<typeof caWith>[0], string]>([
     ['no name constraints', undefined, 'carries no name constraints'],
-    ['non-critical constraints', { permitted: LAB_PERMITTED_SUBTREES, critical: false }, 'carries name constraints that are not critical'],
-    ['a real domain among the subtrees', { permitted: [...LAB_PERMITTED_SUBTREES, { dns: 'com' }] }, "permits names beyond the lab's (dns:com)"],
-    ['IP subtrees only (any DNS name passes)', { permitted: [{ ip: '127.0.0.0/8' }] }, 'leaves DNS names unconstrained'],
-    ['DNS subtrees only (any IP passes)', { permitted: [{ dns: 'lab' }] }, 'leaves IP addresses unconstrained'],
+    [
+      'non-critical constraints',
+      { permitted: LAB_PERMITTED_SUBTREES, critical: false },
+      'carries name constraints that are not critical',
+    ],
+    [
+      'a real domain among the subtrees',
+      { permitted: [...LAB_PERMITTED_SUBTREES, { dns: 'com' }] },
+      "permits names beyond the lab's (dns:com)",
+    ],
+    [
+      'IP subtrees only (any DNS name passes)',
+      { permitted: [{ ip: '127.0.0.0/8' }] },
+      'leaves DNS names unconstrained',
+    ],
+    [
+      'DNS subtrees only (any IP passes)',
+      { permitted: [{ dns: 'lab' }] },
+      'leaves IP addresses unconstrained',
+    ],
     ['exclusions only', { excluded: [{ dns: 'example.com' }] }, 'leaves DNS names unconstrained'],
   ])('refuses %s', (_what, constraints, reason) => {
     expect(() => assertLabNameConstraints(caWith(constraints), LAB_PERMITTED_SUBTREES, 'test CA')).toThrow(
-      expect.objectContaining({ code: 'CA_STORE_CORRUPT', message: expect.stringContaining(`test CA ${reason}`) }),
+      expect.objectContaining({
+        code: 'CA_STORE_CORRUPT',
+        message: expect.stringContaining(`test CA ${reason}`),
+      }),
     )
   })
 })

@@ -1,7 +1,21 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
-import { API_PATHS, TRAINING_PATHS, type Ack, type LabErrorEventDto, type RunDto } from '../../../server/api/contract.js'
+import {
+  API_PATHS,
+  TRAINING_PATHS,
+  type Ack,
+  type LabErrorEventDto,
+  type RunDto,
+} from '../../../server/api/contract.js'
 import { TokenBuckets } from '../../../server/api/rate-limit.js'
-import { call, connectSocket, removeSharedPki, startDashboardFixture, waitForConnect, type DashboardFixture, type LabSocket } from './support/with-dashboard-server.js'
+import {
+  call,
+  connectSocket,
+  removeSharedPki,
+  startDashboardFixture,
+  waitForConnect,
+  type DashboardFixture,
+  type LabSocket,
+} from './support/with-dashboard-server.js'
 
 let lab: DashboardFixture | null = null
 let socket: LabSocket | null = null
@@ -26,12 +40,19 @@ describe('request bodies', () => {
       body: JSON.stringify({ trainee: 'x'.repeat(10_000) }),
     })
     expect(response.status).toBe(413)
-    expect(await response.json()).toEqual({ code: 'PAYLOAD_TOO_LARGE', message: 'The request body is larger than this endpoint accepts' })
+    expect(await response.json()).toEqual({
+      code: 'PAYLOAD_TOO_LARGE',
+      message: 'The request body is larger than this endpoint accepts',
+    })
   })
 
   it('answers malformed JSON with 400', async () => {
     lab = await startDashboardFixture()
-    const response = await fetch(`${lab.base}${TRAINING_PATHS.answers}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"trainee":' })
+    const response = await fetch(`${lab.base}${TRAINING_PATHS.answers}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"trainee":',
+    })
     expect(response.status).toBe(400)
     expect(await response.json()).toMatchObject({ code: 'INVALID_INPUT' })
   })
@@ -61,7 +82,8 @@ describe('rate limits', () => {
     client.socket.on('lab:error', (error) => errors.push(error))
     expect(await waitForConnect(client.socket)).toEqual({ ok: true })
     const replies: Ack<RunDto[]>[] = []
-    for (let index = 0; index < 3; index += 1) replies.push(await call<RunDto[]>((ack) => client.socket.emit('runs:list', {}, ack)))
+    for (let index = 0; index < 3; index += 1)
+      replies.push(await call<RunDto[]>((ack) => client.socket.emit('runs:list', {}, ack)))
     expect(replies.map((reply) => (reply.ok ? 'ok' : reply.code))).toEqual(['ok', 'ok', 'RATE_LIMITED'])
     await expect.poll(() => errors.length).toBe(1)
     expect(errors[0]).toMatchObject({ code: 'RATE_LIMITED', event: 'runs:list' })
@@ -84,12 +106,23 @@ describe('TokenBuckets', () => {
   it('allows a burst, then one call per refill interval, per client, and says when to retry', () => {
     let now = 0
     const buckets = new TokenBuckets({ burst: 2, perSecond: 4 }, () => now)
-    expect([buckets.take('a'), buckets.take('a'), buckets.take('a')]).toEqual([{ ok: true }, { ok: true }, { ok: false, retryAfterSeconds: 1 }])
+    expect([buckets.take('a'), buckets.take('a'), buckets.take('a')]).toEqual([
+      { ok: true },
+      { ok: true },
+      { ok: false, retryAfterSeconds: 1 },
+    ])
     expect(buckets.take('b')).toEqual({ ok: true })
     now = 250
-    expect([buckets.take('a'), buckets.take('a')]).toEqual([{ ok: true }, { ok: false, retryAfterSeconds: 1 }])
+    expect([buckets.take('a'), buckets.take('a')]).toEqual([
+      { ok: true },
+      { ok: false, retryAfterSeconds: 1 },
+    ])
     now = 10_000
-    expect([buckets.take('a'), buckets.take('a'), buckets.take('a')]).toEqual([{ ok: true }, { ok: true }, { ok: false, retryAfterSeconds: 1 }])
+    expect([buckets.take('a'), buckets.take('a'), buckets.take('a')]).toEqual([
+      { ok: true },
+      { ok: true },
+      { ok: false, retryAfterSeconds: 1 },
+    ])
   })
 
   it('says how many whole seconds a slow refill needs', () => {

@@ -5,7 +5,11 @@ import { API_PATHS } from '../../../server/api/contract.js'
 import { toResultDto } from '../../../server/api/dto.js'
 import { RUN_VIEW_VERSION } from '../../../server/api/run-view.js'
 import { resultFixture } from '../store/result-fixture.js'
-import { removeSharedPki, startDashboardFixture, type DashboardFixture } from './support/with-dashboard-server.js'
+import {
+  removeSharedPki,
+  startDashboardFixture,
+  type DashboardFixture,
+} from './support/with-dashboard-server.js'
 
 let lab: DashboardFixture | null = null
 afterEach(async () => {
@@ -22,8 +26,10 @@ function recordRun(fixture: DashboardFixture, id: string, finished: boolean): vo
   if (finished) fixture.store.finishRun(id, 'passed')
 }
 
-const getRun = async (fixture: DashboardFixture, id: string): Promise<unknown> => (await fetch(`${fixture.base}${API_PATHS.run(id)}`)).json()
-const viewCount = (fixture: DashboardFixture): number => (fixture.store.db.prepare('SELECT COUNT(*) AS n FROM run_views').get() as { n: number }).n
+const getRun = async (fixture: DashboardFixture, id: string): Promise<unknown> =>
+  (await fetch(`${fixture.base}${API_PATHS.run(id)}`)).json()
+const viewCount = (fixture: DashboardFixture): number =>
+  (fixture.store.db.prepare('SELECT COUNT(*) AS n FROM run_views').get() as { n: number }).n
 
 // Issue 17 item 10: every GET /api/runs/:id re-parsed and reshaped ~3 MB of stored JSON.
 describe('a finished run read over REST', () => {
@@ -36,7 +42,15 @@ describe('a finished run read over REST', () => {
     const second = await getRun(lab, 'run-1')
     expect(getResults).not.toHaveBeenCalled()
     expect(second).toEqual(first)
-    expect(second).toEqual(JSON.parse(JSON.stringify({ run: lab.store.getRun('run-1'), results: lab.store.getResults('run-1').map(toResultDto), liveSteps: [] })))
+    expect(second).toEqual(
+      JSON.parse(
+        JSON.stringify({
+          run: lab.store.getRun('run-1'),
+          results: lab.store.getResults('run-1').map(toResultDto),
+          liveSteps: [],
+        }),
+      ),
+    )
   })
 
   it('is not kept while it is running: more results are coming', async () => {
@@ -50,9 +64,13 @@ describe('a finished run read over REST', () => {
     lab = await startDashboardFixture()
     recordRun(lab, 'run-3', true)
     await getRun(lab, 'run-3')
-    lab.store.db.prepare("UPDATE run_views SET version = ?, detail_gzip = CAST('' AS BLOB)").run(RUN_VIEW_VERSION - 1)
+    lab.store.db
+      .prepare("UPDATE run_views SET version = ?, detail_gzip = CAST('' AS BLOB)")
+      .run(RUN_VIEW_VERSION - 1)
     const rebuilt = (await getRun(lab, 'run-3')) as { results: unknown[] }
-    expect(rebuilt.results).toEqual(JSON.parse(JSON.stringify(lab.store.getResults('run-3').map(toResultDto))))
+    expect(rebuilt.results).toEqual(
+      JSON.parse(JSON.stringify(lab.store.getResults('run-3').map(toResultDto))),
+    )
   })
 
   it('is sent gzipped to a client that accepts gzip, and as plain JSON to one that does not', async () => {
@@ -69,7 +87,10 @@ describe('a finished run read over REST', () => {
 })
 
 /** node:http, which (unlike fetch) neither asks for nor undoes a Content-Encoding. */
-function rawGet(url: string, headers: Record<string, string>): Promise<{ headers: IncomingHttpHeaders; body: Buffer }> {
+function rawGet(
+  url: string,
+  headers: Record<string, string>,
+): Promise<{ headers: IncomingHttpHeaders; body: Buffer }> {
   return new Promise((resolve, reject) => {
     httpGet(url, { headers }, (response) => {
       const chunks: Buffer[] = []

@@ -31,7 +31,12 @@ function twoConnections(): { watched: LabStore; writer: LabStore } {
 describe('the store watcher', () => {
   it('reads no run while nobody writes: twenty idle polls, not one listRuns', async () => {
     const { watched } = twoConnections()
-    const stop = watchStore({ store: watched, isOwnRun: () => false, publish: () => undefined, intervalMs: 5 })
+    const stop = watchStore({
+      store: watched,
+      isOwnRun: () => false,
+      publish: () => undefined,
+      intervalMs: 5,
+    })
     cleanups.push(stop)
     const listRuns = vi.spyOn(watched, 'listRuns')
     await sleep(100)
@@ -41,12 +46,20 @@ describe('the store watcher', () => {
   it('still pushes a run another connection records, then goes quiet again', async () => {
     const { watched, writer } = twoConnections()
     const deltas: LabDelta[] = []
-    const stop = watchStore({ store: watched, isOwnRun: () => false, publish: (delta) => deltas.push(delta), intervalMs: 5 })
+    const stop = watchStore({
+      store: watched,
+      isOwnRun: () => false,
+      publish: (delta) => deltas.push(delta),
+      intervalMs: 5,
+    })
     cleanups.push(stop)
     writer.createRun({ id: 'new', trigger: 'cli', options: { scenarios: ['scenario-0'] }, scenarioCount: 1 })
     writer.insertScenarioResult(resultFixture('new', 0))
     writer.finishRun('new', 'passed')
-    await vi.waitFor(() => expect(deltas.map((d) => d.type)).toContain('run:finished'), { timeout: 5_000, interval: 10 })
+    await vi.waitFor(() => expect(deltas.map((d) => d.type)).toContain('run:finished'), {
+      timeout: 5_000,
+      interval: 10,
+    })
     expect(deltas.map((d) => d.type)).toEqual(['run:started', 'scenario:finished', 'run:finished'])
     const listRuns = vi.spyOn(watched, 'listRuns')
     await sleep(60)

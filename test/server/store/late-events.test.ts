@@ -15,11 +15,21 @@ function storeInTempDir(): LabStore {
 /** A bus that collects addon failures instead of printing them. */
 function collectingBus(): { bus: LabBus; failures: { event: LabEventName; message: string }[] } {
   const failures: { event: LabEventName; message: string }[] = []
-  return { bus: new LabBus((event, error) => failures.push({ event, message: (error as Error).message })), failures }
+  return {
+    bus: new LabBus((event, error) => failures.push({ event, message: (error as Error).message })),
+    failures,
+  }
 }
 
 const line = (message: string) =>
-  ({ runId: null, scenarioId: null, level: 'info', source: 'test', type: 'genuine-tls-error', message }) as const
+  ({
+    runId: null,
+    scenarioId: null,
+    level: 'info',
+    source: 'test',
+    type: 'genuine-tls-error',
+    message,
+  }) as const
 
 // Issue 17 item 11: late incidents (a genuine server's tlsClientError after teardown) hit a closed store.
 describe('log lines that arrive after the store closed', () => {

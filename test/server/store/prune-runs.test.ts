@@ -17,24 +17,48 @@ afterEach(() => {
 })
 
 /** Runs r0 (newest) … rN, r_i started i days before NOW, each with two results and a log line; `running` stay running. */
-function storeWithRunsByAge(count: number, dataDir = mkdtempSync(join(tmpdir(), 'mitmlab-prune-')), running: string[] = []): LabStore {
+function storeWithRunsByAge(
+  count: number,
+  dataDir = mkdtempSync(join(tmpdir(), 'mitmlab-prune-')),
+  running: string[] = [],
+): LabStore {
   const store = new LabStore(storeFile(dataDir))
   opened.push(store)
   for (let age = count - 1; age >= 0; age -= 1) {
     const id = `r${age}`
     store.createRun({ id, trigger: 'test', options: {}, scenarioCount: 2 })
-    store.db.prepare('UPDATE runs SET started_at = ? WHERE id = ?').run(new Date(NOW.getTime() - age * DAY_MS).toISOString(), id)
+    store.db
+      .prepare('UPDATE runs SET started_at = ? WHERE id = ?')
+      .run(new Date(NOW.getTime() - age * DAY_MS).toISOString(), id)
     store.insertScenarioResult(resultFixture(id, 0))
     store.insertScenarioResult(resultFixture(id, 1))
-    store.insertEvent({ runId: id, scenarioId: null, level: 'info', source: 'test', type: 'line', message: id, data: undefined })
+    store.insertEvent({
+      runId: id,
+      scenarioId: null,
+      level: 'info',
+      source: 'test',
+      type: 'line',
+      message: id,
+      data: undefined,
+    })
     if (!running.includes(id)) store.finishRun(id, 'passed')
   }
-  store.insertEvent({ runId: null, scenarioId: null, level: 'info', source: 'serve', type: 'line', message: 'old', at: new Date(NOW.getTime() - 40 * DAY_MS).toISOString(), data: undefined })
+  store.insertEvent({
+    runId: null,
+    scenarioId: null,
+    level: 'info',
+    source: 'serve',
+    type: 'line',
+    message: 'old',
+    at: new Date(NOW.getTime() - 40 * DAY_MS).toISOString(),
+    data: undefined,
+  })
   return store
 }
 
 const ids = (store: LabStore): string[] => store.listRuns(1_000).map((run) => run.id)
-const rows = (store: LabStore, table: string): number => (store.db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n
+const rows = (store: LabStore, table: string): number =>
+  (store.db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n
 
 // Issue 17 item 10: runs never aged out; nothing kept the store bounded.
 describe('pruning runs', () => {
@@ -62,8 +86,13 @@ describe('pruning runs', () => {
 
   it('with both, deletes only what both allow: never fewer than N runs, nothing younger than the age', () => {
     const store = storeWithRunsByAge(6)
-    expect(pruneRuns(store, { keep: 4, olderThan: parseAge('2d', NOW) }).runs.map((run) => run.id)).toEqual(['r4', 'r5'])
-    expect(pruneRuns(store, { keep: 1, olderThan: parseAge('3d', NOW) }).runs.map((run) => run.id)).toEqual([])
+    expect(pruneRuns(store, { keep: 4, olderThan: parseAge('2d', NOW) }).runs.map((run) => run.id)).toEqual([
+      'r4',
+      'r5',
+    ])
+    expect(pruneRuns(store, { keep: 1, olderThan: parseAge('3d', NOW) }).runs.map((run) => run.id)).toEqual(
+      [],
+    )
     expect(ids(store)).toEqual(['r0', 'r1', 'r2', 'r3'])
   })
 
@@ -85,19 +114,21 @@ describe('pruning runs', () => {
     [{ keep: -1 }, /--keep must be a whole number/],
   ])('refuses %j', (criteria, message) => {
     const store = storeWithRunsByAge(1)
-    expect(() => pruneRuns(store, criteria)).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringMatching(message) }))
+    expect(() => pruneRuns(store, criteria)).toThrow(
+      expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringMatching(message) }),
+    )
   })
 
   it.each(['30', '30x', 'd', '-3d', '1.5d'])('refuses the age "%s"', (age) => {
-    expect(() => parseAge(age, NOW)).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringContaining(`"${age}"`) }))
+    expect(() => parseAge(age, NOW)).toThrow(
+      expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringContaining(`"${age}"`) }),
+    )
   })
 
   it('reads ages in hours, days and weeks', () => {
-    expect([parseAge('12h', NOW), parseAge('30d', NOW), parseAge('2w', NOW)].map((d) => d.toISOString())).toEqual([
-      '2026-12-05T00:00:00.000Z',
-      '2026-11-05T12:00:00.000Z',
-      '2026-11-21T12:00:00.000Z',
-    ])
+    expect(
+      [parseAge('12h', NOW), parseAge('30d', NOW), parseAge('2w', NOW)].map((d) => d.toISOString()),
+    ).toEqual(['2026-12-05T00:00:00.000Z', '2026-11-05T12:00:00.000Z', '2026-11-21T12:00:00.000Z'])
   })
 })
 

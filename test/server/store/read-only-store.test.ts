@@ -1,4 +1,13 @@
-import { chmodSync, chownSync, closeSync, mkdtempSync, openSync, readdirSync, statSync, writeSync } from 'node:fs'
+import {
+  chmodSync,
+  chownSync,
+  closeSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  statSync,
+  writeSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -29,14 +38,26 @@ function dataDirWithRuns(): string {
 function damagePages(file: string): void {
   const pages = statSync(file).size / PAGE_SIZE
   const fd = openSync(file, 'r+')
-  for (let page = 1; page < pages; page += 1) writeSync(fd, Buffer.alloc(PAGE_SIZE, 0x5a), 0, PAGE_SIZE, page * PAGE_SIZE)
+  for (let page = 1; page < pages; page += 1)
+    writeSync(fd, Buffer.alloc(PAGE_SIZE, 0x5a), 0, PAGE_SIZE, page * PAGE_SIZE)
   closeSync(fd)
 }
 
-function mitmlab(args: string[], options: { uid?: number; gid?: number } = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+function mitmlab(
+  args: string[],
+  options: { uid?: number; gid?: number } = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'server/cli/main.ts', ...args], { cwd: REPO_ROOT, timeout: 60_000, ...options }, (error, stdout, stderr) =>
-      resolve({ code: error === null ? 0 : Number((error as { code?: number }).code ?? 1), stdout, stderr }),
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', 'server/cli/main.ts', ...args],
+      { cwd: REPO_ROOT, timeout: 60_000, ...options },
+      (error, stdout, stderr) =>
+        resolve({
+          code: error === null ? 0 : Number((error as { code?: number }).code ?? 1),
+          stdout,
+          stderr,
+        }),
     )
   })
 }
@@ -48,16 +69,20 @@ describe('a damaged store', () => {
     ['diff', ['diff', 'run-a', 'run-b']],
     ['capture', ['capture', 'latest', '-o', join(tmpdir(), 'mitmlab-readonly-capture')]],
     ['serve', ['serve', '--port', '0']],
-  ])('makes %s exit 2 with a message naming the file, and no stack trace', async (_name, args) => {
-    const dataDir = dataDirWithRuns()
-    const file = storeFile(dataDir)
-    damagePages(file)
-    const result = await mitmlab([...args, '--data-dir', dataDir])
-    expect(result.stderr).toContain(`The store ${file} is damaged`)
-    expect(result.stderr).not.toMatch(/^\s+at /m)
-    expect(result.stderr).not.toContain('SqliteError')
-    expect(result.code).toBe(2)
-  }, 60_000)
+  ])(
+    'makes %s exit 2 with a message naming the file, and no stack trace',
+    async (_name, args) => {
+      const dataDir = dataDirWithRuns()
+      const file = storeFile(dataDir)
+      damagePages(file)
+      const result = await mitmlab([...args, '--data-dir', dataDir])
+      expect(result.stderr).toContain(`The store ${file} is damaged`)
+      expect(result.stderr).not.toMatch(/^\s+at /m)
+      expect(result.stderr).not.toContain('SqliteError')
+      expect(result.code).toBe(2)
+    },
+    60_000,
+  )
 })
 
 describe('a store this user cannot write', () => {

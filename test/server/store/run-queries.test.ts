@@ -39,9 +39,11 @@ function plansOf(store: LabStore, fn: () => void): string[] {
   fn()
   vi.restoreAllMocks()
   return statements.flatMap((sql) =>
-    (store.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...Array.from({ length: (sql.match(/\?/g) ?? []).length }, () => 'x')) as { detail: string }[]).map(
-      (row) => row.detail,
-    ),
+    (
+      store.db
+        .prepare(`EXPLAIN QUERY PLAN ${sql}`)
+        .all(...Array.from({ length: (sql.match(/\?/g) ?? []).length }, () => 'x')) as { detail: string }[]
+    ).map((row) => row.detail),
   )
 }
 
@@ -69,12 +71,29 @@ describe('reading one run', () => {
            SUM(leaked) AS leakedCount, SUM(as_expected = 0) AS unexpectedCount FROM scenario_results GROUP BY run_id ORDER BY run_id DESC`,
       )
       .all()
-    expect(store.listRuns().map(({ id, resultCount, caughtCount, leakedCount, unexpectedCount }) => ({ id, resultCount, caughtCount, leakedCount, unexpectedCount }))).toEqual(counted)
+    expect(
+      store
+        .listRuns()
+        .map(({ id, resultCount, caughtCount, leakedCount, unexpectedCount }) => ({
+          id,
+          resultCount,
+          caughtCount,
+          leakedCount,
+          unexpectedCount,
+        })),
+    ).toEqual(counted)
   })
 
   it('answers with that run and its counts, and null for an unknown id', () => {
     const store = storeWithRuns(3)
-    expect(store.getRun('run-1')).toMatchObject({ id: 'run-1', status: 'failed', resultCount: 2, caughtCount: 2, leakedCount: 1, unexpectedCount: 1 })
+    expect(store.getRun('run-1')).toMatchObject({
+      id: 'run-1',
+      status: 'failed',
+      resultCount: 2,
+      caughtCount: 2,
+      leakedCount: 1,
+      unexpectedCount: 1,
+    })
     expect(store.getRun('run-9')).toBeNull()
   })
 
@@ -91,12 +110,20 @@ describe('a store recorded before runs kept their counts (schema 4)', () => {
   it('has them counted once when it is opened for writing', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'mitmlab-counts-')), 'mitmlab.sqlite')
     const old = new Database(file)
-    old.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)')
+    old.exec(
+      'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
+    )
     for (const migration of loadMigrations().filter((m) => m.version <= 4)) {
       old.exec(migration.sql)
-      old.prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)').run(migration.version, migration.name, '2026-12-01T00:00:00Z')
+      old
+        .prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)')
+        .run(migration.version, migration.name, '2026-12-01T00:00:00Z')
     }
-    old.prepare("INSERT INTO runs (id, started_at, status, trigger, options_json, pid, hostname, scenario_count) VALUES ('old-run', '2026-12-01T00:00:00Z', 'passed', 'cli', '{}', 1, 'h', 3)").run()
+    old
+      .prepare(
+        "INSERT INTO runs (id, started_at, status, trigger, options_json, pid, hostname, scenario_count) VALUES ('old-run', '2026-12-01T00:00:00Z', 'passed', 'cli', '{}', 1, 'h', 3)",
+      )
+      .run()
     const insert = old.prepare(
       `INSERT INTO scenario_results (run_id, ordinal, scenario_id, client_id, kind, expected_verdict, verdict, leaked, as_expected, started_at, duration_ms, detail_json)
        VALUES ('old-run', ?, ?, 'lab-verifier', ?, 'reject', ?, ?, ?, '2026-12-01T00:00:00Z', 1, '{}')`,
@@ -107,6 +134,11 @@ describe('a store recorded before runs kept their counts (schema 4)', () => {
     old.close()
     const store = new LabStore(file)
     opened.push(store)
-    expect(store.getRun('old-run')).toMatchObject({ resultCount: 3, caughtCount: 1, leakedCount: 1, unexpectedCount: 1 })
+    expect(store.getRun('old-run')).toMatchObject({
+      resultCount: 3,
+      caughtCount: 1,
+      leakedCount: 1,
+      unexpectedCount: 1,
+    })
   })
 })
