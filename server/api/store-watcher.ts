@@ -45,7 +45,8 @@ export function watchStore(params: WatchStoreParams): () => void {
         }
         const seen = before?.resultCount ?? 0
         if (run.resultCount > seen) {
-          for (const result of store.getResults(run.id).slice(seen)) params.publish({ type: 'scenario:finished', sentAt, result: toResultDto(result) })
+          // Only the new ones: re-reading the whole run on each commit would cost O(results²) over a run.
+          for (const result of store.getResults(run.id, seen)) params.publish({ type: 'scenario:finished', sentAt, result: toResultDto(result) })
         }
         if (run.status !== 'running') params.publish({ type: 'run:finished', sentAt, run: toRunDto(run) })
         known.set(run.id, { status: run.status, resultCount: run.resultCount })

@@ -205,13 +205,15 @@ export class LabStore {
     return this.read(() => this.db.pragma('data_version', { simple: true }) as number)
   }
 
-  /** Every result of a run, with steps and connections, in run order. */
-  getResults(runId: string): ScenarioResult[] {
-    return this.read(() => this.readResults(runId))
+  /** Every result of a run, with steps and connections, in run order; `skip` leaves out the first ones (already seen). */
+  getResults(runId: string, skip = 0): ScenarioResult[] {
+    return this.read(() => this.readResults(runId, skip))
   }
 
-  private readResults(runId: string): ScenarioResult[] {
-    const results = this.db.prepare('SELECT * FROM scenario_results WHERE run_id = ? ORDER BY ordinal, client_id').all(runId) as ResultDbRow[]
+  private readResults(runId: string, skip: number): ScenarioResult[] {
+    const results = this.db
+      .prepare('SELECT * FROM scenario_results WHERE run_id = ? ORDER BY ordinal, client_id LIMIT -1 OFFSET ?')
+      .all(runId, skip) as ResultDbRow[]
     const steps = this.db.prepare('SELECT * FROM step_results WHERE result_id = ? ORDER BY ordinal')
     const connections = this.db.prepare('SELECT record_json FROM connections WHERE result_id = ? ORDER BY ordinal')
     return results.map((row) => {

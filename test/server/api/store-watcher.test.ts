@@ -65,4 +65,20 @@ describe('the store watcher', () => {
     await sleep(60)
     expect(listRuns).not.toHaveBeenCalled()
   })
+
+  it('reads only the results it has not pushed yet', async () => {
+    const { watched, writer } = twoConnections()
+    const deltas: LabDelta[] = []
+    const stop = watchStore({ store: watched, isOwnRun: () => false, publish: (delta) => deltas.push(delta), intervalMs: 5 })
+    cleanups.push(stop)
+    writer.createRun({ id: 'long', trigger: 'cli', options: {}, scenarioCount: 3 })
+    writer.insertScenarioResult(resultFixture('long', 0))
+    await vi.waitFor(() => expect(deltas.filter((d) => d.type === 'scenario:finished')).toHaveLength(1), { timeout: 5_000, interval: 10 })
+    const getResults = vi.spyOn(watched, 'getResults')
+    writer.insertScenarioResult(resultFixture('long', 1))
+    writer.insertScenarioResult(resultFixture('long', 2))
+    await vi.waitFor(() => expect(deltas.filter((d) => d.type === 'scenario:finished')).toHaveLength(3), { timeout: 5_000, interval: 10 })
+    const read = getResults.mock.results.flatMap((call) => (call.value as { ordinal: number }[]).map((result) => result.ordinal))
+    expect(read.sort()).toEqual([1, 2])
+  })
 })
