@@ -1,9 +1,10 @@
 import { X509Certificate } from 'node:crypto'
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { z } from 'zod'
 import { CaError } from '../server/errors.js'
 import type { SubtreeSpec } from './general-names.js'
+import { assertLabNameConstraints, INSTALLABLE_ROLES } from './installable-roots.js'
 import { issueCertificate, type IssuedCertificate } from './issue-certificate.js'
 import { keyPairFromPem, type KeyPair } from './key-pair.js'
 import { withPkiLock } from './pki-lock.js'
@@ -73,7 +74,7 @@ const manifestSchema = z.object({
  * const pki = loadOrCreateLabPki('./data')
  * https.createServer({ key: pki.genuineLeaf.key.privateKeyPem, cert: chainPem(pki.genuineLeaf, pki.trustedIntermediate) })
  */
-export function loadOrCreateLabPki(dataDir: string, now: Date = new Date()): LabPki {
+export function loadOrCreateLabPki(dataDir: string, now: Date = new Date(), options: LoadLabPkiOptions = {}): LabPki {
   const dir = join(dataDir, 'pki')
   const manifest = join(dir, 'manifest.json')
   if (!existsSync(manifest)) {
@@ -85,6 +86,7 @@ export function loadOrCreateLabPki(dataDir: string, now: Date = new Date()): Lab
     createLabPkiAt(dataDir, dir, now)
   }
   const needsRenewal = (pki: LabPki): boolean => pki.genuineLeaf.notAfter.getTime() - now.getTime() < LEAF_RENEW_MARGIN_MS
+  keepKeysPrivate(dir, options.onWarning ?? warnOnStderr)
   const pki = readLabPki(dir)
   if (!needsRenewal(pki)) return pki
   return withPkiLock(dir, () => {
@@ -95,6 +97,56 @@ export function loadOrCreateLabPki(dataDir: string, now: Date = new Date()): Lab
     writeCertificates(dir, { genuineLeaf })
     return { ...current, genuineLeaf }
   })
+}
+
+export interface LoadLabPkiOptions {
+  /** Told when key files had to be made private again. Default: a line on stderr. */
+  onWarning?: (message: string) => void
+}
+
+function warnOnStderr(message: string): void {
+  process.stderr.write(`mitmlab: warning: ${message}\n`)
+}
+
+/**
+ * Private keys that other users can read (a copy, an archive, a restore with
+ * another umask: the lab itself writes 0600 in 0700) are made private again,
+ * with a warning, rather than refused: the modes are the lab's own layout,
+ * restoring them loses nothing, and refusing would stop every command for a
+ * condition the lab can repair. The warning says the keys may already have
+ * been read, and how to start over. A file this user cannot chmod (another
+ * owner) is refused: then the key stays exposed and nothing here can fix it.
+ */
+function keepKeysPrivate(dir: string, onWarning: (message: string) => void): void {
+  if (process.platform === 'win32') return // no POSIX modes: ACLs are the user's
+  const fixed: string[] = []
+  const tighten = (path: string, mode: number): void => {
+    let current: number
+    try {
+      current = statSync(path).mode & 0o777
+    } catch {
+      return // missing: readLabPki names it
+    }
+    if ((current & 0o077) === 0) return
+    try {
+      chmodSync(path, mode)
+    } catch (cause) {
+      throw new CaError(
+        'CA_STORE_CORRUPT',
+        `${path} is readable by other users (mode 0${current.toString(8)}) and cannot be made private (${(cause as NodeJS.ErrnoException).code ?? 'error'}): chmod ${mode.toString(8)} it as its owner, or delete ${dir} to recreate the lab PKI`,
+        { cause },
+      )
+    }
+    fixed.push(`${path} (was 0${current.toString(8)})`)
+  }
+  tighten(dir, 0o700)
+  for (const role of ROLES) tighten(join(dir, `${role}.key.pem`), 0o600)
+  if (fixed.length > 0) {
+    onWarning(
+      `the lab PKI's private keys were readable by other users; made private again: ${fixed.join(', ')}. ` +
+        `If others could log in to this machine, delete ${dir} to recreate the lab PKI with new keys`,
+    )
+  }
 }
 
 /** Creates a fresh PKI in memory only (tests, one-off runs). */
@@ -254,10 +306,13 @@ function readLabPki(dir: string): LabPki {
       isCa: entry.isCa,
     }
   }
-  const [trustedRoot, trustedIntermediate, genuineLeaf, attackerCa, interceptionCa] = ROLES.map(read) as [
-    IssuedCertificate, IssuedCertificate, IssuedCertificate, IssuedCertificate, IssuedCertificate,
-  ]
-  return { dir, trustedRoot, trustedIntermediate, genuineLeaf, attackerCa, interceptionCa }
+  const certificates = Object.fromEntries(ROLES.map((role) => [role, read(role)])) as Record<LabPkiRole, IssuedCertificate>
+  // A root a person installs must still be confined to lab names: swapped for an unconstrained CA, `proxy
+  // --ca-cert-out` would hand out a root that lets its key holder intercept any site (issue 17 item 13).
+  for (const role of INSTALLABLE_ROLES) {
+    assertLabNameConstraints(certificates[role].der, LAB_PERMITTED_SUBTREES, `${join(dir, `${role}.cert.pem`)} (${role})`)
+  }
+  return { dir, ...certificates }
 }
 
 /** A file of the PKI directory; a missing or unreadable one means the store is damaged. */

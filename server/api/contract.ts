@@ -101,7 +101,23 @@ export type LabDeltaType = LabDelta['type']
 /** Every ack is a value: a call that fails says why, it never throws across the socket. */
 export type Ack<T> = { ok: true; value: T } | { ok: false; code: ApiErrorCode; message: string }
 
-export type ApiErrorCode = 'INVALID_INPUT' | 'NOT_FOUND' | 'RUN_IN_PROGRESS' | 'NO_RUN_IN_PROGRESS' | 'INTERNAL'
+export type ApiErrorCode =
+  | 'INVALID_INPUT'
+  | 'NOT_FOUND'
+  | 'RUN_IN_PROGRESS'
+  | 'NO_RUN_IN_PROGRESS'
+  | 'INTERNAL'
+  /** Over the per-client budget (server/api/rate-limit.ts): try again after `retryAfterSeconds`. */
+  | 'RATE_LIMITED'
+
+/** Why the server dropped a socket event instead of answering it. */
+export interface LabErrorEventDto {
+  code: ApiErrorCode
+  message: string
+  /** The event that was dropped. */
+  event: string
+  retryAfterSeconds: number
+}
 
 /** `run:start` input: every scenario when `scenarioIds` is absent. */
 export interface RunStartInput {
@@ -123,6 +139,8 @@ export interface RunGetInput {
 export interface ServerToClientEvents {
   /** Ordered deltas since the last batch. */
   'lab:deltas': (batch: LabDelta[]) => void
+  /** A client event was dropped (over the rate limit); its ack, if any, also gets the error. */
+  'lab:error': (error: LabErrorEventDto) => void
 }
 
 export interface ClientToServerEvents {

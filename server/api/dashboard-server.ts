@@ -16,6 +16,7 @@ import { createHttpApp } from './http-app.js'
 import { createLabQueries } from './lab-queries.js'
 import { LiveRunTracker } from './live-run-tracker.js'
 import { projectPath } from '../util/project-paths.js'
+import type { RateLimit } from './rate-limit.js'
 import { RunController } from './run-controller.js'
 import { createSocketServer, type LabSocketServer } from './socket-server.js'
 import { createTrainingRouter } from './training-routes.js'
@@ -42,6 +43,8 @@ export interface StartDashboardServerParams {
   dashboardDir?: string
   /** How often runs written by other processes are picked up from the store. Default: 1000 ms. */
   storePollIntervalMs?: number
+  /** Per-client budgets for REST calls and socket events. Defaults in rate-limit.ts. */
+  rateLimits?: { api?: RateLimit; socket?: RateLimit }
 }
 
 export interface DashboardServer {
@@ -83,14 +86,35 @@ export async function startDashboardServer(params: StartDashboardServerParams): 
     runs,
     ...(params.runnerOptions === undefined ? {} : { runnerOptions: params.runnerOptions }),
   })
-  const app = createHttpApp({ queries, policy, dashboardDir: params.dashboardDir ?? DASHBOARD_DIST_DIR, routers: [training] })
+  const app = createHttpApp({
+    queries,
+    policy,
+    dashboardDir: params.dashboardDir ?? DASHBOARD_DIST_DIR,
+    routers: [training],
+    ...(params.rateLimits?.api === undefined ? {} : { rateLimit: params.rateLimits.api }),
+  })
   const httpServer = createServer(app)
-  const io = createSocketServer({ httpServer, policy, queries, runs })
+  const io = createSocketServer({
+    httpServer,
+    policy,
+    queries,
+    runs,
+    ...(params.rateLimits?.socket === undefined ? {} : { rateLimit: params.rateLimits.socket }),
+  })
   const batcher = new DeltaBatcher((batch) => io.emit('lab:deltas', batch))
   const ownRunIds = new Set<string>()
   const publish = (delta: LabDelta): void => {
     tracker.apply(delta)
     batcher.push(delta)
+    // A run that just finished will be opened next: build and keep its result views now, off this call stack.
+    if (delta.type === 'run:finished') setImmediate(() => warmRunViews(delta.run.id))
+  }
+  const warmRunViews = (runId: string): void => {
+    try {
+      queries.runBody(runId)
+    } catch {
+      // Only a cache: the first GET builds it again, and reports a failure to its caller.
+    }
   }
   const unsubscribe = params.bus.use(
     broadcastToDashboard((delta) => {

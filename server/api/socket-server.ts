@@ -5,6 +5,7 @@ import { isHostAllowed, isOriginAllowed, isTokenValid, type AccessPolicy } from 
 import type { Ack, ClientToServerEvents, ServerToClientEvents } from './contract.js'
 import { describeZodError, runCancelInputSchema, runGetInputSchema, runStartInputSchema, runsListInputSchema } from './input-schemas.js'
 import type { LabQueries } from './lab-queries.js'
+import { DEFAULT_SOCKET_RATE_LIMIT, TokenBuckets, type RateLimit } from './rate-limit.js'
 import type { RunController } from './run-controller.js'
 
 export type LabSocketServer = Server<ClientToServerEvents, ServerToClientEvents>
@@ -18,8 +19,11 @@ export function createSocketServer(params: {
   policy: AccessPolicy
   queries: LabQueries
   runs: RunController | null
+  /** Per client address, over connections and every event its sockets send. Default: DEFAULT_SOCKET_RATE_LIMIT. */
+  rateLimit?: RateLimit
 }): LabSocketServer {
   const { policy, queries, runs } = params
+  const buckets = new TokenBuckets(params.rateLimit ?? DEFAULT_SOCKET_RATE_LIMIT)
   const io: LabSocketServer = new Server(params.httpServer, {
     serveClient: false,
     maxHttpBufferSize: MAX_MESSAGE_BYTES,
@@ -27,11 +31,24 @@ export function createSocketServer(params: {
     allowRequest: (req, callback) => callback(null, isHostAllowed(policy, req.headers.host) && isOriginAllowed(policy, req.headers.origin)),
   })
   io.use((socket, next) => {
+    const taken = buckets.take(socket.handshake.address)
+    if (taken.ok) next()
+    else next(new Error(`RATE_LIMITED: too many connections from this address; try again in ${taken.retryAfterSeconds} s`))
+  })
+  io.use((socket, next) => {
     const auth = socket.handshake.auth as Record<string, unknown>
     if (isTokenValid(policy, auth['token'])) next()
     else next(new Error('UNAUTHORIZED: missing or wrong token'))
   })
   io.on('connection', (socket) => {
+    // Every incoming event spends from its address's bucket; one over budget is dropped, and says so.
+    socket.use(([event, ...args], next) => {
+      const taken = buckets.take(socket.handshake.address)
+      if (taken.ok) return next()
+      const message = `Too many events from this address; "${event}" was dropped, try again in ${taken.retryAfterSeconds} s`
+      lastFunction(args)?.({ ok: false, code: 'RATE_LIMITED', message })
+      socket.emit('lab:error', { code: 'RATE_LIMITED', message, event, retryAfterSeconds: taken.retryAfterSeconds })
+    })
     socket.on('lab:snapshot', (...args: unknown[]) => {
       const ack = lastFunction(args)
       ack?.({ ok: true, value: queries.snapshot() })

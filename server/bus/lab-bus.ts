@@ -1,3 +1,4 @@
+import { isLabError } from '../errors.js'
 import type { LabEventName, LabEvents } from './events.js'
 
 /** A subscriber: an object whose keys are event names (mitmproxy's addon shape, typed). */
@@ -31,6 +32,8 @@ export class LabBus {
   }
 }
 
+/** An infrastructure fault (a LabError: full disk, damaged store) is one line; anything else is a bug and keeps its stack. */
 function reportAddonError(event: LabEventName, error: unknown): void {
-  process.stderr.write(`mitmlab: an addon failed on ${event}: ${(error as Error).stack ?? String(error)}\n`)
+  const what = isLabError(error) ? `${error.message} [${error.code}]` : ((error as Error).stack ?? String(error))
+  process.stderr.write(`mitmlab: an addon failed on ${event}: ${what}\n`)
 }

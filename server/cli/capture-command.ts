@@ -13,7 +13,7 @@ export function registerCaptureCommand(program: Command): void {
     .option('-s, --scenario <id...>', 'only these scenarios')
     .option('--data-dir <dir>', 'PKI and SQLite location (default: $MITMLAB_DATA_DIR or ./data)')
     .action((runRef: string, options: { out: string; scenario?: string[]; dataDir?: string }) => {
-      const store = new LabStore(storeFile(resolveDataDir(options.dataDir)))
+      const store = new LabStore(storeFile(resolveDataDir(options.dataDir)), { readonly: true })
       try {
         const run = findRun(store, runRef)
         const results = store.getResults(run.id).filter((r) => options.scenario === undefined || options.scenario.includes(r.scenarioId))

@@ -13,7 +13,7 @@ export function registerDiffCommand(program: Command): void {
     .option('--json', 'print the changes as JSON')
     .option('--data-dir <dir>', 'PKI and SQLite location (default: $MITMLAB_DATA_DIR or ./data)')
     .action((before: string, after: string, options: { json?: boolean; dataDir?: string }) => {
-      const store = new LabStore(storeFile(resolveDataDir(options.dataDir)))
+      const store = new LabStore(storeFile(resolveDataDir(options.dataDir)), { readonly: true })
       try {
         const a = loadRunReport(store, before, null)
         const b = loadRunReport(store, after, null)

@@ -22,6 +22,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   report: async () => (await import('./report-command.js')).registerReportCommand,
   diff: async () => (await import('./diff-command.js')).registerDiffCommand,
   capture: async () => (await import('./capture-command.js')).registerCaptureCommand,
+  prune: async () => (await import('./prune-command.js')).registerPruneCommand,
   train: async () => (await import('./train-command.js')).registerTrainCommand,
   scenarios: async () => (await import('./scenarios-command.js')).registerScenariosCommand,
 }

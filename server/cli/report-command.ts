@@ -1,4 +1,5 @@
-import { writeFileSync } from 'node:fs'
+import { existsSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import type { Command } from 'commander'
 import { loadOrCreateLabPki } from '../../ca/index.js'
 import { resolveDataDir, storeFile } from '../config.js'
@@ -26,9 +27,11 @@ export function renderReport(runRef: string, format: string, dataDir: string): s
   if (!(format in FORMATS)) {
     throw new ConfigError('CONFIG_INVALID', `--format must be one of ${Object.keys(FORMATS).join(', ')}, not "${format}"`)
   }
-  const store = new LabStore(storeFile(dataDir))
+  // Reading needs read access only: no store is created or migrated, and no PKI is created just to show its chain.
+  const store = new LabStore(storeFile(dataDir), { readonly: true })
   try {
-    const report = loadRunReport(store, runRef, loadOrCreateLabPki(dataDir))
+    const pki = existsSync(join(dataDir, 'pki', 'manifest.json')) ? loadOrCreateLabPki(dataDir) : null
+    const report = loadRunReport(store, runRef, pki)
     return FORMATS[format as ReportFormat](report)
   } finally {
     store.close()

@@ -13,6 +13,7 @@ import { parseCertificate, summarizeCertificate } from '../x509/index.js'
 import type { LabPki } from '../../ca/index.js'
 import { LabStore } from '../store/lab-store.js'
 import { recordLogsToStore } from '../addons/record-logs-to-store.js'
+import { recordRunViews } from '../addons/record-run-views.js'
 import { printProgress } from '../addons/print-progress.js'
 import { formatResultTable } from './result-table.js'
 import { writeKeyLog } from '../report/export-capture.js'
@@ -90,7 +91,10 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
   const aborted = store?.markAbortedRuns() ?? []
   if (aborted.length > 0) process.stderr.write(`Marked ${aborted.length} interrupted run(s) as aborted: ${aborted.join(', ')}\n`)
   const bus = new LabBus()
-  if (store !== null) bus.use(recordLogsToStore(store))
+  if (store !== null) {
+    bus.use(recordLogsToStore(store))
+    bus.use(recordRunViews(store))
+  }
   // One progress line per result: the lab's verifier and every client, for each scenario.
   if (options.quiet !== true) bus.use(printProgress(process.stderr, selected.length * (1 + clients.drivers.length)))
   const dashboard = store !== null && options.serve === true ? await startDashboardFor(store, bus, pki, options.port ?? String(DEFAULT_DASHBOARD_PORT)) : null

@@ -2,7 +2,7 @@ import { hostname } from 'node:os'
 import type Database from 'better-sqlite3'
 import type { ScenarioResult } from '../lab/scenario-result.js'
 import type { StepResult } from '../steps/step-result.js'
-import { openDatabase, storeError } from './open-database.js'
+import { isSqliteError, openDatabase, storeError, type OpenDatabaseOptions } from './open-database.js'
 
 export type RunStatus = 'running' | 'passed' | 'failed' | 'cancelled' | 'aborted'
 
@@ -42,8 +42,12 @@ export type NewLabEvent = Omit<LabEventRow, 'id' | 'at'> & { at?: string }
 export class LabStore {
   readonly db: Database.Database
 
-  constructor(readonly file: string) {
-    this.db = openDatabase(file)
+  /** `{ readonly: true }` for commands that only read (report, diff, capture): read access to the file is enough. */
+  constructor(
+    readonly file: string,
+    options: OpenDatabaseOptions = {},
+  ) {
+    this.db = openDatabase(file, options)
   }
 
   /**
@@ -52,7 +56,7 @@ export class LabStore {
    * earlier incarnation: containers restart with the same pid every time.
    */
   markAbortedRuns(isAlive: (pid: number) => boolean = processIsAlive): string[] {
-    const running = this.db.prepare("SELECT id, pid, hostname FROM runs WHERE status = 'running'").all() as {
+    const running = this.read(() => this.db.prepare("SELECT id, pid, hostname FROM runs WHERE status = 'running'").all()) as {
       id: string
       pid: number
       hostname: string
@@ -100,6 +104,10 @@ export class LabStore {
       'INSERT INTO step_results (result_id, ordinal, step, status, code, message, detail_json) VALUES (?, ?, ?, ?, ?, ?, ?)',
     )
     const insertConnection = this.db.prepare('INSERT INTO connections (result_id, ordinal, record_json) VALUES (?, ?, ?)')
+    const count = this.db.prepare(
+      `UPDATE runs SET result_count = result_count + 1, caught_count = caught_count + ?, leaked_count = leaked_count + ?,
+         unexpected_count = unexpected_count + ? WHERE id = ?`,
+    )
     return this.write(() => {
       const { lastInsertRowid } = insertResult.run({
         runId: result.runId,
@@ -127,6 +135,8 @@ export class LabStore {
         insertStep.run(resultId, index, step.step, step.status, step.code ?? null, step.message, step.detail ? JSON.stringify(step.detail) : null),
       )
       result.connections.forEach((connection, index) => insertConnection.run(resultId, index, JSON.stringify(connection)))
+      // The run's counts, in the same transaction as the result they count (migration 005).
+      count.run(result.kind === 'attack' && result.verdict === 'reject' ? 1 : 0, result.leaked ? 1 : 0, result.asExpected ? 0 : 1, result.runId)
       return resultId
     })
   }
@@ -151,27 +161,59 @@ export class LabStore {
     return Number(lastInsertRowid)
   }
 
+  /**
+   * The newest `limit` runs with their counts, read from the runs table alone
+   * (runs_by_started, and the counts kept on each run by migration 005): the
+   * cost follows `limit`, not the size of the store (issue 17 item 10). A
+   * store opened read-only with an older schema is counted from its results.
+   */
   listRuns(limit = 100): RunRow[] {
-    const rows = this.db
-      .prepare(
-        `SELECT r.*, COUNT(s.id) AS result_count,
-           SUM(CASE WHEN s.kind = 'attack' AND s.verdict = 'reject' THEN 1 ELSE 0 END) AS caught_count,
-           SUM(s.leaked) AS leaked_count,
-           SUM(CASE WHEN s.as_expected = 0 THEN 1 ELSE 0 END) AS unexpected_count
-         FROM runs r LEFT JOIN scenario_results s ON s.run_id = r.id
-         GROUP BY r.id ORDER BY r.started_at DESC, r.rowid DESC LIMIT ?`,
-      )
-      .all(limit) as RunDbRow[]
+    const sql = this.hasRunCounts()
+      ? 'SELECT * FROM runs ORDER BY started_at DESC, rowid DESC LIMIT ?'
+      : `SELECT r.*, ${RUN_COUNTS}
+         FROM (SELECT rowid AS run_rowid, * FROM runs ORDER BY started_at DESC, rowid DESC LIMIT ?) r
+         LEFT JOIN scenario_results s ON s.run_id = r.id
+         GROUP BY r.id ORDER BY r.started_at DESC, r.run_rowid DESC`
+    const rows = this.read(() => this.db.prepare(sql).all(limit)) as RunDbRow[]
     return rows.map(toRunRow)
   }
 
+  /** One run with its counts, by primary key. */
   getRun(id: string): RunRow | null {
-    return this.listRuns(1_000_000).find((run) => run.id === id) ?? null
+    const sql = this.hasRunCounts()
+      ? 'SELECT * FROM runs WHERE id = ?'
+      : `SELECT r.*, ${RUN_COUNTS} FROM runs r LEFT JOIN scenario_results s ON s.run_id = r.id WHERE r.id = ? GROUP BY r.id`
+    const row = this.read(() => this.db.prepare(sql).get(id)) as RunDbRow | undefined
+    return row === undefined ? null : toRunRow(row)
   }
 
-  /** Every result of a run, with steps and connections, in run order. */
-  getResults(runId: string): ScenarioResult[] {
-    const results = this.db.prepare('SELECT * FROM scenario_results WHERE run_id = ? ORDER BY ordinal, client_id').all(runId) as ResultDbRow[]
+  private runCountColumns: boolean | undefined
+  /** Migration 005 applied: the runs table carries its counts. */
+  private hasRunCounts(): boolean {
+    this.runCountColumns ??= this.read(() =>
+      (this.db.prepare('SELECT name FROM pragma_table_info(?)').all('runs') as { name: string }[]).some((column) => column.name === 'unexpected_count'),
+    )
+    return this.runCountColumns
+  }
+
+  /**
+   * SQLite's count of commits made by other connections to this file
+   * (https://sqlite.org/pragma.html#pragma_data_version): a poller that sees
+   * it unchanged knows nothing was written elsewhere without reading a table.
+   */
+  dataVersion(): number {
+    return this.read(() => this.db.pragma('data_version', { simple: true }) as number)
+  }
+
+  /** Every result of a run, with steps and connections, in run order; `skip` leaves out the first ones (already seen). */
+  getResults(runId: string, skip = 0): ScenarioResult[] {
+    return this.read(() => this.readResults(runId, skip))
+  }
+
+  private readResults(runId: string, skip: number): ScenarioResult[] {
+    const results = this.db
+      .prepare('SELECT * FROM scenario_results WHERE run_id = ? ORDER BY ordinal, client_id LIMIT -1 OFFSET ?')
+      .all(runId, skip) as ResultDbRow[]
     const steps = this.db.prepare('SELECT * FROM step_results WHERE result_id = ? ORDER BY ordinal')
     const connections = this.db.prepare('SELECT record_json FROM connections WHERE result_id = ? ORDER BY ordinal')
     return results.map((row) => {
@@ -206,10 +248,41 @@ export class LabStore {
     })
   }
 
+  /**
+   * A finished run's view, gzipped, as kept by putRunView (see migration
+   * 004), or null when none was kept for this `version` (or the store predates
+   * views: a read-only store is not migrated).
+   */
+  getRunView(runId: string, version: number): Buffer | null {
+    if (!this.hasRunViews()) return null
+    const row = this.read(() => this.db.prepare('SELECT detail_gzip FROM run_views WHERE run_id = ? AND version = ?').get(runId, version)) as
+      | { detail_gzip: Buffer }
+      | undefined
+    return row?.detail_gzip ?? null
+  }
+
+  /** Keeps a finished run's view (gzipped bytes). Best effort: false when the store cannot be written. */
+  putRunView(runId: string, version: number, detailGzip: Buffer): boolean {
+    if (!this.hasRunViews() || this.db.readonly) return false
+    try {
+      this.db.prepare('INSERT OR REPLACE INTO run_views (run_id, version, detail_gzip) VALUES (?, ?, ?)').run(runId, version, detailGzip)
+      return true
+    } catch (cause) {
+      if (isSqliteError(cause)) return false
+      throw cause
+    }
+  }
+
+  private runViewsTable: boolean | undefined
+  private hasRunViews(): boolean {
+    this.runViewsTable ??= this.read(() => this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'run_views'").get() !== undefined)
+    return this.runViewsTable
+  }
+
   listEvents(runId: string, afterId = 0, limit = 10_000): LabEventRow[] {
-    const rows = this.db
-      .prepare('SELECT * FROM events WHERE run_id = ? AND id > ? ORDER BY id LIMIT ?')
-      .all(runId, afterId, limit) as EventDbRow[]
+    const rows = this.read(() =>
+      this.db.prepare('SELECT * FROM events WHERE run_id = ? AND id > ? ORDER BY id LIMIT ?').all(runId, afterId, limit),
+    ) as EventDbRow[]
     return rows.map((row) => ({
       id: row.id,
       runId: row.run_id,
@@ -223,12 +296,27 @@ export class LabStore {
     }))
   }
 
+  /** False once close() ran: late events (a server's socket error after teardown) have nowhere to go. */
+  get isOpen(): boolean {
+    return this.db.open
+  }
+
   integrityCheck(): string {
     return (this.db.pragma('integrity_check', { simple: true }) as string) ?? 'unknown'
   }
 
   close(): void {
     if (this.db.open) this.db.close()
+  }
+
+  /** Runs a read, turning SQLite failures (a damaged page) into LabErrors that name the file. */
+  private read<T>(fn: () => T): T {
+    try {
+      return fn()
+    } catch (cause) {
+      if (isSqliteError(cause)) throw storeError(cause, this.file)
+      throw cause
+    }
   }
 
   /** Runs `fn` in one transaction, turning SQLite failures into LabErrors that name the file. */
@@ -266,6 +354,12 @@ interface RunDbRow {
   leaked_count: number | null
   unexpected_count: number | null
 }
+
+/** The per-run counts, over `s` (scenario_results) joined to `r` (runs). */
+const RUN_COUNTS = `COUNT(s.id) AS result_count,
+  SUM(CASE WHEN s.kind = 'attack' AND s.verdict = 'reject' THEN 1 ELSE 0 END) AS caught_count,
+  SUM(s.leaked) AS leaked_count,
+  SUM(CASE WHEN s.as_expected = 0 THEN 1 ELSE 0 END) AS unexpected_count`
 
 function toRunRow(row: RunDbRow): RunRow {
   return {

@@ -25,7 +25,7 @@ export interface DashboardFixture {
   close(): Promise<void>
 }
 
-type FixtureOptions = Partial<Pick<StartDashboardServerParams, 'token' | 'canRun' | 'dashboardDir'>>
+type FixtureOptions = Partial<Pick<StartDashboardServerParams, 'token' | 'canRun' | 'dashboardDir' | 'rateLimits'>>
 
 let sharedPki: { dir: string; pki: LabPki } | null = null
 
