@@ -23,7 +23,7 @@ const outdir = join(root, 'dist')
 rmSync(outdir, { recursive: true, force: true })
 await build({
   absWorkingDir: root,
-  entryPoints: ['server/cli/main.ts', 'scenarios/catalog/write-spec-cache.ts'],
+  entryPoints: ['server/cli/main.ts', 'scenarios/catalog/write-spec-cache.ts', 'scenarios/write-scenario-index.ts'],
   outdir,
   outbase: '.',
   bundle: true,
@@ -40,6 +40,8 @@ await build({
 })
 // Validated catalog files keyed by their bytes (scenarios/scenario-file/spec-cache.ts).
 execFileSync(process.execPath, [join(outdir, 'scenarios', 'catalog', 'write-spec-cache.js')], { stdio: 'inherit', cwd: root })
+// What `mitmlab list` prints, for as long as the catalog is this one (scenarios/scenario-index.ts).
+execFileSync(process.execPath, [join(outdir, 'scenarios', 'write-scenario-index.js')], { stdio: 'inherit', cwd: root })
 // `mitmlab --help` lists every command, which means loading every command's module (0.7 s of CPU);
 // the build renders it once and bin/mitmlab.mjs prints it, as current as the rest of dist/.
 const help = execFileSync(process.execPath, [join(outdir, 'server', 'cli', 'main.js'), '--help'], { cwd: root, encoding: 'utf8' })

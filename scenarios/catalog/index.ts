@@ -1,16 +1,10 @@
-import { existsSync, readdirSync } from 'node:fs'
-import { join, relative } from 'node:path'
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
 import type { FileScenario } from '../scenario-file/compile-scenario.js'
 import { loadScenarioFile } from '../scenario-file/load-scenario-file.js'
-import { projectPath } from '../../server/util/project-paths.js'
+import { CATALOG_DIR, CATALOG_FAMILIES, catalogFiles, type CatalogFamily } from './catalog-files.js'
 
-/** The catalog's families, in the order a run plays them: one folder of scenario files each. */
-export const CATALOG_FAMILIES = ['chain', 'names', 'crypto', 'strategies', 'controls'] as const
-export type CatalogFamily = (typeof CATALOG_FAMILIES)[number]
-
-/** The shipped catalog, or a folder of the same shape (one sub-folder per family) named by MITMLAB_CATALOG_DIR. */
-const CATALOG_DIR = process.env['MITMLAB_CATALOG_DIR'] ?? projectPath('scenarios', 'catalog')
-const SCENARIO_FILE = /\.(ya?ml|json)$/i
+export { CATALOG_DIR, CATALOG_FAMILIES, catalogFiles, type CatalogFamily } from './catalog-files.js'
 
 export type CatalogScenario = FileScenario & { family: string }
 
@@ -54,19 +48,6 @@ export function loadCatalog(dir: string = CATALOG_DIR, families: readonly string
   return { scenarios, problems }
 }
 
-/** The scenario files of the given families, sorted, as paths relative to the working directory when inside it. */
-export function catalogFiles(dir: string = CATALOG_DIR, families: readonly string[] = CATALOG_FAMILIES): string[] {
-  return families.flatMap((family) =>
-    (existsSync(join(dir, family)) ? readdirSync(join(dir, family)) : [])
-      .filter((name) => SCENARIO_FILE.test(name))
-      .sort()
-      .map((name) => {
-        const file = join(dir, family, name)
-        const shown = relative(process.cwd(), file)
-        return shown.startsWith('..') ? file : shown
-      }),
-  )
-}
 
 const catalog = loadCatalog()
 

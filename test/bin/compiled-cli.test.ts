@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { describe, expect, it } from 'vitest'
 import { contentKey } from '../../scenarios/scenario-file/spec-cache.js'
@@ -25,6 +27,20 @@ describe('the compiled mitmlab command', () => {
     ])
     expect(JSON.parse(compiled.stdout)).toEqual(JSON.parse(source.stdout))
     expect((JSON.parse(compiled.stdout) as unknown[]).length).toBeGreaterThan(130)
+  }, 120_000)
+
+  it("does not use the build's list once a catalog file changed: the edited title shows", async () => {
+    const catalog = mkdtempSync(join(tmpdir(), 'mitmlab-catalog-'))
+    try {
+      cpSync('scenarios/catalog', catalog, { recursive: true })
+      const file = join(catalog, 'chain', 'expired-intermediate.yaml')
+      writeFileSync(file, readFileSync(file, 'utf8').replace(/^title: .*$/m, 'title: Edited after the build'))
+      const { stdout } = await run(process.execPath, [BIN, 'list', '--json'], { env: { ...process.env, MITMLAB_CATALOG_DIR: catalog }, maxBuffer: 16 << 20 })
+      const listed = JSON.parse(stdout) as { id: string; title: string }[]
+      expect(listed.find((s) => s.id === 'expired-intermediate')?.title).toBe('Edited after the build')
+    } finally {
+      rmSync(catalog, { recursive: true, force: true })
+    }
   }, 120_000)
 
   it('prints the same top-level help as the sources', async () => {
