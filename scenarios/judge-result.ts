@@ -87,6 +87,45 @@ export function judgeResult(params: JudgeResultParams): ScenarioResult {
 export interface JudgeDriverResultParams extends Omit<JudgeResultParams, 'client'> {
   clientId: string
   outcome: DriverOutcome | null
+  /**
+   * The scenario is about the victim's first, plain-HTTP visit (its client
+   * policy starts at an http:// URL: sslstrip, HSTS). Default: false.
+   */
+  startsOverHttp?: boolean
+}
+
+/** The not-exercised outcome's code, on the result and in reports. */
+export const NOT_EXERCISED = 'NOT_EXERCISED'
+
+/**
+ * The attack needs a plain-HTTP first request (sslstrip answers it); a client
+ * that opened https:// directly, as every client told to fetch an https URL
+ * does, never met it. Such a result is "not exercised": shown, never counted
+ * as a false accept or a catch.
+ */
+function notExercisedReason(params: JudgeDriverResultParams): string | null {
+  if (params.startsOverHttp !== true || params.outcome === null || params.outcome.visitedHttpFirst === true) return null
+  const sawPlaintext = params.connections.some((connection) => connection.plaintext.requests.length > 0)
+  if (sawPlaintext) return null
+  return `${params.clientId} went straight to https:// (it cannot be told to type the bare name): the stripping proxy saw only ciphertext, so the attack was never tried on it`
+}
+
+/**
+ * A client that typed the bare name in an sslstrip attack, completed its login
+ * over https:// (in its own words) and leaked nothing (the stripping proxy,
+ * which rewrites every https:// link, never read it): the client itself took
+ * the plain-HTTP URL to https:// — its HSTS cache or preload list, RFC 6797
+ * §8.3. That is the HSTS step catching the attack.
+ */
+function refusedPlaintextByHsts(params: JudgeDriverResultParams, leaked: boolean): boolean {
+  return (
+    params.startsOverHttp === true &&
+    params.scenario.kind === 'attack' &&
+    params.outcome?.visitedHttpFirst === true &&
+    params.outcome.verdict === 'accept' &&
+    params.outcome.loginSentTo?.startsWith('https:') === true &&
+    !leaked
+  )
 }
 
 /**
@@ -98,17 +137,40 @@ export interface JudgeDriverResultParams extends Omit<JudgeResultParams, 'client
 export function judgeDriverResult(params: JudgeDriverResultParams): ScenarioResult {
   const { scenario, outcome } = params
   const leaked = credentialsLeaked(params.connections)
+  const notExercised = params.error === null ? notExercisedReason(params) : null
+  if (outcome !== null && notExercised === null && params.error === null && refusedPlaintextByHsts(params, leaked)) {
+    return judgeDriverResult({
+      ...params,
+      startsOverHttp: false,
+      outcome: {
+        ...outcome,
+        verdict: 'reject',
+        step: 'HSTS',
+        isMapped: true,
+        rawError: `${params.clientId} went to https:// by itself: the login never crossed the stripping proxy in the clear (HSTS, RFC 6797 §8.3)`,
+      },
+    })
+  }
   const verdict = outcome?.verdict ?? 'reject'
   const mismatches: string[] = []
   if (params.error !== null) mismatches.push(`The client could not be run: ${params.error.split('\n')[0] ?? ''}`)
-  else if (verdict !== scenario.expect.verdict) {
+  else if (notExercised !== null) {
+    // Not a mismatch: the result says it was not exercised, and nothing counts it either way.
+  } else if (verdict !== scenario.expect.verdict) {
     mismatches.push(
       verdict === 'accept'
         ? `${params.clientId} accepted an attack that ${scenario.expect.step ?? 'a check'} should catch`
         : `${params.clientId} rejected a connection a correct client accepts`,
     )
   }
-  const code = outcome === null || outcome.verdict === 'accept' ? null : outcome.isMapped ? 'CLIENT_REJECTED' : 'UNMAPPED_CLIENT_ERROR'
+  const code =
+    notExercised !== null
+      ? NOT_EXERCISED
+      : outcome === null || outcome.verdict === 'accept'
+        ? null
+        : outcome.isMapped
+          ? 'CLIENT_REJECTED'
+          : 'UNMAPPED_CLIENT_ERROR'
   const steps: StepResult[] =
     outcome?.verdict === 'reject'
       ? [
@@ -134,6 +196,7 @@ export function judgeDriverResult(params: JudgeDriverResultParams): ScenarioResu
       exitCode: outcome?.exitCode ?? null,
       isMapped: outcome?.isMapped ?? false,
       output: outcome?.output ?? '',
+      ...(notExercised === null ? {} : { notExercised }),
     },
   }
 }
