@@ -1,4 +1,5 @@
-import type { LabStore } from '../store/lab-store.js'
+import { clientVersionsOf, describeRunShape, summarizeClients } from '../report/client-summary.js'
+import type { LabStore, RunRow } from '../store/lab-store.js'
 import type { Ack, LabInfoDto, RunDetailDto, RunDto, SnapshotDto } from './contract.js'
 import { toResultDto, toRunDto } from './dto.js'
 import type { LiveRunTracker } from './live-run-tracker.js'
@@ -17,28 +18,48 @@ export function createLabQueries(store: LabStore, lab: LabInfoDto, tracker: Live
   const run = (runId: string): Ack<RunDetailDto> => {
     const row = store.getRun(runId)
     if (row === null) return { ok: false, code: 'NOT_FOUND', message: `No run "${runId}"` }
+    const results = store.getResults(runId)
     return {
       ok: true,
       value: {
-        run: toRunDto(row),
-        results: store.getResults(runId).map(toResultDto),
+        run: withShapes(store, [row])[0] ?? toRunDto(row),
+        results: results.map(toResultDto),
         liveSteps: tracker.runId === runId ? tracker.liveSteps : [],
+        clients: summarizeClients(results, clientVersionsOf(row.options)),
       },
     }
   }
   return {
     lab: () => lab,
-    runs: (limit = DEFAULT_RUNS_LIMIT) => store.listRuns(limit).map(toRunDto),
+    runs: (limit = DEFAULT_RUNS_LIMIT) => withShapes(store, store.listRuns(limit)),
     run,
     snapshot: () => {
       const openRunId = tracker.runId
       const open = openRunId === null ? null : run(openRunId)
       return {
         lab,
-        runs: store.listRuns(DEFAULT_RUNS_LIMIT).map(toRunDto),
+        runs: withShapes(store, store.listRuns(DEFAULT_RUNS_LIMIT)),
         openRun: open !== null && open.ok ? open.value : null,
         serverTime: new Date().toISOString(),
       }
     },
   }
+}
+
+/** Runs with their (scenario, client) shape, from one grouped query per list (issue 18). */
+function withShapes(store: LabStore, rows: readonly RunRow[]): RunDto[] {
+  const counts = store.countResultsByClient(rows.map((row) => row.id))
+  return rows.map((row) => {
+    const versions = clientVersionsOf(row.options)
+    const clients = counts.clients
+      .filter((count) => count.runId === row.id)
+      .map(({ clientId, results, asExpected }) => ({ clientId, version: versions[clientId] ?? null, results, asExpected }))
+    const shape = {
+      scenarios: counts.scenarios.find((count) => count.runId === row.id)?.scenarios ?? 0,
+      clients,
+      results: clients.reduce((sum, client) => sum + client.results, 0),
+      asExpected: clients.reduce((sum, client) => sum + client.asExpected, 0),
+    }
+    return { ...toRunDto(row), shape: { ...shape, label: describeRunShape({ ...shape, clients: clients.length }) } }
+  })
 }

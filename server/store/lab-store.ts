@@ -223,6 +223,29 @@ export class LabStore {
     }))
   }
 
+  /**
+   * The run list's (scenario, client) counts for the given runs: per run and
+   * client, its results and how many were as expected, and per run the
+   * distinct scenarios (a scenario run with 7 clients is 1 scenario, 7 results).
+   */
+  countResultsByClient(runIds: readonly string[]): {
+    clients: { runId: string; clientId: string; results: number; asExpected: number }[]
+    scenarios: { runId: string; scenarios: number }[]
+  } {
+    if (runIds.length === 0) return { clients: [], scenarios: [] }
+    const placeholders = runIds.map(() => '?').join(', ')
+    const clients = this.db
+      .prepare(
+        `SELECT run_id AS runId, client_id AS clientId, COUNT(*) AS results, SUM(as_expected) AS asExpected, MIN(id) AS firstId
+         FROM scenario_results WHERE run_id IN (${placeholders}) GROUP BY run_id, client_id ORDER BY run_id, firstId`,
+      )
+      .all(...runIds) as { runId: string; clientId: string; results: number; asExpected: number | null }[]
+    const scenarios = this.db
+      .prepare(`SELECT run_id AS runId, COUNT(DISTINCT scenario_id) AS scenarios FROM scenario_results WHERE run_id IN (${placeholders}) GROUP BY run_id`)
+      .all(...runIds) as { runId: string; scenarios: number }[]
+    return { clients: clients.map(({ runId, clientId, results, asExpected }) => ({ runId, clientId, results, asExpected: asExpected ?? 0 })), scenarios }
+  }
+
   integrityCheck(): string {
     return (this.db.pragma('integrity_check', { simple: true }) as string) ?? 'unknown'
   }
