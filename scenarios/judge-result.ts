@@ -92,6 +92,11 @@ export interface JudgeDriverResultParams extends Omit<JudgeResultParams, 'client
    * policy starts at an http:// URL: sslstrip, HSTS). Default: false.
    */
   startsOverHttp?: boolean
+  /**
+   * The attacker reaches only some connections, and the lab's victim makes
+   * this many to meet it (probabilistic attacks). Default: 1.
+   */
+  victimConnections?: number
 }
 
 /** The not-exercised outcome's code, on the result and in reports. */
@@ -104,7 +109,12 @@ export const NOT_EXERCISED = 'NOT_EXERCISED'
  * as a false accept or a catch.
  */
 function notExercisedReason(params: JudgeDriverResultParams): string | null {
-  if (params.startsOverHttp !== true || params.outcome === null || params.outcome.visitedHttpFirst === true) return null
+  if (params.outcome === null) return null
+  const victimConnections = params.victimConnections ?? 1
+  if (victimConnections > 1 && params.connections.length > 0 && params.connections.every((connection) => connection.mode === 'passthrough')) {
+    return `${params.clientId} connected ${params.connections.length} time(s) and the attacker, who intercepts only some connections, relayed ${params.connections.length === 1 ? 'it' : 'them'} untouched: the attack was never tried on it`
+  }
+  if (params.startsOverHttp !== true || params.outcome.visitedHttpFirst === true) return null
   const sawPlaintext = params.connections.some((connection) => connection.plaintext.requests.length > 0)
   if (sawPlaintext) return null
   return `${params.clientId} went straight to https:// (it cannot be told to type the bare name): the stripping proxy saw only ciphertext, so the attack was never tried on it`

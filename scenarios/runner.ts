@@ -127,8 +127,10 @@ export async function runScenarioWithClients(
     // A first-visit scenario's middlebox counts the victim's visits (sslstrip lets the first one through when the
     // victim visited safely before): each client gets the path fresh, as if it were the only victim.
     const startsOverHttp = victimPolicy(context, scenario).startUrl?.startsWith('http:') === true
+    // Likewise a probabilistic attacker counts connections: each client starts from the same count.
+    const victimConnections = victimPolicy(context, scenario).connections ?? 1
     for (const driver of env.drivers ?? []) {
-      if (startsOverHttp && setupError === null) {
+      if ((startsOverHttp || victimConnections > 1) && setupError === null) {
         await tearDown(servers)
         servers = { genuine: null, proxy: null, tunnel: null, caDir: null }
         try {
@@ -150,6 +152,7 @@ export async function runScenarioWithClients(
         outcome: outcome.value,
         error: outcome.error,
         startsOverHttp,
+        victimConnections,
         ...outcome.observed,
         startedAt: driverStartedAt,
         durationMs: Date.now() - driverStartedAt.getTime(),

@@ -17,6 +17,7 @@ import { LabStore } from '../store/lab-store.js'
 import { recordLogsToStore } from '../addons/record-logs-to-store.js'
 import { printProgress } from '../addons/print-progress.js'
 import { formatResultTable } from './result-table.js'
+import { wrapText } from './wrap-text.js'
 import { writeKeyLog } from '../report/export-capture.js'
 import { startLoopbackCapture } from '../report/loopback-capture.js'
 import { startDashboardServer, type DashboardServer } from '../api/dashboard-server.js'
@@ -109,23 +110,29 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
     }
     const seconds = ((Date.now() - started) / 1000).toFixed(1)
     const wide = options.wide === true
+    const width = wide ? Number.MAX_SAFE_INTEGER : 100
     process.stdout.write(`\n${formatResultTable(clientIds.length > 0 ? results.filter((r) => r.clientId === 'lab-verifier') : results, { wide })}\n\n`)
     if (clientIds.length > 0 || clients.skipped.length > 0) {
       const versions = Object.fromEntries(clients.versions.map(({ id, version }) => [id, version]))
-      process.stdout.write(`${formatClientMatrix(results, { wide })}\n\n${formatClientCounts(results, versions)}\n\n`)
-      for (const { id, version } of clients.versions) process.stdout.write(`  ${id}: ${version}\n`)
-      for (const { id, reason } of clients.skipped) process.stdout.write(`  ${id}: skipped (${reason})\n`)
+      process.stdout.write(`${formatClientMatrix(results, { wide })}\n\n${formatClientCounts(results, versions, width)}\n\n`)
+      const line = (text: string): string => `${wrapText(text, width, { firstIndent: '  ', indent: '    ' })}\n`
+      for (const { id, version } of clients.versions) process.stdout.write(line(`${id}: ${version}`))
+      for (const { id, reason } of clients.skipped) process.stdout.write(line(`${id}: skipped (${reason})`))
       process.stdout.write('\n')
     }
     const unexpected = results.filter((result) => !result.asExpected)
     for (const result of unexpected) {
       const who = result.clientId === 'lab-verifier' ? '' : ` [${result.clientId}]`
-      process.stdout.write(`  ${result.scenarioId}${who}: ${result.mismatches.join('; ')}\n`)
+      process.stdout.write(`${wrapText(`${result.scenarioId}${who}: ${result.mismatches.join('; ')}`, width, { firstIndent: '  ', indent: '    ' })}\n`)
     }
     process.stdout.write(
-      `run ${run.id}: ${describeRunShape(runShapeOf(results))}, ` +
-        `${unexpected.length} unexpected, ${results.filter((r) => r.leaked).length} leaked credentials, ${seconds} s` +
-        (store === null ? '\n' : ` (stored in ${store.file})\n`),
+      `${wrapText(
+        `run ${run.id}: ${describeRunShape(runShapeOf(results))}, ` +
+          `${unexpected.length} unexpected, ${results.filter((r) => r.leaked).length} leaked credentials, ${seconds} s` +
+          (store === null ? '' : ` (stored in ${store.file})`),
+        width,
+        { indent: '  ' },
+      )}\n`,
     )
     if (options.json !== undefined) writeFileSync(options.json, JSON.stringify({ run, results }, null, 2))
     if (reports.length > 0) {
@@ -134,7 +141,7 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
     }
     // The same verdict the Markdown and JUnit reports of this run state (server/report/ci-gate.ts).
     const verdict = gateVerdict(results, gate)
-    process.stdout.write(`${verdict.summary}\n`)
+    process.stdout.write(`${wrapText(verdict.summary, width, { indent: '  ' })}\n`)
     const exitCode = verdict.isPassed ? 0 : 1
     if (dashboard !== null) {
       process.stdout.write(`run finished; the dashboard keeps serving at ${dashboard.url} (Ctrl-C to stop)\n`)

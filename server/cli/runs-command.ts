@@ -1,9 +1,11 @@
 import type { Command } from 'commander'
 import { resolveDataDir, storeFile } from '../config.js'
 import { ConfigError } from '../errors.js'
+import { SHORT_CLIENT_NAMES } from '../drivers/client-matrix.js'
 import { describeRunShape } from '../report/client-summary.js'
 import { LabStore, type RunRow } from '../store/lab-store.js'
 import { formatTable } from './format-table.js'
+import { wrapText } from './wrap-text.js'
 
 interface RunsOptions {
   dataDir?: string
@@ -76,11 +78,17 @@ export function formatRuns(runs: readonly RunListing[], file: string, wide = fal
     `${run.scenarios} × ${run.clients.length}`,
     `${run.asExpected}/${run.results}`,
     String(run.leaked),
-    run.clients.join(','),
+    wide ? run.clients.join(',') : run.clients.map((id) => SHORT_CLIENT_NAMES[id] ?? id).join(','),
   ])
   const table = formatTable(['run', 'started (UTC)', 'status', 'scen × cl', 'as expected', 'leaks', 'clients'], rows, wide ? {} : { maxWidth: 100, shrink: [6] })
   const latest = runs[0]
-  const hint = latest === undefined ? '' : `\n${describeRunShape({ scenarios: latest.scenarios, clients: latest.clients.length, results: latest.results, asExpected: latest.asExpected })} in the latest run; ` +
-    `mitmlab report ${latest.id} · mitmlab diff RUN_A RUN_B (a unique id prefix is enough)\n`
+  const hint =
+    latest === undefined
+      ? ''
+      : `\n${wrapText(
+          `${describeRunShape({ scenarios: latest.scenarios, clients: latest.clients.length, results: latest.results, asExpected: latest.asExpected })} in the latest run; ` +
+            `mitmlab report ${latest.id} · mitmlab diff RUN_A RUN_B (a unique id prefix is enough)`,
+          wide ? Number.MAX_SAFE_INTEGER : 100,
+        )}\n`
   return `${table}\n${hint}`
 }

@@ -1,5 +1,6 @@
 import type { ScenarioResult } from '../lab/scenario-result.js'
 import { formatTable } from '../cli/format-table.js'
+import { wrapText } from '../cli/wrap-text.js'
 import { summarizeClients } from '../report/client-summary.js'
 import { findingOf } from '../report/run-report.js'
 
@@ -59,7 +60,7 @@ function narrowCell(result: ScenarioResult): string {
 }
 
 /** Column titles short enough for seven clients in 100 columns. */
-const SHORT_CLIENT_NAMES: Record<string, string> = {
+export const SHORT_CLIENT_NAMES: Readonly<Record<string, string>> = {
   'lab-verifier': 'lab',
   'node-https': 'node',
   'node-insecure': 'node-k',
@@ -95,12 +96,19 @@ export function formatClientMatrix(results: readonly ScenarioResult[], options: 
   const header = ['scenario', 'kind', ...clients.map((id) => (wide ? id : (SHORT_CLIENT_NAMES[id] ?? id)))]
   const legend = wide
     ? ''
-    : '\nSTEP = rejected there · ? = unmapped error · ok = control accepted · acc = accepted, no check catches it · ' +
-      '\nACCEPT! = false accept · REJ! = false reject · n/e = not exercised (never met the attack) · --wide for full cells'
+    : `\n${wrapText(
+        'STEP = rejected there · ? = unmapped error · ok = control accepted · acc = accepted, no check catches it · ' +
+          'ACCEPT! = false accept · REJ! = false reject · n/e = not exercised (never met the attack) · --wide for full cells',
+        options.maxWidth ?? 100,
+      )}`
   return `${formatTable(header, rows, wide ? {} : { maxWidth: options.maxWidth ?? 100, shrink: [0], wrap: [0] })}${legend}`
 }
 
-export function formatClientCounts(results: readonly ScenarioResult[], versions: Readonly<Record<string, string>> = {}): string {
+export function formatClientCounts(
+  results: readonly ScenarioResult[],
+  versions: Readonly<Record<string, string>> = {},
+  width = 100,
+): string {
   const summaries = summarizeClients(results, versions)
   const rows = summaries.map((summary) => [
     summary.clientId,
@@ -112,10 +120,13 @@ export function formatClientCounts(results: readonly ScenarioResult[], versions:
     String(summary.errors),
   ])
   const table = formatTable(['client', 'grade', 'false accepts', 'false rejects', 'not exercised', 'unmapped', 'errors'], rows)
-  const reasons = summaries.map(
-    (summary) =>
-      `  ${summary.clientId}: ${summary.grade.grade ?? '-'} — ${summary.grade.reason}` +
-      (summary.fallsFor.length > 0 ? `; falls for: ${summary.fallsFor.join(', ')}` : ''),
+  const reasons = summaries.map((summary) =>
+    wrapText(
+      `${summary.clientId}: ${summary.grade.grade ?? '-'} — ${summary.grade.reason}` +
+        (summary.fallsFor.length > 0 ? `; falls for: ${summary.fallsFor.join(', ')}` : ''),
+      width,
+      { firstIndent: '  ', indent: '    ' },
+    ),
   )
   return `${table}\n${reasons.join('\n')}`
 }
