@@ -135,6 +135,10 @@ describe('formatHtmlReport', () => {
       expect(requests).toEqual([`file://${file}`])
       expect(await page.locator('table.matrix tbody tr').count()).toBe(3)
       expect(await page.locator('td.catch').count()).toBe(1)
+      // Folded: the summary line gives the outcome; the card opens on demand (issue 18).
+      await expect(page.locator('#wrong-host > summary').innerText()).resolves.toContain('lab-verifier: Stopped at HOST')
+      await expect(page.locator('#wrong-host--lab-verifier').isVisible()).resolves.toBe(false)
+      await page.locator('#wrong-host > summary').click()
       await expect(page.locator('#wrong-host--lab-verifier').innerText()).resolves.toContain('Stopped at HOST')
       // The presented evil.lab leaf differs from the genuine bank.lab leaf in subject and SANs.
       expect(await page.locator('#wrong-host--lab-verifier tr.diff').count()).toBeGreaterThan(2)
