@@ -19,7 +19,16 @@ import type { GenuineRequestDto } from './client-hello-dto.js'
 
 export type { GenuineRequestDto, HelloViewDto, RequestFingerprintDto, SentHelloDto } from './client-hello-dto.js'
 export { TRAINING_PATHS } from './training-dto.js'
-export type { TraineeScoreDto, TrainingAnswerInput, TrainingPrediction, TrainingQuestionDto, TrainingRevealDto } from './training-dto.js'
+export type {
+  TraineeScoreDto,
+  TrainingAnswerInput,
+  TrainingFamilyDto,
+  TrainingPrediction,
+  TrainingQuestionDto,
+  TrainingRevealDto,
+  TrainingSessionDto,
+  TrainingSessionInput,
+} from './training-dto.js'
 
 export { STEP_IDS, STEP_TITLES } from '../steps/step-ids.js'
 export type { StepId, StepResult, StepStatus, RunStatus, CertSummary }
