@@ -46,13 +46,18 @@ export interface StartQuizParams {
   catalog: readonly Scenario[]
   /** Order of the draw. Default: a shuffle; tests pass their own. */
   shuffle?: <T>(items: T[]) => T[]
+  /** Exactly these scenarios, in this order, instead of a draw (`mitmlab train --scenario`). */
+  scenarioIds?: readonly string[]
 }
 
 /** Draws `count` attacks of the family (all of them when fewer) and stores the sitting. */
 export function startQuizSession(store: LabStore, params: StartQuizParams): QuizSession {
   const pool = attacksOf(params.family, params.catalog)
   if (pool.length === 0) throw new LabError('API_INVALID_INPUT', `The family "${params.family}" has no attack to ask about`)
-  const drawn = (params.shuffle ?? shuffle)([...pool]).slice(0, params.count)
+  const drawn =
+    params.scenarioIds === undefined
+      ? (params.shuffle ?? shuffle)([...pool]).slice(0, params.count)
+      : params.scenarioIds.map((id) => ({ id }))
   const now = new Date().toISOString()
   const session: QuizSession = {
     id: randomBytes(8).toString('hex'),
