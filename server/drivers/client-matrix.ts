@@ -1,7 +1,7 @@
 import type { ScenarioResult } from '../lab/scenario-result.js'
 import { formatTable } from '../cli/format-table.js'
 import { wrapText } from '../cli/wrap-text.js'
-import { summarizeClients } from '../report/client-summary.js'
+import { clientOrder, summarizeClients } from '../report/client-summary.js'
 import { findingOf } from '../report/run-report.js'
 
 /** Per client: how often it fell for an attack, refused a control, or said something no table row knows. */
@@ -21,7 +21,7 @@ export interface ClientCounts {
 
 /** Clients in first-seen order: the lab's verifier first, then the drivers as they ran. */
 export function clientsOf(results: readonly ScenarioResult[]): string[] {
-  return [...new Set(results.map((result) => result.clientId))]
+  return clientOrder(results)
 }
 
 export function countByClient(results: readonly ScenarioResult[]): ClientCounts[] {

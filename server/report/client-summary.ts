@@ -39,7 +39,7 @@ export interface ClientSummary {
  * families it falls for and its grade. `versions` by client id; missing ones are null.
  */
 export function summarizeClients(results: readonly ScenarioResult[], versions: Readonly<Record<string, string>> = {}): ClientSummary[] {
-  const clients = [...new Set(results.map((result) => result.clientId))]
+  const clients = clientOrder(results)
   return clients.map((clientId) => {
     const own = results.filter((result) => result.clientId === clientId)
     const withFinding = own.map((result) => ({ result, finding: findingOf(result) }))
@@ -69,6 +69,16 @@ export function summarizeClients(results: readonly ScenarioResult[], versions: R
       grade: gradeClient({ falseAcceptSteps, falseRejects: falseRejects.length, exercisedAttacks }),
     }
   })
+}
+
+/**
+ * Clients in run order: the lab's verifier first (the reference every other
+ * client is read against), then the others as first seen (the store returns a
+ * scenario's results by client id, so stored runs list them alphabetically).
+ */
+export function clientOrder(results: readonly Pick<ScenarioResult, 'clientId'>[]): string[] {
+  const seen = [...new Set(results.map((result) => result.clientId))]
+  return seen.includes(LAB_VERIFIER) ? [LAB_VERIFIER, ...seen.filter((id) => id !== LAB_VERIFIER)] : seen
 }
 
 /**

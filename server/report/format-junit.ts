@@ -1,5 +1,6 @@
 import type { ScenarioResult } from '../lab/scenario-result.js'
 import { gateFailures, gatePolicyOf, gateVerdict, isJudged, type GatePolicy } from './ci-gate.js'
+import { clientOrder } from './client-summary.js'
 import { findingOf, type RunReport } from './run-report.js'
 import { escapeXml, stripXmlInvalid } from './xml-escape.js'
 
@@ -18,9 +19,9 @@ const text = (value: string): string => escapeXml(stripXmlInvalid(value))
 export function formatJunitReport(report: RunReport): string {
   const policy = gatePolicyOf(report.run.options)
   const failing = new Set(gateFailures(report.results, policy))
-  const byClient = new Map<string, ScenarioResult[]>()
-  for (const result of report.results) byClient.set(result.clientId, [...(byClient.get(result.clientId) ?? []), result])
-  const suites = [...byClient.entries()].map(([clientId, results]) => suite(report, policy, failing, clientId, results))
+  const suites = clientOrder(report.results).map((clientId) =>
+    suite(report, policy, failing, clientId, report.results.filter((result) => result.clientId === clientId)),
+  )
   const failures = [...failing].filter((r) => r.error === null).length
   const errors = [...failing].filter((r) => r.error !== null).length
   const seconds = report.results.reduce((sum, r) => sum + r.durationMs, 0) / 1000
