@@ -4,7 +4,11 @@ import { wrapText } from '../cli/wrap-text.js'
 import { clientOrder, summarizeClients } from '../report/client-summary.js'
 import { findingOf } from '../report/run-report.js'
 
-/** Per client: how often it fell for an attack, refused a control, or said something no table row knows. */
+/**
+ * Per client: how often it fell for an attack, refused a control, or said
+ * something no table row knows. The full card (not exercised, grade, families)
+ * is server/report/client-summary.ts.
+ */
 export interface ClientCounts {
   clientId: string
   attacks: number
@@ -15,8 +19,6 @@ export interface ClientCounts {
   rejectedControls: number
   unmapped: number
   errors: number
-  /** Attacks it never met (it went straight to https:// in an sslstrip scenario): not judged. */
-  notExercised: number
 }
 
 /** Clients in first-seen order: the lab's verifier first, then the drivers as they ran. */
@@ -33,7 +35,6 @@ export function countByClient(results: readonly ScenarioResult[]): ClientCounts[
     rejectedControls: summary.falseRejects,
     unmapped: summary.unmapped,
     errors: summary.errors,
-    notExercised: summary.notExercised,
   }))
 }
 
@@ -76,32 +77,42 @@ export interface MatrixOptions {
   maxWidth?: number
 }
 
+/**
+ * The scenario × client matrix. In full (client ids, `reject STEP` cells) when
+ * that fits `maxWidth` or with `wide`; otherwise abbreviated deliberately —
+ * short client names, the step alone in a cell, long scenario ids on a line of
+ * their own — with a legend saying so.
+ */
 export function formatClientMatrix(results: readonly ScenarioResult[], options: MatrixOptions = {}): string {
-  const wide = options.wide === true
+  const maxWidth = options.maxWidth ?? 100
+  const full = matrixTable(results, true)
+  if (options.wide === true || full.split('\n').every((line) => line.length <= maxWidth)) return full
+  const legend = wrapText(
+    'STEP = rejected there · ? = unmapped error · ok = control accepted · acc = accepted, no check catches it · ' +
+      'ACCEPT! = false accept · REJ! = false reject · n/e = not exercised (never met the attack) · --wide for full cells',
+    maxWidth,
+  )
+  return `${matrixTable(results, false, maxWidth)}\n${legend}`
+}
+
+function matrixTable(results: readonly ScenarioResult[], isFull: boolean, maxWidth = 100): string {
   const clients = clientsOf(results)
   const scenarioIds = [...new Set(results.map((result) => result.scenarioId))]
   const rows = scenarioIds.map((scenarioId) => {
     const kind = results.find((result) => result.scenarioId === scenarioId)?.kind ?? ''
     return [
       scenarioId,
-      wide ? kind : kind.slice(0, 3),
+      isFull ? kind : kind.slice(0, 3),
       ...clients.map((clientId) => {
         const result = results.find(
           (candidate) => candidate.scenarioId === scenarioId && candidate.clientId === clientId,
         )
-        return result === undefined ? '-' : wide ? matrixCell(result) : narrowCell(result)
+        return result === undefined ? '-' : isFull ? matrixCell(result) : narrowCell(result)
       }),
     ]
   })
-  const header = ['scenario', 'kind', ...clients.map((id) => (wide ? id : (SHORT_CLIENT_NAMES[id] ?? id)))]
-  const legend = wide
-    ? ''
-    : `\n${wrapText(
-        'STEP = rejected there · ? = unmapped error · ok = control accepted · acc = accepted, no check catches it · ' +
-          'ACCEPT! = false accept · REJ! = false reject · n/e = not exercised (never met the attack) · --wide for full cells',
-        options.maxWidth ?? 100,
-      )}`
-  return `${formatTable(header, rows, wide ? {} : { maxWidth: options.maxWidth ?? 100, shrink: [0], wrap: [0] })}${legend}`
+  const header = ['scenario', 'kind', ...clients.map((id) => (isFull ? id : (SHORT_CLIENT_NAMES[id] ?? id)))]
+  return formatTable(header, rows, isFull ? {} : { maxWidth, shrink: [0], wrap: [0] })
 }
 
 export function formatClientCounts(
