@@ -233,6 +233,11 @@ export class LabStore {
     scenarios: { runId: string; scenarios: number }[]
   } {
     if (runIds.length === 0) return { clients: [], scenarios: [] }
+    // SQLite caps bound parameters (32,766 by default): long lists are counted in slices.
+    if (runIds.length > 500) {
+      const parts = Array.from({ length: Math.ceil(runIds.length / 500) }, (_, index) => this.countResultsByClient(runIds.slice(index * 500, index * 500 + 500)))
+      return { clients: parts.flatMap((part) => part.clients), scenarios: parts.flatMap((part) => part.scenarios) }
+    }
     const placeholders = runIds.map(() => '?').join(', ')
     const clients = this.db
       .prepare(
