@@ -10,9 +10,9 @@ export interface ResultTableOptions {
 
 /**
  * The run table the issue asks for: expected vs actual catching step, both
- * verdicts, leaks. It fits 100 columns: "caught by" and "node's verdict" give
- * up width first (cut with "…"), then a long scenario id goes on a line of its
- * own; `--wide` shows everything.
+ * verdicts, leaks. It fits 100 columns: node's verdict gives up width first
+ * (its error code cut with "…"), then a long scenario id goes on a line of its
+ * own (ids are never cut), then "caught by" is cut; `--wide` shows everything.
  */
 export function formatResultTable(results: readonly ScenarioResult[], options: ResultTableOptions = {}): string {
   const wide = options.wide === true
@@ -27,7 +27,7 @@ export function formatResultTable(results: readonly ScenarioResult[], options: R
     result.asExpected ? 'ok' : 'UNEXPECTED',
   ])
   const header = ['scenario', 'kind', 'expected', 'caught by', 'client', wide ? "node's verdict" : 'node says', wide ? 'leaked?' : 'leaked', 'result']
-  return formatTable(header, rows, wide ? {} : { maxWidth: options.maxWidth ?? 100, shrink: [5, 3, 0], wrap: [0] })
+  return formatTable(header, rows, wide ? {} : { maxWidth: options.maxWidth ?? 100, shrink: [5, 0, 3], wrap: [0] })
 }
 
 /** Node's own verdict: in full with --wide; narrow, its error code alone (an error means it rejected). */

@@ -60,6 +60,19 @@ export const STEP_FAMILY: Readonly<Record<Exclude<StepId, 'FP'>, FamilyRule>> = 
   HSTS: { family: 'HSTS', cap: 'B', why: 'follows a stripped http:// link for a host it should know as HSTS' },
 }
 
+/**
+ * Where the expected failure code says more than the step: a chain from a
+ * trusted root that is merely longer than the verifier's path-building budget
+ * (RFC 4158 §5; x509-limbo's depth cases) is not "an untrusted issuer".
+ */
+export const CODE_FAMILY: Readonly<Record<string, FamilyRule>> = {
+  MAX_DEPTH_EXCEEDED: {
+    family: 'path-building limits',
+    cap: 'B',
+    why: 'builds chains deeper than a verifier should bound its work (RFC 4158 §5)',
+  },
+}
+
 const FALSE_REJECT_CAP: Grade = 'B'
 const BROADLY_UNSAFE_FAMILIES = 3
 const ORDER: readonly Grade[] = ['A', 'B', 'C', 'D', 'F']
@@ -68,6 +81,8 @@ const ORDER: readonly Grade[] = ['A', 'B', 'C', 'D', 'F']
 export interface GradeInput {
   /** The expected step of each attack the client accepted although a check catches it (false accepts). */
   falseAcceptSteps: readonly StepId[]
+  /** The expected failure code of each of those, same order, when the scenario pins one (see CODE_FAMILY). */
+  falseAcceptCodes?: readonly (string | null)[]
   falseRejects: number
   /** Attacks the client met (neither not exercised nor an error). */
   exercisedAttacks: number
@@ -92,11 +107,19 @@ export function gradeClient(input: GradeInput): ClientGrade {
   if (input.exercisedAttacks === 0) return { grade: null, caps: [], reason: 'not graded: no attack reached this client' }
   const caps: GradeCap[] = []
   const families = new Set<string>()
-  for (const step of new Set(input.falseAcceptSteps)) {
-    if (step === 'FP') continue
-    const rule = STEP_FAMILY[step]
+  // One key per rule: a step, or a step with a code that has a rule of its own.
+  const keys = input.falseAcceptSteps.flatMap((step, index) => {
+    if (step === 'FP') return []
+    const code = input.falseAcceptCodes?.[index] ?? null
+    return [code !== null && CODE_FAMILY[code] !== undefined ? `${step} ${code}` : step]
+  })
+  const countOf = (key: string): number => keys.filter((k) => k === key).length
+  // The most frequent mistake first: among equal caps, the reason names what the client gets wrong most.
+  for (const key of [...new Set(keys)].sort((a, b) => countOf(b) - countOf(a))) {
+    const [step, code] = key.split(' ') as [Exclude<StepId, 'FP'>, string | undefined]
+    const rule = (code === undefined ? undefined : CODE_FAMILY[code]) ?? STEP_FAMILY[step]
     families.add(rule.family)
-    const count = input.falseAcceptSteps.filter((s) => s === step).length
+    const count = countOf(key)
     caps.push({ grade: rule.cap, reason: `${rule.why} (${count} ${count === 1 ? 'attack' : 'attacks'} caught by ${step})` })
   }
   if (families.size >= BROADLY_UNSAFE_FAMILIES && !caps.some((cap) => cap.grade === 'F')) {
@@ -114,7 +137,15 @@ export function gradeClient(input: GradeInput): ClientGrade {
   return { grade: lowest.grade, caps, reason: `capped at ${lowest.grade}: ${lowest.reason}` }
 }
 
-/** The families a client falls for, by name, in first-seen order. */
-export function familiesOf(falseAcceptSteps: readonly StepId[]): string[] {
-  return [...new Set(falseAcceptSteps.flatMap((step) => (step === 'FP' ? [] : [STEP_FAMILY[step].family])))]
+/** The families a client falls for, by name, in first-seen order (codes as in GradeInput). */
+export function familiesOf(falseAcceptSteps: readonly StepId[], falseAcceptCodes: readonly (string | null)[] = []): string[] {
+  return [
+    ...new Set(
+      falseAcceptSteps.flatMap((step, index) => {
+        if (step === 'FP') return []
+        const code = falseAcceptCodes[index] ?? null
+        return [(code === null ? undefined : CODE_FAMILY[code])?.family ?? STEP_FAMILY[step].family]
+      }),
+    ),
+  ]
 }

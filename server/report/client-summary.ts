@@ -48,7 +48,9 @@ export function summarizeClients(results: readonly ScenarioResult[], versions: R
     const notExercised = withFinding.filter((r) => r.finding === 'not-exercised').length
     const errors = withFinding.filter((r) => r.finding === 'error').length
     const attacks = own.filter((result) => result.kind === 'attack')
-    const falseAcceptSteps = falseAccepts.flatMap((result) => (result.expected.step === null ? [] : [result.expected.step])) as StepId[]
+    const withStep = falseAccepts.filter((result) => result.expected.step !== null)
+    const falseAcceptSteps = withStep.map((result) => result.expected.step) as StepId[]
+    const falseAcceptCodes = withStep.map((result) => result.expected.code ?? null)
     const exercisedAttacks = withFinding.filter((r) => r.result.kind === 'attack' && r.finding !== 'not-exercised' && r.finding !== 'error').length
     return {
       clientId,
@@ -63,10 +65,10 @@ export function summarizeClients(results: readonly ScenarioResult[], versions: R
       notExercised,
       unmapped: own.filter((result) => findingOf(result) !== 'error' && result.verdict === 'reject' && result.external !== undefined && !result.external.isMapped).length,
       errors,
-      fallsFor: familiesOf(falseAcceptSteps),
+      fallsFor: familiesOf(falseAcceptSteps, falseAcceptCodes),
       falseAcceptIds: falseAccepts.map((result) => result.scenarioId),
       falseRejectIds: falseRejects.map((result) => result.scenarioId),
-      grade: gradeClient({ falseAcceptSteps, falseRejects: falseRejects.length, exercisedAttacks }),
+      grade: gradeClient({ falseAcceptSteps, falseAcceptCodes, falseRejects: falseRejects.length, exercisedAttacks }),
     }
   })
 }

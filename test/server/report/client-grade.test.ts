@@ -44,4 +44,14 @@ describe('gradeClient: SSL Labs style, the lowest cap wins and names its reason'
     expect(gradeClient({ falseAcceptSteps: ['FP'], falseRejects: 0, exercisedAttacks: 3 }).grade).toBe('A')
     expect(familiesOf(['FP', 'HOST', 'HOST', 'EKU', 'KU'])).toEqual(['hostname', 'key usage'])
   })
+
+  it('reads a chain merely too long for the path-building budget as its own family, not an untrusted issuer', () => {
+    const grade = gradeClient({ falseAcceptSteps: ['TRUST', 'TRUST'], falseAcceptCodes: ['MAX_DEPTH_EXCEEDED', 'UNKNOWN_ISSUER'], falseRejects: 0, exercisedAttacks: 9 })
+    expect(grade.caps.map((cap) => cap.grade)).toEqual(['F', 'B'])
+    expect(familiesOf(['TRUST'], ['MAX_DEPTH_EXCEEDED'])).toEqual(['path-building limits'])
+    expect(gradeClient({ falseAcceptSteps: ['TRUST'], falseAcceptCodes: ['MAX_DEPTH_EXCEEDED'], falseRejects: 0, exercisedAttacks: 9 })).toMatchObject({
+      grade: 'B',
+      reason: 'capped at B: builds chains deeper than a verifier should bound its work (RFC 4158 §5) (1 attack caught by TRUST)',
+    })
+  })
 })
