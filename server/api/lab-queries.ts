@@ -1,4 +1,4 @@
-import { clientVersionsOf, describeRunShape, summarizeClients } from '../report/client-summary.js'
+import { clientIdsOf, clientVersionsOf, describeRunShape, summarizeClients } from '../report/client-summary.js'
 import type { LabStore, RunRow } from '../store/lab-store.js'
 import type { Ack, LabInfoDto, RunDetailDto, RunDto, SnapshotDto } from './contract.js'
 import { toResultDto, toRunDto } from './dto.js'
@@ -25,7 +25,7 @@ export function createLabQueries(store: LabStore, lab: LabInfoDto, tracker: Live
         run: withShapes(store, [row])[0] ?? toRunDto(row),
         results: results.map(toResultDto),
         liveSteps: tracker.runId === runId ? tracker.liveSteps : [],
-        clients: summarizeClients(results, clientVersionsOf(row.options)),
+        clients: summarizeClients(results, clientVersionsOf(row.options), clientIdsOf(row.options)),
       },
     }
   }

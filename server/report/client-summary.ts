@@ -38,8 +38,12 @@ export interface ClientSummary {
  * Per client, in the run's order (the lab's verifier first): the counts, the
  * families it falls for and its grade. `versions` by client id; missing ones are null.
  */
-export function summarizeClients(results: readonly ScenarioResult[], versions: Readonly<Record<string, string>> = {}): ClientSummary[] {
-  const clients = clientOrder(results)
+export function summarizeClients(
+  results: readonly ScenarioResult[],
+  versions: Readonly<Record<string, string>> = {},
+  order: readonly string[] = [],
+): ClientSummary[] {
+  const clients = clientOrder(results, order)
   return clients.map((clientId) => {
     const own = results.filter((result) => result.clientId === clientId)
     const withFinding = own.map((result) => ({ result, finding: findingOf(result) }))
@@ -78,9 +82,17 @@ export function summarizeClients(results: readonly ScenarioResult[], versions: R
  * client is read against), then the others as first seen (the store returns a
  * scenario's results by client id, so stored runs list them alphabetically).
  */
-export function clientOrder(results: readonly Pick<ScenarioResult, 'clientId'>[]): string[] {
+export function clientOrder(results: readonly Pick<ScenarioResult, 'clientId'>[], order: readonly string[] = []): string[] {
   const seen = [...new Set(results.map((result) => result.clientId))]
-  return seen.includes(LAB_VERIFIER) ? [LAB_VERIFIER, ...seen.filter((id) => id !== LAB_VERIFIER)] : seen
+  // The run's own order (its options' `clients`) where known, then anything else as first seen.
+  const ranked = [...order.filter((id) => seen.includes(id)), ...seen.filter((id) => !order.includes(id))]
+  return ranked.includes(LAB_VERIFIER) ? [LAB_VERIFIER, ...ranked.filter((id) => id !== LAB_VERIFIER)] : ranked
+}
+
+/** The driver ids a run recorded in its options (`clients`), in the order they ran; [] when none. */
+export function clientIdsOf(options: Readonly<Record<string, unknown>>): string[] {
+  const clients = options['clients']
+  return Array.isArray(clients) ? clients.filter((id): id is string => typeof id === 'string') : []
 }
 
 /**

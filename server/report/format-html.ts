@@ -3,7 +3,7 @@ import { STEP_IDS, STEP_TITLES } from '../steps/step-ids.js'
 import type { CertSummary } from '../verifier/types.js'
 import { REPORT_CSS } from './html-styles.js'
 import { gatePolicyOf, gateVerdict } from './ci-gate.js'
-import { clientVersionsOf, describeRunShape, runShapeOf, summarizeClients } from './client-summary.js'
+import { clientIdsOf, clientVersionsOf, describeRunShape, runShapeOf, summarizeClients } from './client-summary.js'
 import { findingOf, type RunReport } from './run-report.js'
 import { escapeXml } from './xml-escape.js'
 
@@ -77,7 +77,7 @@ function matrix(results: ScenarioResult[]): string {
 }
 
 function clientTable(report: RunReport): string {
-  const rows = summarizeClients(report.results, clientVersionsOf(report.run.options)).map(
+  const rows = summarizeClients(report.results, clientVersionsOf(report.run.options), clientIdsOf(report.run.options)).map(
     (s) =>
       `<tr><td>${h(s.clientId)}</td><td class="muted">${h(s.version ?? '—')}</td><td><b>${h(s.grade.grade ?? '—')}</b> ${h(s.grade.reason)}</td>` +
       `<td>${s.falseAccepts}/${s.attacks}</td><td>${s.falseRejects}/${s.controls}</td><td>${s.notExercised}</td><td>${s.unmapped}</td><td>${h(s.fallsFor.join(', ') || '—')}</td></tr>`,

@@ -1,6 +1,6 @@
 import type { ScenarioResult } from '../lab/scenario-result.js'
 import { gateFailures, gatePolicyOf, gateVerdict, isJudged, type GatePolicy } from './ci-gate.js'
-import { clientOrder } from './client-summary.js'
+import { clientIdsOf, clientOrder } from './client-summary.js'
 import { findingOf, type RunReport } from './run-report.js'
 import { escapeXml, stripXmlInvalid } from './xml-escape.js'
 
@@ -19,7 +19,7 @@ const text = (value: string): string => escapeXml(stripXmlInvalid(value))
 export function formatJunitReport(report: RunReport): string {
   const policy = gatePolicyOf(report.run.options)
   const failing = new Set(gateFailures(report.results, policy))
-  const suites = clientOrder(report.results).map((clientId) =>
+  const suites = clientOrder(report.results, clientIdsOf(report.run.options)).map((clientId) =>
     suite(report, policy, failing, clientId, report.results.filter((result) => result.clientId === clientId)),
   )
   const failures = [...failing].filter((r) => r.error === null).length

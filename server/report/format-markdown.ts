@@ -1,5 +1,5 @@
 import { gatePolicyOf, gateVerdict, isJudged } from './ci-gate.js'
-import { clientVersionsOf, describeRunShape, runShapeOf, summarizeClients } from './client-summary.js'
+import { clientIdsOf, clientVersionsOf, describeRunShape, runShapeOf, summarizeClients } from './client-summary.js'
 import { findingOf, type RunReport } from './run-report.js'
 
 const cell = (value: string): string => value.replace(/\|/g, '\\|').replace(/\n/g, ' ')
@@ -27,7 +27,7 @@ export function formatMarkdownReport(report: RunReport): string {
   const failing = new Set(verdict.failures)
   const accepted = results.filter((r) => findingOf(r) === 'accepted-attack')
   const rejectedControls = results.filter((r) => findingOf(r) === 'rejected-control')
-  const summaries = summarizeClients(results, clientVersionsOf(run.options))
+  const summaries = summarizeClients(results, clientVersionsOf(run.options), clientIdsOf(run.options))
   const lines = [
     `### mitmlab run \`${run.id}\` — ${verdict.isPassed ? 'passed' : 'failed'}`,
     '',
