@@ -97,6 +97,12 @@ export interface JudgeDriverResultParams extends Omit<JudgeResultParams, 'client
    * this many to meet it (probabilistic attacks). Default: 1.
    */
   victimConnections?: number
+  /**
+   * What the scenario's victim is configured with that no real client driver
+   * is given (SPKI pins, CT enforcement): the attack is about a client so
+   * configured. Default: none.
+   */
+  victimConfiguration?: readonly string[]
 }
 
 /** The not-exercised outcome's code, on the result and in reports. */
@@ -110,6 +116,9 @@ export const NOT_EXERCISED = 'NOT_EXERCISED'
  */
 function notExercisedReason(params: JudgeDriverResultParams): string | null {
   if (params.outcome === null) return null
+  if ((params.victimConfiguration ?? []).length > 0) {
+    return `the scenario's victim is configured with ${(params.victimConfiguration ?? []).join(' and ')}, which ${params.clientId} is not given: the attack on a client so configured was never tried on it (its unconfigured twin scenario judges it)`
+  }
   const victimConnections = params.victimConnections ?? 1
   if (victimConnections > 1 && params.connections.length > 0 && params.connections.every((connection) => connection.mode === 'passthrough')) {
     return `${params.clientId} connected ${params.connections.length} time(s) and the attacker, who intercepts only some connections, relayed ${params.connections.length === 1 ? 'it' : 'them'} untouched: the attack was never tried on it`

@@ -129,6 +129,12 @@ export async function runScenarioWithClients(
     const startsOverHttp = victimPolicy(context, scenario).startUrl?.startsWith('http:') === true
     // Likewise a probabilistic attacker counts connections: each client starts from the same count.
     const victimConnections = victimPolicy(context, scenario).connections ?? 1
+    // Pins and CT enforcement are the victim's configuration; the drivers run each client with its defaults.
+    const policy = victimPolicy(context, scenario)
+    const victimConfiguration = [
+      ...((policy.pins ?? []).length > 0 ? ['SPKI pins for the bank'] : []),
+      ...(policy.ct === undefined ? [] : ['Certificate Transparency enforcement']),
+    ]
     for (const driver of env.drivers ?? []) {
       if ((startsOverHttp || victimConnections > 1) && setupError === null) {
         await tearDown(servers)
@@ -153,6 +159,7 @@ export async function runScenarioWithClients(
         error: outcome.error,
         startsOverHttp,
         victimConnections,
+        victimConfiguration,
         ...outcome.observed,
         startedAt: driverStartedAt,
         durationMs: Date.now() - driverStartedAt.getTime(),

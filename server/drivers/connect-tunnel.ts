@@ -2,6 +2,8 @@ import { connect, createServer, type AddressInfo, type Socket } from 'node:net'
 import { closeServer, listen } from '../genuine/genuine-server.js'
 
 const MAX_REQUEST_HEAD = 8 * 1024
+/** A forwarded request body held back to travel with its head (a login form is a few dozen bytes). */
+const MAX_FORWARDED_BODY = 64 * 1024
 
 export interface ConnectTunnel {
   host: string
@@ -34,19 +36,29 @@ export async function startConnectTunnel(target: { host: string; port: number })
         if (head.length > MAX_REQUEST_HEAD) client.end('HTTP/1.1 431 Request Header Fields Too Large\r\n\r\n')
         return
       }
-      client.off('data', onData)
       const requestHead = head.toString('latin1', 0, end + 2)
       const forward = forwardedHead(requestHead)
+      if (forward !== null) {
+        // The whole request goes upstream in one write: a middlebox that reads the first chunk and hands the
+        // socket to node:http (the sslstrip proxy) must see the login body with its head, as from a browser.
+        const length = Number(/\r\ncontent-length:[ \t]*(\d+)/i.exec(requestHead)?.[1] ?? '0')
+        if (length <= MAX_FORWARDED_BODY && head.length - (end + 4) < length) return
+      }
+      client.off('data', onData)
+      // Nothing may flow while the upstream connects, and a flowing socket with no 'data' listener drops what
+      // comes. pipe() resumes the socket.
+      client.pause()
       if (forward === null && !/^CONNECT \S+ HTTP\/1\.[01]\r\n/.test(requestHead)) {
         client.end('HTTP/1.1 405 Method Not Allowed\r\nAllow: CONNECT\r\n\r\n')
         return
       }
       const upstream = connect(target.port, target.host, () => {
         // A plain-HTTP request through the proxy (http:// URL, RFC 9112 §3.2.2 absolute-form) goes on in origin-form.
-        if (forward === null) client.write('HTTP/1.1 200 Connection Established\r\n\r\n')
-        else upstream.write(Buffer.from(`${forward}\r\n`, 'latin1'))
         const rest = head.subarray(end + 4)
-        if (rest.length > 0) upstream.write(rest)
+        if (forward === null) {
+          client.write('HTTP/1.1 200 Connection Established\r\n\r\n')
+          if (rest.length > 0) upstream.write(rest)
+        } else upstream.write(Buffer.concat([Buffer.from(`${forward}\r\n`, 'latin1'), rest]))
         client.pipe(upstream)
         upstream.pipe(client)
       })

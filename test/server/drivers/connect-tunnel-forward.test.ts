@@ -18,3 +18,33 @@ describe('the CONNECT tunnel relaying a plain-HTTP request (the first visit of s
     expect(forwardedHead('GET https://bank.lab/ HTTP/1.1\r\nHost: bank.lab\r\n')).toBeNull()
   })
 })
+
+describe('the CONNECT tunnel forwarding a login POST written in two parts (head, then body)', () => {
+  it('sends head and body upstream in one write, as a browser does, so a middlebox reading the first chunk sees the login', async () => {
+    const { createServer, connect } = await import('node:net')
+    const { startConnectTunnel } = await import('../../../server/drivers/connect-tunnel.js')
+    const firstChunk = new Promise<string>((resolve) => {
+      const origin = createServer((socket) => socket.once('data', (chunk: Buffer) => {
+        resolve(chunk.toString('latin1'))
+        socket.destroy()
+      }))
+      origin.listen(0, '127.0.0.1', () => {
+        const address = origin.address()
+        if (address === null || typeof address === 'string') throw new Error('no port')
+        void startConnectTunnel({ host: '127.0.0.1', port: address.port }).then((tunnel) => {
+          const client = connect(tunnel.port, tunnel.host, () => {
+            client.write('POST http://bank.lab/login HTTP/1.1\r\nHost: bank.lab\r\nContent-Length: 11\r\n\r\n')
+            // The body follows once the tunnel has surely connected upstream (ordering, not a timed assertion).
+            setTimeout(() => client.write('password=pw'), 100)
+          })
+          client.on('error', () => {})
+          client.once('close', () => {
+            origin.close()
+            void tunnel.close()
+          })
+        })
+      })
+    })
+    expect(await firstChunk).toBe('POST /login HTTP/1.1\r\nHost: bank.lab\r\nContent-Length: 11\r\nConnection: close\r\n\r\npassword=pw')
+  })
+})
