@@ -66,6 +66,14 @@ export const STEP_FAMILY: Readonly<Record<Exclude<StepId, 'FP'>, FamilyRule>> = 
  * (RFC 4158 §5; x509-limbo's depth cases) is not "an untrusted issuer".
  */
 export const CODE_FAMILY: Readonly<Record<string, FamilyRule>> = {
+  // The right name, trusted issuer, but only in the subject CN: a legacy format (RFC 6125 §6.4.4, CA/B
+  // Baseline Requirements since 2012), not impersonation — unless the CA's name constraints are bypassed
+  // that way, which name-constraints-cn-bypass catches with its own code.
+  NO_SUBJECT_ALT_NAME: {
+    family: 'subject CN fallback',
+    cap: 'C',
+    why: 'matches the host in the subject CN of a certificate without subjectAltName (RFC 6125 §6.4.4)',
+  },
   MAX_DEPTH_EXCEEDED: {
     family: 'path-building limits',
     cap: 'B',

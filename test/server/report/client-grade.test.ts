@@ -54,4 +54,9 @@ describe('gradeClient: SSL Labs style, the lowest cap wins and names its reason'
       reason: 'capped at B: builds chains deeper than a verifier should bound its work (RFC 4158 §5) (1 attack caught by TRUST)',
     })
   })
+
+  it('caps a CN-only certificate for the right name at C, not with the impersonation F', () => {
+    expect(gradeClient({ falseAcceptSteps: ['HOST'], falseAcceptCodes: ['NO_SUBJECT_ALT_NAME'], falseRejects: 0, exercisedAttacks: 9 }).grade).toBe('C')
+    expect(gradeClient({ falseAcceptSteps: ['HOST'], falseAcceptCodes: ['HOSTNAME_MISMATCH'], falseRejects: 0, exercisedAttacks: 9 }).grade).toBe('F')
+  })
 })
