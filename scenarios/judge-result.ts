@@ -87,6 +87,64 @@ export function judgeResult(params: JudgeResultParams): ScenarioResult {
 export interface JudgeDriverResultParams extends Omit<JudgeResultParams, 'client'> {
   clientId: string
   outcome: DriverOutcome | null
+  /**
+   * The scenario is about the victim's first, plain-HTTP visit (its client
+   * policy starts at an http:// URL: sslstrip, HSTS). Default: false.
+   */
+  startsOverHttp?: boolean
+  /**
+   * The attacker reaches only some connections, and the lab's victim makes
+   * this many to meet it (probabilistic attacks). Default: 1.
+   */
+  victimConnections?: number
+  /**
+   * What the scenario's victim is configured with that no real client driver
+   * is given (SPKI pins, CT enforcement): the attack is about a client so
+   * configured. Default: none.
+   */
+  victimConfiguration?: readonly string[]
+}
+
+/** The not-exercised outcome's code, on the result and in reports. */
+export const NOT_EXERCISED = 'NOT_EXERCISED'
+
+/**
+ * The attack needs a plain-HTTP first request (sslstrip answers it); a client
+ * that opened https:// directly, as every client told to fetch an https URL
+ * does, never met it. Such a result is "not exercised": shown, never counted
+ * as a false accept or a catch.
+ */
+function notExercisedReason(params: JudgeDriverResultParams): string | null {
+  if (params.outcome === null) return null
+  if ((params.victimConfiguration ?? []).length > 0) {
+    return `the scenario's victim is configured with ${(params.victimConfiguration ?? []).join(' and ')}, which ${params.clientId} is not given: the attack on a client so configured was never tried on it (its unconfigured twin scenario judges it)`
+  }
+  const victimConnections = params.victimConnections ?? 1
+  if (victimConnections > 1 && params.connections.length > 0 && params.connections.every((connection) => connection.mode === 'passthrough')) {
+    return `${params.clientId} connected ${params.connections.length} time(s) and the attacker, who intercepts only some connections, relayed ${params.connections.length === 1 ? 'it' : 'them'} untouched: the attack was never tried on it`
+  }
+  if (params.startsOverHttp !== true || params.outcome.visitedHttpFirst === true) return null
+  const sawPlaintext = params.connections.some((connection) => connection.plaintext.requests.length > 0)
+  if (sawPlaintext) return null
+  return `${params.clientId} went straight to https:// (it cannot be told to type the bare name): the stripping proxy saw only ciphertext, so the attack was never tried on it`
+}
+
+/**
+ * A client that typed the bare name in an sslstrip attack, completed its login
+ * over https:// (in its own words) and leaked nothing (the stripping proxy,
+ * which rewrites every https:// link, never read it): the client itself took
+ * the plain-HTTP URL to https:// — its HSTS cache or preload list, RFC 6797
+ * §8.3. That is the HSTS step catching the attack.
+ */
+function refusedPlaintextByHsts(params: JudgeDriverResultParams, leaked: boolean): boolean {
+  return (
+    params.startsOverHttp === true &&
+    params.scenario.kind === 'attack' &&
+    params.outcome?.visitedHttpFirst === true &&
+    params.outcome.verdict === 'accept' &&
+    params.outcome.loginSentTo?.startsWith('https:') === true &&
+    !leaked
+  )
 }
 
 /**
@@ -98,17 +156,40 @@ export interface JudgeDriverResultParams extends Omit<JudgeResultParams, 'client
 export function judgeDriverResult(params: JudgeDriverResultParams): ScenarioResult {
   const { scenario, outcome } = params
   const leaked = credentialsLeaked(params.connections)
+  const notExercised = params.error === null ? notExercisedReason(params) : null
+  if (outcome !== null && notExercised === null && params.error === null && refusedPlaintextByHsts(params, leaked)) {
+    return judgeDriverResult({
+      ...params,
+      startsOverHttp: false,
+      outcome: {
+        ...outcome,
+        verdict: 'reject',
+        step: 'HSTS',
+        isMapped: true,
+        rawError: `${params.clientId} went to https:// by itself: the login never crossed the stripping proxy in the clear (HSTS, RFC 6797 §8.3)`,
+      },
+    })
+  }
   const verdict = outcome?.verdict ?? 'reject'
   const mismatches: string[] = []
   if (params.error !== null) mismatches.push(`The client could not be run: ${params.error.split('\n')[0] ?? ''}`)
-  else if (verdict !== scenario.expect.verdict) {
+  else if (notExercised !== null) {
+    // Not a mismatch: the result says it was not exercised, and nothing counts it either way.
+  } else if (verdict !== scenario.expect.verdict) {
     mismatches.push(
       verdict === 'accept'
         ? `${params.clientId} accepted an attack that ${scenario.expect.step ?? 'a check'} should catch`
         : `${params.clientId} rejected a connection a correct client accepts`,
     )
   }
-  const code = outcome === null || outcome.verdict === 'accept' ? null : outcome.isMapped ? 'CLIENT_REJECTED' : 'UNMAPPED_CLIENT_ERROR'
+  const code =
+    notExercised !== null
+      ? NOT_EXERCISED
+      : outcome === null || outcome.verdict === 'accept'
+        ? null
+        : outcome.isMapped
+          ? 'CLIENT_REJECTED'
+          : 'UNMAPPED_CLIENT_ERROR'
   const steps: StepResult[] =
     outcome?.verdict === 'reject'
       ? [
@@ -134,6 +215,7 @@ export function judgeDriverResult(params: JudgeDriverResultParams): ScenarioResu
       exitCode: outcome?.exitCode ?? null,
       isMapped: outcome?.isMapped ?? false,
       output: outcome?.output ?? '',
+      ...(notExercised === null ? {} : { notExercised }),
     },
   }
 }

@@ -102,7 +102,7 @@ export async function runScenarioWithClients(
   const startedAt = new Date()
   const now = env.now?.() ?? startedAt
   const context: ScenarioContext = { pki: env.pki, host: scenario.host ?? TARGET_HOST, now }
-  const servers: StagedServers = { genuine: null, proxy: null, tunnel: null, caDir: null }
+  let servers: StagedServers = { genuine: null, proxy: null, tunnel: null, caDir: null }
   const log = (level: 'info' | 'warn' | 'error', type: string, message: string, data?: unknown): void =>
     env.bus.emit('lab:log', { runId: position.runId, scenarioId: scenario.id, level, source: 'runner', type, message, data })
   const timeoutMs = env.scenarioTimeoutMs ?? 20_000
@@ -124,11 +124,32 @@ export async function runScenarioWithClients(
       env.bus.emit('step:result', { runId: position.runId, scenarioId: scenario.id, clientId: 'lab-verifier', ordinal: position.ordinal, step: fp })
     }
     results.push(judgeResult({ scenario, position, client: victim.value, error: victim.error, ...victim.observed, startedAt, durationMs: Date.now() - startedAt.getTime() }))
+    // A first-visit scenario's middlebox counts the victim's visits (sslstrip lets the first one through when the
+    // victim visited safely before): each client gets the path fresh, as if it were the only victim.
+    const startsOverHttp = victimPolicy(context, scenario).startUrl?.startsWith('http:') === true
+    // Likewise a probabilistic attacker counts connections: each client starts from the same count.
+    const victimConnections = victimPolicy(context, scenario).connections ?? 1
+    // Pins and CT enforcement are the victim's configuration; the drivers run each client with its defaults.
+    const policy = victimPolicy(context, scenario)
+    const victimConfiguration = [
+      ...((policy.pins ?? []).length > 0 ? ['SPKI pins for the bank'] : []),
+      ...(policy.ct === undefined ? [] : ['Certificate Transparency enforcement']),
+    ]
     for (const driver of env.drivers ?? []) {
+      if ((startsOverHttp || victimConnections > 1) && setupError === null) {
+        await tearDown(servers)
+        servers = { genuine: null, proxy: null, tunnel: null, caDir: null }
+        try {
+          await withTimeout(stageScenario(env, scenario, context, servers, position, log), timeoutMs, `Scenario ${scenario.id} did not start`)
+        } catch (cause) {
+          setupError = describeError(cause)
+          log('error', 'scenario-error', `Scenario ${scenario.id} could not be staged for ${driver.id}: ${(cause as Error).message}`)
+        }
+      }
       const driverStartedAt = new Date()
       env.bus.emit('scenario:started', { runId: position.runId, scenarioId: scenario.id, clientId: driver.id, ordinal: position.ordinal })
       const outcome = await observeClient(servers, driver.id, setupError, () =>
-        withTimeout(driver.run(driverTarget(context, servers)), timeoutMs, `${driver.id} did not finish ${scenario.id}`),
+        withTimeout(driver.run(driverTarget(context, servers, scenario)), timeoutMs, `${driver.id} did not finish ${scenario.id}`),
       )
       const driverResult = judgeDriverResult({
         scenario,
@@ -136,6 +157,9 @@ export async function runScenarioWithClients(
         clientId: driver.id,
         outcome: outcome.value,
         error: outcome.error,
+        startsOverHttp,
+        victimConnections,
+        victimConfiguration,
         ...outcome.observed,
         startedAt: driverStartedAt,
         durationMs: Date.now() - driverStartedAt.getTime(),
@@ -144,10 +168,14 @@ export async function runScenarioWithClients(
       results.push(driverResult)
     }
   } finally {
-    await Promise.all([servers.proxy?.close(), servers.genuine?.close(), servers.tunnel?.close()])
-    if (servers.caDir !== null) rmSync(servers.caDir, { recursive: true, force: true })
+    await tearDown(servers)
   }
   return results
+}
+
+async function tearDown(servers: StagedServers): Promise<void> {
+  await Promise.all([servers.proxy?.close(), servers.genuine?.close(), servers.tunnel?.close()])
+  if (servers.caDir !== null) rmSync(servers.caDir, { recursive: true, force: true })
 }
 
 /** Runs one client and slices out what the proxy and the genuine server saw of it alone. */
@@ -168,7 +196,8 @@ async function observeClient<T>(
       error = `${clientId}: ${describeError(cause)}`
     }
   }
-  await servers.proxy?.whenIdle(2_000)
+  // Records are complete when the client's connections have closed; on a loaded machine that can take seconds.
+  await servers.proxy?.whenIdle(5_000)
   return {
     value,
     error,
@@ -183,12 +212,17 @@ function describeError(cause: unknown): string {
   return cause instanceof LabError ? `${cause.code}: ${cause.message}` : ((cause as Error).stack ?? String(cause))
 }
 
-function driverTarget(context: ScenarioContext, servers: StagedServers): DriverTarget {
+function driverTarget(context: ScenarioContext, servers: StagedServers, scenario: Scenario): DriverTarget {
   const connectTo = servers.proxy?.connectTo ?? servers.genuine
   if (connectTo === null || servers.tunnel === null || servers.caDir === null) {
     throw new LabError('INTERNAL', 'The scenario was not staged for real clients')
   }
+  // The same first visit the lab's victim makes (sslstrip, HSTS): where it starts, what HSTS it already holds, how often.
+  const policy = victimPolicy(context, scenario)
   return {
+    ...(policy.startUrl === undefined ? {} : { startUrl: policy.startUrl }),
+    ...(policy.hsts === undefined ? {} : { hsts: { preloaded: [...policy.hsts.preloaded] } }),
+    ...(policy.visits === undefined ? {} : { visits: policy.visits }),
     host: context.host,
     connectTo: { host: connectTo.host, port: connectTo.port },
     tunnel: { host: servers.tunnel.host, port: servers.tunnel.port },

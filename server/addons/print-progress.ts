@@ -9,7 +9,14 @@ export function printProgress(out: NodeJS.WritableStream, total: number): Addon 
     },
     'scenario:finished': ({ result }) => {
       done += 1
-      const outcome = result.verdict === 'reject' ? `caught by ${result.catchingStep ?? '?'}` : result.leaked ? 'accepted, credentials LEAKED' : 'accepted'
+      const outcome =
+        result.external?.notExercised !== undefined
+          ? 'not exercised (never met the attack)'
+          : result.verdict === 'reject'
+            ? `caught by ${result.catchingStep ?? '?'}`
+            : result.leaked
+              ? 'accepted, credentials LEAKED'
+              : 'accepted'
       const mark = result.asExpected ? 'ok ' : 'XX '
       const who = result.clientId === 'lab-verifier' ? '' : ` [${result.clientId}]`
       out.write(`  [${String(done).padStart(String(total).length)}/${total}] ${mark} ${`${result.scenarioId}${who}`.padEnd(40)} ${outcome} (${Math.round(result.durationMs)} ms)\n`)

@@ -7,6 +7,8 @@
  * browser bundle pulls in nothing from the server.
  */
 import type { ClientReport } from '../client/client-report.js'
+import type { ClientGrade, Grade } from '../report/client-grade.js'
+import type { ClientSummary } from '../report/client-summary.js'
 import type { ScenarioResult } from '../lab/scenario-result.js'
 import type { ConnectionRecord } from '../proxy/connection-record.js'
 import type { StepId } from '../steps/step-ids.js'
@@ -17,12 +19,54 @@ import type { GenuineRequestDto } from './client-hello-dto.js'
 
 export type { GenuineRequestDto, HelloViewDto, RequestFingerprintDto, SentHelloDto } from './client-hello-dto.js'
 export { TRAINING_PATHS } from './training-dto.js'
-export type { TraineeScoreDto, TrainingAnswerInput, TrainingPrediction, TrainingQuestionDto, TrainingRevealDto } from './training-dto.js'
+export type {
+  TraineeScoreDto,
+  TrainingAnswerInput,
+  TrainingFamilyDto,
+  TrainingPrediction,
+  TrainingQuestionDto,
+  TrainingRevealDto,
+  TrainingSessionDto,
+  TrainingSessionInput,
+} from './training-dto.js'
 
 export { STEP_IDS, STEP_TITLES } from '../steps/step-ids.js'
 export type { StepId, StepResult, StepStatus, RunStatus, CertSummary }
 
-export type RunDto = RunRow
+/** One client of a run, in run order (the lab's verifier first): the version it was measured with and its counts. */
+export interface RunClientDto {
+  clientId: string
+  /** `curl 8.x …`; null when the run did not record it (runs before issue 18, the lab's own verifier). */
+  version: string | null
+  results: number
+  asExpected: number
+}
+
+/**
+ * A run in (scenario, client) units: the run list reads "4 scenarios × 7
+ * clients, 26/28 as expected" from it, never "28/4 scenarios".
+ */
+export interface RunShapeDto {
+  scenarios: number
+  clients: RunClientDto[]
+  /** scenarios × clients once the run is complete. */
+  results: number
+  asExpected: number
+  /** The sentence above, ready to show. */
+  label: string
+}
+
+/** A stored run. `shape` is present on every run the queries return (runs:list, run:get, the snapshot). */
+export type RunDto = RunRow & { shape?: RunShapeDto }
+
+export type { ClientGrade, Grade }
+
+/**
+ * One client's summary card (server/report/client-summary.ts): false accepts,
+ * false rejects, not exercised, unmapped, the families it falls for and its
+ * grade with the reason it is capped (server/report/client-grade.ts).
+ */
+export type ClientSummaryDto = ClientSummary
 
 /** A scenario as the trainee reads it: no forge functions, no keys. */
 export interface ScenarioDto {
@@ -61,8 +105,11 @@ export interface LiveStepDto {
 /** A run with everything committed so far (and, while it runs, the steps of the scenario in flight). */
 export interface RunDetailDto {
   run: RunDto
+  /** One per (scenario, client); `clientId` says whose. */
   results: ResultDto[]
   liveSteps: LiveStepDto[]
+  /** One per client in run order, computed from the committed results (present on run:get and the snapshot). */
+  clients?: ClientSummaryDto[]
 }
 
 /** The lab that does not change between runs: the catalog and the chain the genuine server presents. */

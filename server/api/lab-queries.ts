@@ -1,9 +1,9 @@
 import { gunzipSync } from 'node:zlib'
 import type { LabStore } from '../store/lab-store.js'
 import type { Ack, LabInfoDto, RunDetailDto, RunDto, SnapshotDto } from './contract.js'
-import { toRunDto } from './dto.js'
 import type { LiveRunTracker } from './live-run-tracker.js'
 import { finishedRunView, serializeRunDetail } from './run-view.js'
+import { withShapes } from './run-shapes.js'
 
 /** UTF-8 JSON, gzipped (RFC 1952) or not. */
 export interface RunBody {
@@ -46,7 +46,7 @@ export function createLabQueries(store: LabStore, lab: LabInfoDto, tracker: Live
   }
   return {
     lab: () => lab,
-    runs: (limit = DEFAULT_RUNS_LIMIT) => store.listRuns(limit).map(toRunDto),
+    runs: (limit = DEFAULT_RUNS_LIMIT) => withShapes(store, store.listRuns(limit)),
     run,
     runBody,
     snapshot: () => {
@@ -54,7 +54,7 @@ export function createLabQueries(store: LabStore, lab: LabInfoDto, tracker: Live
       const open = openRunId === null ? null : run(openRunId)
       return {
         lab,
-        runs: store.listRuns(DEFAULT_RUNS_LIMIT).map(toRunDto),
+        runs: withShapes(store, store.listRuns(DEFAULT_RUNS_LIMIT)),
         openRun: open !== null && open.ok ? open.value : null,
         serverTime: new Date().toISOString(),
       }

@@ -7,7 +7,12 @@ import type { StepId } from '../steps/step-ids.js'
 /** A step id, or NONE for "nothing catches it" (server/training/quiz.ts). */
 export type TrainingPrediction = StepId | 'NONE'
 
-/** What the trainee sees before predicting: the attack's title and tags, never its explanation (it gives the answer away). */
+/**
+ * What the trainee sees before predicting: the attack's title (without an
+ * outcome clause or a step id) and only the tags that name no step's topic
+ * (server/training/question-view.ts), never its explanation: nothing that
+ * gives the answer away. The reveal carries the full title and tags.
+ */
 export interface TrainingQuestionDto {
   scenarioId: string
   title: string
@@ -43,6 +48,45 @@ export interface TrainingRevealDto {
   server: { status: 'pass' | 'fail' | 'skip'; code: string | null; message: string } | null
   /** Why the live run could not run the scenario (infrastructure), when it could not. */
   error: string | null
+  /** Every tag of the scenario, now that the answer is known (issue 18). */
+  tags?: string[]
+  /** The sitting after this answer, when the answer belonged to a stored sitting. */
+  session?: TrainingSessionDto
+}
+
+/** A family the trainee can pick a quiz from (server/training/quiz-families.ts), with how many attacks it holds. */
+export interface TrainingFamilyDto {
+  /** 'all' or a family id. */
+  id: string
+  title: string
+  count: number
+}
+
+/** Starts a stored sitting: the trainee, a family and how many questions. */
+export interface TrainingSessionInput {
+  trainee: string
+  family: string
+  /** 1 to 200; fewer when the family holds fewer attacks. */
+  count: number
+}
+
+/**
+ * A quiz sitting as stored in SQLite: a reload or a server restart resumes it
+ * by id (GET TRAINING_PATHS.session(id)) at the same question with the same score.
+ */
+export interface TrainingSessionDto {
+  sessionId: string
+  trainee: string
+  family: string
+  total: number
+  /** Questions answered so far. */
+  position: number
+  correct: number
+  isFinished: boolean
+  /** The question to answer now; null once finished. */
+  question: TrainingQuestionDto | null
+  /** What was answered so far, in order. */
+  answered: { scenarioId: string; predicted: string; actual: string; isCorrect: boolean }[]
 }
 
 export interface TraineeScoreDto {
@@ -57,4 +101,7 @@ export const TRAINING_PATHS = {
   questions: '/api/training/questions',
   answers: '/api/training/answers',
   scores: '/api/training/scores',
+  families: '/api/training/families',
+  sessions: '/api/training/sessions',
+  session: (sessionId: string) => `/api/training/sessions/${encodeURIComponent(sessionId)}`,
 } as const

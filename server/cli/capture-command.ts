@@ -1,5 +1,6 @@
 import type { Command } from 'commander'
 import { resolveDataDir, storeFile } from '../config.js'
+import { ScenarioError } from '../errors.js'
 import { exportCapture } from '../report/export-capture.js'
 import { findRun } from '../report/run-report.js'
 import { LabStore } from '../store/lab-store.js'
@@ -16,7 +17,13 @@ export function registerCaptureCommand(program: Command): void {
       const store = new LabStore(storeFile(resolveDataDir(options.dataDir)), { readonly: true })
       try {
         const run = findRun(store, runRef)
-        const results = store.getResults(run.id).filter((r) => options.scenario === undefined || options.scenario.includes(r.scenarioId))
+        const all = store.getResults(run.id)
+        // An id the run never played is a typo, not an empty capture (issue 18: it used to exit 0 with nothing written).
+        const unknown = (options.scenario ?? []).filter((id) => !all.some((r) => r.scenarioId === id))
+        if (unknown.length > 0) {
+          throw new ScenarioError('SCENARIO_NOT_FOUND', `Run ${run.id} has no scenario ${unknown.map((id) => `"${id}"`).join(', ')}; \`mitmlab report ${run.id}\` lists the ${new Set(all.map((r) => r.scenarioId)).size} it played`)
+        }
+        const results = all.filter((r) => options.scenario === undefined || options.scenario.includes(r.scenarioId))
         const exported = exportCapture(results, options.out)
         process.stdout.write(
           `${exported.pcapFiles.length} capture(s) and ${exported.keyLogFile}\n` +

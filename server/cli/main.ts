@@ -14,6 +14,7 @@ type Register = (program: Command) => unknown
 const COMMANDS: Record<string, () => Promise<Register>> = {
   run: async () => (await import('./run-command.js')).registerRunCommand,
   list: async () => (await import('./list-command.js')).registerListCommand,
+  runs: async () => (await import('./runs-command.js')).registerRunsCommand,
   genuine: async () => (await import('./genuine-command.js')).registerGenuineCommand,
   client: async () => (await import('./client-command.js')).registerClientCommand,
   proxy: async () => (await import('./proxy-command.js')).registerProxyCommand,

@@ -7,7 +7,9 @@ import { loadScenarioFilesOrThrow } from '../../scenarios/scenario-file/load-sce
 import { LabBus } from '../bus/lab-bus.js'
 import { resolveDataDir, storeFile } from '../config.js'
 import { ConfigError, ScenarioError } from '../errors.js'
-import { findingOf, type RunReport, type ScenarioInfo } from '../report/run-report.js'
+import type { RunReport, ScenarioInfo } from '../report/run-report.js'
+import { FAIL_ON, gatePolicyFor, gateVerdict, LAB_CLIENT_NAMES, type FailOn } from '../report/ci-gate.js'
+import { describeRunShape, runShapeOf } from '../report/client-summary.js'
 import { REPORT_FORMATS, type ReportFormat } from '../report/report-formats.js'
 import { parseCertificate, summarizeCertificate } from '../x509/index.js'
 import type { LabPki } from '../../ca/index.js'
@@ -16,6 +18,7 @@ import { recordLogsToStore } from '../addons/record-logs-to-store.js'
 import { recordRunViews } from '../addons/record-run-views.js'
 import { printProgress } from '../addons/print-progress.js'
 import { formatResultTable } from './result-table.js'
+import { wrapText } from './wrap-text.js'
 import { writeKeyLog } from '../report/export-capture.js'
 import { startLoopbackCapture } from '../report/loopback-capture.js'
 import { startDashboardServer, type DashboardServer } from '../api/dashboard-server.js'
@@ -38,15 +41,9 @@ interface RunCommandOptions {
   serve?: boolean
   port?: string
   pcap?: string
+  wide?: boolean
 }
 
-/**
- * What makes `mitmlab run` exit 1, for CI gates:
- * unexpected — any result differs from its scenario's expectation (the lab's own check, default);
- * accepted-attack — any client accepted an attack (gate a client you test with the lab);
- * never — always 0 once the run completed.
- */
-const FAIL_ON = ['unexpected', 'accepted-attack', 'never'] as const
 
 export function registerRunCommand(program: Command): void {
   program
@@ -58,13 +55,14 @@ export function registerRunCommand(program: Command): void {
     .option('--data-dir <dir>', 'PKI and SQLite location (default: $MITMLAB_DATA_DIR or ./data)')
     .option('--no-store', 'do not record the run in SQLite')
     .option('-q, --quiet', 'no per-scenario progress lines')
-    .option('--fail-on <policy>', `exit 1 on: ${FAIL_ON.join(' | ')}`, 'unexpected')
+    .option('--fail-on <policy>', `exit 1 on: ${FAIL_ON.join(' | ')} (accepted-attack judges the clients you name, not the lab's verifier unless --clients names lab)`, 'unexpected')
     .option('--report <format:file...>', 'also write reports, e.g. junit:results.xml html:report.html md:summary.md')
-    .option('--clients [list]', 'also run real clients: all | default | comma list of node-https,node-insecure,curl,openssl,python-urllib,python-requests,wget,chromium (alone: the default set, all but chromium and node-insecure)')
+    .option('--clients [list]', 'also run real clients: all | default | comma list of node-https,node-insecure,curl,openssl,python-urllib,python-requests,wget,chromium (alone: the default set, all but chromium and node-insecure); add lab to have --fail-on accepted-attack judge the lab\'s own verifier too')
     .option('--client <command>', "also run your own client (repeatable); placeholders {url} {host} {port} {server_name} {ca_file} {proxy}; exit 0 = accepted", (command: string, previous: string[] = []) => [...previous, command])
     .option('--pcap <file>', 'capture the loopback traffic of the run (dumpcap) to FILE and its TLS secrets to FILE.keylog, for Wireshark')
     .option('--serve', 'serve the live dashboard on 127.0.0.1 during the run, and keep serving after it until Ctrl-C')
     .option('--port <port>', 'dashboard port with --serve', String(DEFAULT_DASHBOARD_PORT))
+    .option('--wide', 'print every table cell in full (default: tables fit 100 columns)')
     .action(async (options: RunCommandOptions) => {
       process.exitCode = await runCommand(options)
     })
@@ -79,7 +77,8 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
   const reports = parseReportTargets(options.report ?? [])
   // A broken catalog file stops the run, named, rather than its scenarios silently not running.
   requireSoundCatalog()
-  const clients = await selectClients(options.clients, options.client ?? [])
+  const named = splitLabClient(options.clients)
+  const clients = await selectClients(named.clients, options.client ?? [])
   for (const skipped of clients.skipped) process.stderr.write(`mitmlab: skipping client ${skipped.id}: ${skipped.reason}\n`)
   const started = Date.now()
   // Files load all-or-nothing before the PKI or the store is touched: a bad file changes nothing.
@@ -102,7 +101,13 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
   if (capture !== null && !capture.isRunning) process.stderr.write(`mitmlab: no packet capture: ${capture.reason}\n`)
   try {
     const clientIds = clients.drivers.map((driver) => driver.id)
-    const runOptions = { scenarios: selected.map((s) => s.id), ...(clientIds.length > 0 ? { clients: clientIds } : {}) }
+    const gate = gatePolicyFor(options.failOn as FailOn, clientIds, named.isLabNamed)
+    const runOptions = {
+      scenarios: selected.map((s) => s.id),
+      ...(clientIds.length > 0 ? { clients: clientIds, clientVersions: Object.fromEntries(clients.versions.map(({ id, version }) => [id, version])) } : {}),
+      // Kept with the run so `mitmlab report RUN` judges it as this exit code did.
+      gate,
+    }
     const { run, results } = await runScenarios({ pki, bus, store, drivers: clients.drivers }, { scenarios: selected, trigger: 'cli', options: runOptions })
     if (capture?.isRunning === true) {
       await capture.stop()
@@ -110,34 +115,40 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
       process.stdout.write(`capture: wireshark -o tls.keylog_file:${capture.file}.keylog ${capture.file}\n`)
     }
     const seconds = ((Date.now() - started) / 1000).toFixed(1)
-    process.stdout.write(`\n${formatResultTable(clientIds.length > 0 ? results.filter((r) => r.clientId === 'lab-verifier') : results)}\n\n`)
+    const wide = options.wide === true
+    const width = wide ? Number.MAX_SAFE_INTEGER : 100
+    process.stdout.write(`\n${formatResultTable(clientIds.length > 0 ? results.filter((r) => r.clientId === 'lab-verifier') : results, { wide })}\n\n`)
     if (clientIds.length > 0 || clients.skipped.length > 0) {
-      process.stdout.write(`${formatClientMatrix(results)}\n\n${formatClientCounts(results)}\n\n`)
-      for (const { id, version } of clients.versions) process.stdout.write(`  ${id}: ${version}\n`)
-      for (const { id, reason } of clients.skipped) process.stdout.write(`  ${id}: skipped (${reason})\n`)
+      const versions = Object.fromEntries(clients.versions.map(({ id, version }) => [id, version]))
+      process.stdout.write(`${formatClientMatrix(results, { wide })}\n\n${formatClientCounts(results, versions, width)}\n\n`)
+      const line = (text: string): string => `${wrapText(text, width, { firstIndent: '  ', indent: '    ' })}\n`
+      for (const { id, version } of clients.versions) process.stdout.write(line(`${id}: ${version}`))
+      for (const { id, reason } of clients.skipped) process.stdout.write(line(`${id}: skipped (${reason})`))
       process.stdout.write('\n')
     }
     const unexpected = results.filter((result) => !result.asExpected)
     for (const result of unexpected) {
       const who = result.clientId === 'lab-verifier' ? '' : ` [${result.clientId}]`
-      process.stdout.write(`  ${result.scenarioId}${who}: ${result.mismatches.join('; ')}\n`)
+      process.stdout.write(`${wrapText(`${result.scenarioId}${who}: ${result.mismatches.join('; ')}`, width, { firstIndent: '  ', indent: '    ' })}\n`)
     }
     process.stdout.write(
-      `run ${run.id}: ${results.length} ${clientIds.length > 0 ? `results (${selected.length} scenarios × ${clientIds.length + 1} clients)` : 'scenarios'}, ${results.length - unexpected.length} as expected, ` +
-        `${unexpected.length} unexpected, ${results.filter((r) => r.leaked).length} leaked credentials, ${seconds} s` +
-        (store === null ? '\n' : ` (stored in ${store.file})\n`),
+      `${wrapText(
+        `run ${run.id}: ${describeRunShape(runShapeOf(results))}, ` +
+          `${unexpected.length} unexpected, ${results.filter((r) => r.leaked).length} leaked credentials, ${seconds} s` +
+          (store === null ? '' : ` (stored in ${store.file})`),
+        width,
+        { indent: '  ' },
+      )}\n`,
     )
     if (options.json !== undefined) writeFileSync(options.json, JSON.stringify({ run, results }, null, 2))
     if (reports.length > 0) {
       const report = { run, results, scenarios: scenarioInfo(selected), genuineChain: genuineChain(pki), generatedAt: new Date().toISOString() }
       for (const target of reports) writeFileSync(target.file, REPORT_FORMATS[target.format](report))
     }
-    const acceptedAttacks = results.filter((result) => findingOf(result) === 'accepted-attack')
-    if (options.failOn === 'accepted-attack' && acceptedAttacks.length > 0) {
-      process.stdout.write(`${acceptedAttacks.length} attack(s) accepted: ${acceptedAttacks.map((r) => `${r.scenarioId} (${r.clientId})`).join(', ')}\n`)
-      return 1
-    }
-    const exitCode = options.failOn === 'unexpected' ? (unexpected.length === 0 ? 0 : 1) : 0
+    // The same verdict the Markdown and JUnit reports of this run state (server/report/ci-gate.ts).
+    const verdict = gateVerdict(results, gate)
+    process.stdout.write(`${wrapText(verdict.summary, width, { indent: '  ' })}\n`)
+    const exitCode = verdict.isPassed ? 0 : 1
     if (dashboard !== null) {
       process.stdout.write(`run finished; the dashboard keeps serving at ${dashboard.url} (Ctrl-C to stop)\n`)
       await untilInterrupted()
@@ -163,6 +174,18 @@ function untilInterrupted(): Promise<void> {
     process.once('SIGINT', resolve)
     process.once('SIGTERM', resolve)
   })
+}
+
+/**
+ * `--clients lab,curl`: `lab` (or `lab-verifier`) is not a driver (the lab's
+ * verifier always runs); naming it asks the accepted-attack gate to judge it too.
+ */
+function splitLabClient(clients: string | boolean | undefined): { clients: string | boolean | undefined; isLabNamed: boolean } {
+  if (typeof clients !== 'string') return { clients, isLabNamed: false }
+  const names = clients.split(',').map((name) => name.trim())
+  const others = names.filter((name) => !(LAB_CLIENT_NAMES as readonly string[]).includes(name))
+  if (others.length === names.length) return { clients, isLabNamed: false }
+  return { clients: others.length === 0 ? undefined : others.join(','), isLabNamed: true }
 }
 
 function selectScenarios(ids: string[] | undefined): readonly Scenario[] {

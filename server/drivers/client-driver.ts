@@ -13,6 +13,17 @@ export interface DriverTarget {
   /** The login the client posts when it accepts. */
   credentials: { username: string; password: string }
   timeoutMs: number
+  /**
+   * Where the victim starts, when the scenario is about the first, plain-HTTP
+   * visit (sslstrip, HSTS): `http://bank.lab/`. A driver that can type the
+   * bare name does so, follows redirects and links to the sign-in form, and
+   * posts the login wherever the form says. Absent: go straight to https://bank.lab/login.
+   */
+  startUrl?: string
+  /** HSTS the victim already holds (RFC 6797 §12.3 preload list), for clients that keep an HSTS cache. */
+  hsts?: { preloaded: string[] }
+  /** How many times the victim visits startUrl, keeping its HSTS cache between visits. Default: 1. */
+  visits?: number
 }
 
 /** What a real client did, in its own words, and which step that maps to. */
@@ -27,6 +38,18 @@ export interface DriverOutcome {
   isMapped: boolean
   /** The last lines the client printed, for the reader. */
   output: string
+  /**
+   * True when the client started at the target's plain-HTTP startUrl, as a
+   * person typing the bare name does. Absent or false in a scenario with a
+   * startUrl: the client went straight to https:// and never met the attack.
+   */
+  visitedHttpFirst?: boolean
+  /**
+   * With visitedHttpFirst: the URL the client finally sent the login to, in
+   * its own words (after any HSTS upgrade it made): https:// when it refused
+   * the plain-HTTP route, http:// when the stripped form took it.
+   */
+  loginSentTo?: string
 }
 
 export type DriverAvailability = { isAvailable: true; version: string } | { isAvailable: false; reason: string }

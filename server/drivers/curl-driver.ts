@@ -1,4 +1,8 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import type { ClientDriver, DriverOutcome, DriverTarget } from './client-driver.js'
+import { PRELOADED_UNTIL, visitHttpFirst, type PageFetch, type PageRequest } from './http-first-visit.js'
 import { acceptedOutcome, loginForm, rejectedOutcome, type ErrorTable } from './error-table.js'
 import { OPENSSL_VERIFY_ROWS } from './openssl-verify-errors.js'
 import { lastLines, runProcess, versionOf } from './run-process.js'
@@ -31,7 +35,71 @@ export const curlDriver: ClientDriver = {
       ? { isAvailable: true, version: version.version }
       : { isAvailable: false, reason: version.reason }
   },
-  run: (target) => postLogin(target),
+  run: (target) => (target.startUrl?.startsWith('http:') === true ? typeBareName({ ...target, startUrl: target.startUrl }) : postLogin(target)),
+}
+
+const PAGE_MARKER = 'mitmlab-page:'
+
+/**
+ * The first visit typed as a bare name: `curl --location http://bank.lab/`,
+ * then the sign-in link and the form's action, with curl's own HSTS cache
+ * (`--hsts FILE`, curl ≥ 7.74; it upgrades http:// for known hosts and records
+ * Strict-Transport-Security seen over verified HTTPS) kept across visits and
+ * holding the preloaded hosts the victim is given.
+ */
+async function typeBareName(target: DriverTarget & { startUrl: string }): Promise<DriverOutcome> {
+  const dir = mkdtempSync(join(tmpdir(), 'mitmlab-curl-hsts-'))
+  const hstsFile = join(dir, 'hsts.txt')
+  // curl's cache format (lib/hsts.c): `host "YYYYMMDD HH:MM:SS"`, a leading dot for includeSubDomains.
+  const stamp = PRELOADED_UNTIL.toISOString().replace(/-/g, '').replace('T', ' ').slice(0, 17)
+  writeFileSync(hstsFile, (target.hsts?.preloaded ?? []).map((host) => `${host} "${stamp}"\n`).join(''), { mode: 0o600 })
+  try {
+    const page = await visitHttpFirst(target, (request) => fetchWithCurl(target, request, hstsFile))
+    if (page.status !== null) {
+      return { ...acceptedOutcome(`HTTP ${page.status} from ${page.url}`, page.exitCode), visitedHttpFirst: true, loginSentTo: page.url }
+    }
+    return { ...rejectedOutcome(CURL_ERROR_TABLE, page.error ?? 'no answer', page.exitCode, page.output), visitedHttpFirst: true }
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+async function fetchWithCurl(target: DriverTarget, request: PageRequest, hstsFile: string): Promise<PageFetch> {
+  const result = await runProcess({
+    command: 'curl',
+    args: [
+      '--silent',
+      '--show-error',
+      '--connect-to',
+      `::${target.connectTo.host}:${target.connectTo.port}`,
+      '--cacert',
+      target.caFile,
+      '--hsts',
+      hstsFile,
+      '--max-time',
+      String(Math.ceil(target.timeoutMs / 1000)),
+      ...(request.method === 'POST'
+        ? ['--data-binary', '@-', '--header', 'content-type: application/x-www-form-urlencoded']
+        : ['--location', '--max-redirs', '8']),
+      '--output',
+      '-',
+      '--write-out',
+      `\n${PAGE_MARKER}%{http_code} %{url_effective}`,
+      request.url,
+    ],
+    ...(request.form === undefined ? {} : { stdin: request.form }),
+    timeoutMs: target.timeoutMs + 2_000,
+  })
+  const marker = new RegExp(`\\n${PAGE_MARKER}(\\d{3}) (\\S+)$`).exec(result.stdout)
+  const status = marker?.[1]
+  const body = marker === null ? result.stdout : result.stdout.slice(0, marker.index)
+  const output = `${request.method} ${request.url}\n${result.stderr}`
+  if (result.exitCode === 0 && status !== undefined && status !== '000') {
+    return { status: Number(status), url: marker?.[2] ?? request.url, body, error: null, exitCode: 0, output }
+  }
+  const curlLine = /^curl: \(\d+\).*$/m.exec(result.stderr)?.[0] ?? lastLines(result.stderr, 3)
+  const error = result.spawnError ?? (result.timedOut ? 'timed out' : `exit ${String(result.exitCode)}: ${curlLine}`)
+  return { status: null, url: marker?.[2] ?? request.url, body, error, exitCode: result.exitCode, output }
 }
 
 async function postLogin(target: DriverTarget): Promise<DriverOutcome> {

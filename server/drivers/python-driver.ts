@@ -26,6 +26,8 @@ export const PYTHON_ERROR_TABLE: ErrorTable = [
 
 interface PythonReport {
   status: number | null
+  /** Browsing from a start URL: where the login was posted. */
+  login_url?: string | null
   type?: string
   message?: string
   verify_code?: number | null
@@ -70,6 +72,8 @@ async function postLogin(target: DriverTarget, library: 'urllib' | 'requests'): 
     username: target.credentials.username,
     password: target.credentials.password,
     timeout: target.timeoutMs / 1000,
+    // The victim types the bare name (sslstrip, HSTS): Python has no HSTS, so nothing upgrades it.
+    ...(target.startUrl?.startsWith('http:') === true ? { startUrl: target.startUrl, visits: target.visits ?? 1 } : {}),
   }
   // A clean environment: no inherited proxy settings or no_proxy exceptions decide the route.
   const env: NodeJS.ProcessEnv = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', LANG: 'C.UTF-8' }
@@ -82,12 +86,17 @@ async function postLogin(target: DriverTarget, library: 'urllib' | 'requests'): 
   const output = `${result.stdout}\n${result.stderr}`
   const line = /^MITMLAB-RESULT (.*)$/m.exec(result.stdout)?.[1]
   const report = line === undefined ? null : (JSON.parse(line) as PythonReport)
+  const httpFirst = 'startUrl' in config ? { visitedHttpFirst: true } : {}
   if (report !== null && report.status !== null)
-    return acceptedOutcome(`HTTP ${report.status}`, result.exitCode)
+    return {
+      ...acceptedOutcome(`HTTP ${report.status}`, result.exitCode),
+      ...httpFirst,
+      ...(typeof report.login_url === 'string' ? { loginSentTo: report.login_url } : {}),
+    }
   const raw =
     result.spawnError ??
     (report === null
       ? `exit ${String(result.exitCode)}${result.timedOut ? ' (timed out)' : ''}: ${lastLines(result.stderr, 3)}`
       : `${report.type ?? 'Error'}${report.verify_code == null ? '' : ` [verify_code=${report.verify_code}]`}: ${report.message ?? ''}`)
-  return rejectedOutcome(PYTHON_ERROR_TABLE, raw, result.exitCode, output)
+  return { ...rejectedOutcome(PYTHON_ERROR_TABLE, raw, result.exitCode, output), ...httpFirst }
 }

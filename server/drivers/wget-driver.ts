@@ -1,4 +1,8 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import type { ClientDriver, DriverOutcome, DriverTarget } from './client-driver.js'
+import { PRELOADED_UNTIL, visitHttpFirst, type PageFetch, type PageRequest } from './http-first-visit.js'
 import { acceptedOutcome, loginForm, rejectedOutcome, type ErrorTable } from './error-table.js'
 import { lastLines, runProcess, versionOf } from './run-process.js'
 import { loginUrl } from './target-url.js'
@@ -41,7 +45,66 @@ export const wgetDriver: ClientDriver = {
       ? { isAvailable: true, version: version.version }
       : { isAvailable: false, reason: version.reason }
   },
-  run: (target) => postLogin(target),
+  run: (target) => (target.startUrl?.startsWith('http:') === true ? typeBareName({ ...target, startUrl: target.startUrl }) : postLogin(target)),
+}
+
+/**
+ * The first visit typed as a bare name: `wget http://bank.lab/` (plain HTTP
+ * through the same proxy, as `http_proxy`), following redirects, then the
+ * sign-in link and the form's action. Wget's own HSTS database
+ * (`--hsts-file`, src/hsts.c) holds the preloaded hosts and what it learns
+ * over verified HTTPS, across visits.
+ */
+async function typeBareName(target: DriverTarget & { startUrl: string }): Promise<DriverOutcome> {
+  const dir = mkdtempSync(join(tmpdir(), 'mitmlab-wget-hsts-'))
+  const hstsFile = join(dir, 'hsts.txt')
+  // src/hsts.c's format: host, port (0 = default), include-subdomains, created, max-age (seconds).
+  const created = Math.floor(Date.now() / 1000)
+  const maxAge = Math.floor(PRELOADED_UNTIL.getTime() / 1000) - created
+  writeFileSync(hstsFile, (target.hsts?.preloaded ?? []).map((host) => `${host}\t0\t1\t${created}\t${maxAge}\n`).join(''), { mode: 0o600 })
+  try {
+    const page = await visitHttpFirst(target, (request) => fetchWithWget(target, request, hstsFile))
+    if (page.status !== null) {
+      return { ...acceptedOutcome(`HTTP ${page.status} from ${page.url}`, page.exitCode), visitedHttpFirst: true, loginSentTo: page.url }
+    }
+    return { ...rejectedOutcome(WGET_ERROR_TABLE, page.error ?? 'no answer', page.exitCode, page.output), visitedHttpFirst: true }
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+async function fetchWithWget(target: DriverTarget, request: PageRequest, hstsFile: string): Promise<PageFetch> {
+  const proxy = `http://${target.tunnel.host}:${target.tunnel.port}`
+  const result = await runProcess({
+    command: 'wget',
+    args: [
+      '--no-config',
+      `--hsts-file=${hstsFile}`,
+      '--server-response',
+      '--tries=1',
+      `--timeout=${Math.ceil(target.timeoutMs / 1000)}`,
+      `--ca-certificate=${target.caFile}`,
+      ...(request.method === 'POST' ? [`--post-data=${request.form ?? ''}`, '--max-redirect=0'] : ['--max-redirect=8']),
+      '--output-document=-',
+      request.url,
+    ],
+    env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', LANG: 'C', https_proxy: proxy, http_proxy: proxy },
+    timeoutMs: target.timeoutMs + 2_000,
+  })
+  // Each request wget makes is announced as `--DATE TIME--  URL` (after an HSTS upgrade, the https:// one).
+  const urls = [...result.stderr.matchAll(/^--\d{4}-\d\d-\d\d \d\d:\d\d:\d\d--\s+(\S+)$/gm)].map((match) => match[1] ?? '')
+  const url = urls.at(-1) ?? request.url
+  const statuses = [...result.stderr.matchAll(/^ {2}HTTP\/1\.[01] (\d{3})/gm)].map((match) => Number(match[1]))
+  const status = statuses.at(-1)
+  const output = `${request.method} ${request.url}\n${result.stderr}`
+  if (status !== undefined && (result.exitCode === 0 || (request.method === 'POST' && status >= 300 && status < 400))) {
+    return { status, url, body: result.stdout, error: null, exitCode: result.exitCode, output }
+  }
+  const errorLines = result.stderr.split('\n').filter((line) => /^(ERROR|WARNING|The certificate|Unable to|GnuTLS)|failed/.test(line.trim()))
+  const error =
+    result.spawnError ??
+    `exit ${String(result.exitCode)}${result.timedOut ? ' (timed out)' : ''}: ${lastLines(errorLines.join('\n') || result.stderr, 4).replace(/\n\s*/g, ' | ')}`
+  return { status: null, url, body: result.stdout, error, exitCode: result.exitCode, output }
 }
 
 async function postLogin(target: DriverTarget): Promise<DriverOutcome> {

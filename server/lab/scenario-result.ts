@@ -52,6 +52,12 @@ export interface ExternalClientDetail {
   /** False when the client's error matched no row of its table: shown verbatim, never guessed. */
   isMapped: boolean
   output: string
+  /**
+   * Set (to the reason) when the client never met the attack, so it is not
+   * judged on it: in an sslstrip/HSTS scenario, a client that went straight
+   * to https:// gave the stripping proxy nothing but ciphertext. Absent: judged.
+   */
+  notExercised?: string
 }
 
 export interface GenuineRequest {

@@ -18,6 +18,8 @@ th { background:var(--card); }
 td.catch { background:var(--catch); outline:2px solid var(--fail); }
 .leak { color:var(--fail); font-weight:700; }
 .scenario { break-inside:avoid; background:var(--card); border:1px solid var(--line); border-radius:6px; padding:1rem; margin:1rem 0; }
+details.scenario > summary { cursor:pointer; } details.scenario[open] > summary { margin-bottom:.5rem; }
+.client-result { border-top:1px solid var(--line); padding-top:.5rem; margin-top:.75rem; }
 .chains { display:grid; grid-template-columns:1fr 1fr; gap:1rem; }
 .diff { background:var(--catch); }
 ul.steps { list-style:none; padding-left:0; } ul.steps li { margin:.15rem 0; }

@@ -67,16 +67,24 @@ function summarize(der: Buffer): CertSummary[] {
 }
 
 /** How a client's behaviour reads for a CI gate. */
-export type Finding = 'accepted-attack' | 'rejected-control' | 'error' | 'ok'
+export type Finding = 'accepted-attack' | 'accepted-undetectable' | 'rejected-control' | 'not-exercised' | 'error' | 'ok'
 
 /**
- * accepted-attack: the client accepted a scenario the attacker controls (it is vulnerable; for
- * attacks no step can catch, such as an installed interception CA, that is the lesson).
- * rejected-control: a false reject. error: the scenario could not be run.
+ * accepted-attack: a false accept — the client accepted an attack a check can
+ * catch (the scenario expects a reject): it is vulnerable.
+ * accepted-undetectable: the client accepted an attack that no step catches
+ * (an installed interception CA, sslstrip on a first visit): the lesson of the
+ * scenario, not a fault of the client, so no gate fails on it.
+ * rejected-control: a false reject. not-exercised: the client never met the
+ * attack (it went straight to https:// in an sslstrip scenario): not judged.
+ * error: the scenario could not be run.
  */
 export function findingOf(result: ScenarioResult): Finding {
   if (result.error !== null) return 'error'
-  if (result.kind === 'attack' && result.verdict === 'accept') return 'accepted-attack'
+  if (result.external?.notExercised !== undefined) return 'not-exercised'
+  if (result.kind === 'attack' && result.verdict === 'accept') {
+    return result.expected.verdict === 'reject' ? 'accepted-attack' : 'accepted-undetectable'
+  }
   if (result.kind === 'control' && result.verdict === 'reject') return 'rejected-control'
   return 'ok'
 }

@@ -301,6 +301,34 @@ export class LabStore {
     return this.db.open
   }
 
+  /**
+   * The run list's (scenario, client) counts for the given runs: per run and
+   * client, its results and how many were as expected, and per run the
+   * distinct scenarios (a scenario run with 7 clients is 1 scenario, 7 results).
+   */
+  countResultsByClient(runIds: readonly string[]): {
+    clients: { runId: string; clientId: string; results: number; asExpected: number }[]
+    scenarios: { runId: string; scenarios: number }[]
+  } {
+    if (runIds.length === 0) return { clients: [], scenarios: [] }
+    // SQLite caps bound parameters (32,766 by default): long lists are counted in slices.
+    if (runIds.length > 500) {
+      const parts = Array.from({ length: Math.ceil(runIds.length / 500) }, (_, index) => this.countResultsByClient(runIds.slice(index * 500, index * 500 + 500)))
+      return { clients: parts.flatMap((part) => part.clients), scenarios: parts.flatMap((part) => part.scenarios) }
+    }
+    const placeholders = runIds.map(() => '?').join(', ')
+    const clients = this.db
+      .prepare(
+        `SELECT run_id AS runId, client_id AS clientId, COUNT(*) AS results, SUM(as_expected) AS asExpected, MIN(id) AS firstId
+         FROM scenario_results WHERE run_id IN (${placeholders}) GROUP BY run_id, client_id ORDER BY run_id, firstId`,
+      )
+      .all(...runIds) as { runId: string; clientId: string; results: number; asExpected: number | null }[]
+    const scenarios = this.db
+      .prepare(`SELECT run_id AS runId, COUNT(DISTINCT scenario_id) AS scenarios FROM scenario_results WHERE run_id IN (${placeholders}) GROUP BY run_id`)
+      .all(...runIds) as { runId: string; scenarios: number }[]
+    return { clients: clients.map(({ runId, clientId, results, asExpected }) => ({ runId, clientId, results, asExpected: asExpected ?? 0 })), scenarios }
+  }
+
   integrityCheck(): string {
     return (this.db.pragma('integrity_check', { simple: true }) as string) ?? 'unknown'
   }

@@ -1,12 +1,17 @@
 import type { Scenario } from '../../scenarios/define-scenario.js'
 import type { ScenarioResult } from '../lab/scenario-result.js'
 import { isStepId, STEP_IDS, type StepId } from '../steps/step-ids.js'
+import { questionTags, questionTitle } from './question-view.js'
 
 /** "Nothing catches it": the answer for attacks no verification step stops. */
 export const NOTHING = 'NONE'
 export type Prediction = StepId | typeof NOTHING
 
-/** What the trainee is shown before predicting: the attack, not the answer. */
+/**
+ * What the trainee is shown before predicting: the attack, not the answer —
+ * the title without an outcome clause or a step id, and only the tags that
+ * name no step's topic (question-view.ts). The reveal shows the rest.
+ */
 export interface Question {
   scenarioId: string
   title: string
@@ -15,7 +20,7 @@ export interface Question {
 }
 
 export function questionFor(scenario: Scenario): Question {
-  return { scenarioId: scenario.id, title: scenario.title, tags: scenario.tags, kind: scenario.kind }
+  return { scenarioId: scenario.id, title: questionTitle(scenario.title), tags: questionTags(scenario), kind: scenario.kind }
 }
 
 /** Reads a typed answer: a step id in any case, or none / nothing / accept. Null when it is neither. */

@@ -40,3 +40,15 @@ export function listTraineeScores(store: LabStore): TraineeScore[] {
       .all() as TraineeScore[]
   ).map((row) => ({ ...row, correct: Number(row.correct) }))
 }
+
+/** One sitting's answers, in the order given: what a resumed quiz shows as already answered. */
+export function listSessionAnswers(store: LabStore, sessionId: string): TrainingAnswer[] {
+  return (
+    store.db
+      .prepare(
+        `SELECT trainee, session_id AS sessionId, scenario_id AS scenarioId, predicted, actual, correct, answered_at AS answeredAt
+         FROM training_answers WHERE session_id = ? ORDER BY id`,
+      )
+      .all(sessionId) as (Omit<TrainingAnswer, 'correct'> & { correct: number })[]
+  ).map((row) => ({ ...row, correct: row.correct === 1 }))
+}
