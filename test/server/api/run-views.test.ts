@@ -1,4 +1,6 @@
 import { get as httpGet, type IncomingHttpHeaders } from 'node:http'
+import { withShapes } from '../../../server/api/run-shapes.js'
+import { clientIdsOf, clientVersionsOf, summarizeClients } from '../../../server/report/client-summary.js'
 import { gunzipSync } from 'node:zlib'
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest'
 import { API_PATHS } from '../../../server/api/contract.js'
@@ -42,15 +44,22 @@ describe('a finished run read over REST', () => {
     const second = await getRun(lab, 'run-1')
     expect(getResults).not.toHaveBeenCalled()
     expect(second).toEqual(first)
+    // The view is the whole RunDetailDto: the run with its (scenario, client) shape, every result,
+    // and the per-client summaries (issue 18).
+    const row = lab.store.getRun('run-1')
+    if (row === null) throw new Error('run-1 was not stored')
+    const results = lab.store.getResults('run-1')
     expect(second).toEqual(
       JSON.parse(
         JSON.stringify({
-          run: lab.store.getRun('run-1'),
-          results: lab.store.getResults('run-1').map(toResultDto),
+          run: withShapes(lab.store, [row])[0],
+          results: results.map(toResultDto),
           liveSteps: [],
+          clients: summarizeClients(results, clientVersionsOf(row.options), clientIdsOf(row.options)),
         }),
       ),
     )
+    expect((second as { run: { shape: { label: string } } }).run.shape.label).toBe('2 scenarios × 1 client, 2/2 as expected')
   })
 
   it('is not kept while it is running: more results are coming', async () => {
