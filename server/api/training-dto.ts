@@ -18,6 +18,8 @@ export interface TrainingQuestionDto {
   title: string
   tags: string[]
   kind: 'attack' | 'control'
+  /** The quiz family it belongs to (shown before the answer: a family never names the step). */
+  family: string
 }
 
 export interface TrainingAnswerInput {

@@ -2,6 +2,7 @@ import type { Scenario } from '../../scenarios/define-scenario.js'
 import type { ScenarioResult } from '../lab/scenario-result.js'
 import { isStepId, STEP_IDS, type StepId } from '../steps/step-ids.js'
 import { questionTags, questionTitle } from './question-view.js'
+import { familyOf } from './quiz-families.js'
 
 /** "Nothing catches it": the answer for attacks no verification step stops. */
 export const NOTHING = 'NONE'
@@ -17,10 +18,15 @@ export interface Question {
   title: string
   tags: string[]
   kind: Scenario['kind']
+  /**
+   * The quiz family (server/training/quiz-families.ts) the trainee picks from: what the attacker does
+   * or where it sits, never which step stops it, so it may be shown before the answer.
+   */
+  family: string
 }
 
 export function questionFor(scenario: Scenario): Question {
-  return { scenarioId: scenario.id, title: questionTitle(scenario.title), tags: questionTags(scenario), kind: scenario.kind }
+  return { scenarioId: scenario.id, title: questionTitle(scenario.title), tags: questionTags(scenario), kind: scenario.kind, family: familyOf(scenario) }
 }
 
 /** Reads a typed answer: a step id in any case, or none / nothing / accept. Null when it is neither. */
