@@ -120,7 +120,8 @@ export class LabStore {
         error: result.error,
         startedAt: result.startedAt,
         durationMs: result.durationMs,
-        detailJson: JSON.stringify({ client: result.client, genuine: result.genuine, mismatches: result.mismatches, external: result.external }),
+        // serverDetects has no column of its own: kept with the detail so a stored result reads back as written.
+        detailJson: JSON.stringify({ client: result.client, genuine: result.genuine, mismatches: result.mismatches, external: result.external, serverDetects: result.expected.serverDetects }),
       })
       const resultId = Number(lastInsertRowid)
       result.steps.forEach((step, index) =>
@@ -175,7 +176,7 @@ export class LabStore {
     const steps = this.db.prepare('SELECT * FROM step_results WHERE result_id = ? ORDER BY ordinal')
     const connections = this.db.prepare('SELECT record_json FROM connections WHERE result_id = ? ORDER BY ordinal')
     return results.map((row) => {
-      const detail = JSON.parse(row.detail_json) as Pick<ScenarioResult, 'client' | 'genuine' | 'mismatches' | 'external'>
+      const detail = JSON.parse(row.detail_json) as Pick<ScenarioResult, 'client' | 'genuine' | 'mismatches' | 'external'> & { serverDetects?: boolean }
       return {
         runId: row.run_id,
         ordinal: row.ordinal,
@@ -186,6 +187,7 @@ export class LabStore {
           verdict: row.expected_verdict as ScenarioResult['verdict'],
           step: row.expected_step as ScenarioResult['catchingStep'],
           ...(row.expected_code === null ? {} : { code: row.expected_code }),
+          ...(detail.serverDetects === undefined ? {} : { serverDetects: detail.serverDetects }),
         },
         verdict: row.verdict as ScenarioResult['verdict'],
         catchingStep: row.catching_step as ScenarioResult['catchingStep'],
