@@ -22,7 +22,8 @@ export function formatHtmlReport(report: RunReport): string {
     `<p class="muted">Started ${h(run.startedAt)} · status ${h(run.status)} · generated ${h(report.generatedAt)}</p>`,
     '<div class="summary">',
     stat('scenarios', results.length),
-    stat('attacks caught', attacks.filter((r) => r.verdict === 'reject').length),
+    // A scenario that could not be run caught nothing, whatever its default verdict says.
+    stat('attacks caught', attacks.filter((r) => r.verdict === 'reject' && r.error === null).length),
     stat('attacks accepted', attacks.filter((r) => r.verdict === 'accept').length),
     stat('credential leaks', results.filter((r) => r.leaked).length),
     stat('unexpected', results.filter((r) => !r.asExpected).length),
@@ -66,7 +67,9 @@ function scenarioCard(report: RunReport, result: ScenarioResult): string {
   const info = report.scenarios[result.scenarioId]
   const finding = findingOf(result)
   const outcome =
-    result.verdict === 'reject'
+    result.error !== null
+      ? 'Not run'
+      : result.verdict === 'reject'
       ? `Stopped at <b>${h(result.catchingStep ?? '?')}</b> <code>${h(result.code ?? '')}</code>`
       : result.leaked
         ? '<span class="leak">Accepted: the credentials leaked to the proxy</span>'

@@ -10,7 +10,7 @@ export function formatMarkdownReport(report: RunReport): string {
   const lines = [
     `### mitmlab run \`${run.id}\` — ${run.status}`,
     '',
-    `${results.length} results: ${results.filter((r) => r.kind === 'attack' && r.verdict === 'reject').length} attacks caught, ` +
+    `${results.length} results: ${results.filter((r) => r.kind === 'attack' && r.verdict === 'reject' && r.error === null).length} attacks caught, ` +
       `**${accepted.length} attacks accepted**, ${rejectedControls.length} controls rejected, ` +
       `${results.filter((r) => r.leaked).length} credential leaks, ${results.filter((r) => !r.asExpected).length} unexpected.`,
     '',

@@ -156,7 +156,7 @@ export class LabStore {
     const rows = this.db
       .prepare(
         `SELECT r.*, COUNT(s.id) AS result_count,
-           SUM(CASE WHEN s.kind = 'attack' AND s.verdict = 'reject' THEN 1 ELSE 0 END) AS caught_count,
+           SUM(CASE WHEN s.kind = 'attack' AND s.verdict = 'reject' AND s.error IS NULL THEN 1 ELSE 0 END) AS caught_count,
            SUM(s.leaked) AS leaked_count,
            SUM(CASE WHEN s.as_expected = 0 THEN 1 ELSE 0 END) AS unexpected_count
          FROM runs r LEFT JOIN scenario_results s ON s.run_id = r.id

@@ -142,16 +142,18 @@ describe('LabStore round trip with non-default values', () => {
     store.insertScenarioResult(acceptedAttackByCurl('run-nd'))
     store.insertScenarioResult(rejectedControlByVictim('run-nd'))
     store.insertScenarioResult({ ...rejectedControlByVictim('run-nd'), ordinal: 3, scenarioId: 'wrong-host', kind: 'attack', asExpected: true, expected: { verdict: 'reject', step: 'TRUST' } })
+    // An attack that could not be run carries the default verdict 'reject': it caught nothing.
+    store.insertScenarioResult({ ...rejectedControlByVictim('run-nd'), ordinal: 4, scenarioId: 'expired-leaf', kind: 'attack', catchingStep: null, code: null, error: 'SCENARIO_FAILED: did not start' })
     store.finishRun('run-nd', 'failed')
     expect(store.getRun('run-nd')).toMatchObject({
       status: 'failed',
       trigger: 'ci',
       options: { clients: ['curl'] },
       scenarioCount: 9,
-      resultCount: 3,
+      resultCount: 4,
       caughtCount: 1,
       leakedCount: 1,
-      unexpectedCount: 2,
+      unexpectedCount: 3,
     })
     expect(store.getRun('run-nd')?.finishedAt).not.toBeNull()
   })
