@@ -36,7 +36,8 @@ export class RequestRecorder {
     const authorization = header('authorization')
     if (authorization !== undefined)
       keep(this.plaintext.credentials, { field: 'authorization', value: authorization, path })
-    this.bodyType = header('content-type') ?? ''
+    // Media types are case-insensitive and may carry parameters (RFC 9110 §8.3.1): `Application/JSON; charset=utf-8`.
+    this.bodyType = (header('content-type') ?? '').toLowerCase()
     this.body = []
     this.bodyBytes = 0
   }
