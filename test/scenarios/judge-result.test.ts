@@ -354,6 +354,8 @@ describe('judgeDriverResult (real clients)', () => {
       node: { authorized: true, error: null },
       leaked: true,
       asExpected: false,
+      // The leak of an attack is the lesson, not a second mismatch (only a control's leak is one).
+      mismatches: ['curl accepted an attack that HOST should catch'],
       steps: [],
       external: { rawError: null, exitCode: 0, isMapped: false, output: 'output of a accept' },
     })
