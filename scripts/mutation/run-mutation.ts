@@ -18,6 +18,9 @@ import { MUTATION_TARGETS, type MutationTarget } from './targets.js'
  * (or the run exceeds --timeout-ms); it survives otherwise. Test files that already fail
  * without any mutant are left out of that group and named. Exit 0 when the score reaches
  * --threshold, 1 when it does not, 2 on a usage or infrastructure error.
+ *
+ * --rerun test-results/mutation.json runs again only the mutants that survived that run (the
+ * same mutants: same seed and sources), after tests were added; the others keep their status.
  */
 
 type Status = 'killed' | 'survived' | 'timeout'
@@ -57,6 +60,7 @@ const { values } = (() => {
         threshold: { type: 'string', default: '90' },
         out: { type: 'string', default: 'test-results/mutation' },
         list: { type: 'boolean', default: false },
+        rerun: { type: 'string' },
       },
     })
   } catch (error) {
@@ -76,6 +80,18 @@ const threshold = positiveInteger('threshold', values.threshold)
 const known = new Set(MUTATION_TARGETS.map((t) => t.group))
 for (const name of values.group ?? []) if (!known.has(name)) usage(`unknown --group "${name}" (one of ${[...known].join(', ')})`)
 const targets = MUTATION_TARGETS.filter((t) => values.group === undefined || values.group.includes(t.group))
+const previous = values.rerun === undefined ? null : readPrevious(values.rerun)
+
+function readPrevious(file: string): MutantResult[] {
+  try {
+    return (JSON.parse(readFileSync(resolve(file), 'utf8')) as { results: MutantResult[] }).results
+  } catch (error) {
+    return usage(`--rerun ${file}: ${(error as Error).message}`)
+  }
+}
+
+const sameMutant = (a: Omit<MutantResult, 'group' | 'status' | 'ms'>, b: Omit<MutantResult, 'group' | 'status' | 'ms'>): boolean =>
+  a.file === b.file && a.line === b.line && a.operator === b.operator && a.original === b.original && a.replacement === b.replacement
 
 /** The repository as it is now (tracked and untracked, not ignored), in a scratch directory. */
 function scratchCopy(): string {
@@ -141,16 +157,18 @@ async function main(): Promise<number> {
   return total.score >= threshold ? 0 : 1
 
   async function runGroup(target: MutationTarget): Promise<GroupSummary> {
+    const generated = target.sources.flatMap((source) => mutantsOf(source, readFileSync(join(work, source), 'utf8')))
+    const earlier = previous?.filter((r) => r.group === target.group) ?? []
+    const groupResults: MutantResult[] = earlier.filter((r) => r.status !== 'survived')
+    const chosen = previous === null ? seededSample(generated, perGroup, seed) : generated.filter((m) => earlier.some((r) => r.status === 'survived' && sameMutant(r, m)))
+    results.push(...groupResults)
     const files = testFiles(work, target.tests)
-    const baselineFailing = new Set(await failingFiles(vitest, files))
+    const baselineFailing = new Set(chosen.length === 0 ? [] : await failingFiles(vitest, files))
     const kept = files.filter((file) => !baselineFailing.has(file))
     const excludedTests = [...baselineFailing].map((file) => relative(work, file))
     if (excludedTests.length > 0) console.log(`[${target.group}] left out, failing without any mutant: ${excludedTests.join(', ')}`)
-    const generated = target.sources.flatMap((source) => mutantsOf(source, readFileSync(join(work, source), 'utf8')))
-    const chosen = seededSample(generated, perGroup, seed)
     console.log(`[${target.group}] ${generated.length} mutants, running ${chosen.length} against ${kept.length} test files`)
-    if (values.list || kept.length === 0) return summarize(target.group, generated.length, [], excludedTests)
-    const groupResults: MutantResult[] = []
+    if (values.list || kept.length === 0) return summarize(target.group, generated.length, groupResults, excludedTests)
     for (const [index, mutant] of chosen.entries()) {
       const path = join(work, mutant.file)
       const original = readFileSync(path, 'utf8')
@@ -214,7 +232,7 @@ function report(summaries: GroupSummary[], results: MutantResult[], elapsedMs: n
   )
   const survivors = results.filter((r) => r.status === 'survived').map((r) => `- \`${r.file}:${r.line}\` ${r.operator}: \`${oneLine(r.original)}\` → \`${oneLine(r.replacement)}\``)
   const markdown = [
-    `Mutation run: seed ${seed}, up to ${values['per-group'] ?? ''} mutants per group, ${Math.round(elapsedMs / 1000)} s, Node ${process.versions.node}.`,
+    `Mutation run: seed ${seed}, up to ${values['per-group'] ?? ''} mutants per group${values.rerun === undefined ? '' : `, survivors of ${values.rerun} run again`}, ${Math.round(elapsedMs / 1000)} s, Node ${process.versions.node}.`,
     '',
     '| group | mutants | run | killed | timed out | survived | score |',
     '|---|---|---|---|---|---|---|',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { STEP_IDS, type StepId } from '../../../server/steps/step-ids.js'
-import { FAILURE_RANK, FAILURE_STEP, describeFailure, type FailureCode } from '../../../server/verifier/index.js'
+import { FAILURE_RANK, FAILURE_STEP, describeFailure, verify, type FailureCode } from '../../../server/verifier/index.js'
 import { makeChain, makeIntermediate, makeLeaf, makeRoot, stepOf, verifyChain } from './support/make-chain.js'
 
 describe('verify', () => {
@@ -39,6 +39,18 @@ describe('verify', () => {
     const { root, intermediate, leaf } = makeChain()
     const other = makeIntermediate(makeRoot({ subject: { CN: 'X' } }))
     expect(verifyChain([leaf, other, intermediate], [root])).toEqual(verifyChain([leaf, other, intermediate], [root]))
+  })
+
+  it.each<[string, Uint8Array[], string]>([
+    ['no certificate at all', [], 'NO_CERTIFICATES'],
+    ['a leaf that is not DER', [Buffer.from('not a certificate')], 'CERT_MALFORMED'],
+  ])('%s: rejected at TRUST (%s), every other step skipped for want of a path, in STEP_IDS order', (_name, presented, code) => {
+    const report = verify({ presented, trustAnchors: [makeRoot().der], expectedHost: 'bank.lab', now: new Date('2026-11-24T00:00:00Z') })
+    expect(report).toMatchObject({ verdict: 'reject', catchingStep: 'TRUST', code, path: [], rejectedCandidates: [] })
+    expect(report.steps.map((s) => [s.step, s.status, s.code])).toEqual([
+      ['TRUST', 'fail', code],
+      ...['SIG', 'DATES', 'HOST', 'BC', 'PATHLEN', 'KU', 'EKU', 'NC', 'ALG', 'CRIT', 'REV', 'PIN'].map((step) => [step, 'skip', 'NO_PATH']),
+    ])
   })
 
   it.each(FAILURES)('%s is reported by %s: “%s”', (code, step, sentence) => {
