@@ -20,6 +20,12 @@ describe('checkNameConstraints', () => {
     expect(stepOf(report, 'NC').detail).toMatchObject({ name: 'DNS:bank.lab', issuer: 'O=mitmlab test, CN=Test Intermediate' })
   })
 
+  it('checks a DNS-looking leaf CN only when the leaf has no DNS or IP SAN (a SAN makes the CN a label)', () => {
+    const permitted: NameConstraintsSpec = { permitted: [{ dns: 'bank.lab' }] }
+    expect(stepOf(ncStep(permitted, { subject: { CN: 'evil.example' }, sans: [{ dns: 'bank.lab' }] }), 'NC').status).toBe('pass')
+    expect(stepOf(ncStep({ permitted: [{ dns: 'bank.lab' }, { ip: '127.0.0.0/8' }] }, { subject: { CN: 'evil.example' }, sans: [{ ip: '127.0.0.1' }] }, '127.0.0.1'), 'NC').status).toBe('pass')
+  })
+
   it('does not treat a label suffix as a subdomain (evilbank.lab is not under bank.lab)', () => {
     expect(ncStep({ permitted: [{ dns: 'bank.lab' }] }, { subject: { CN: 'x' }, sans: [{ dns: 'evilbank.lab' }] }, 'evilbank.lab').code).toBe('NAME_NOT_PERMITTED')
   })
