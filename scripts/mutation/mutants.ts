@@ -98,14 +98,15 @@ export function mutantsOf(file: string, source: string): Mutant[] {
       replaceNode(condition, 'true', 'if-forced')
       replaceNode(condition, 'false', 'if-forced')
     } else if (ts.isStringLiteral(node) && !isPropertyName(node)) {
-      const swap = CONSTANT_SWAPS[node.text]
+      const swap = Object.hasOwn(CONSTANT_SWAPS, node.text) ? CONSTANT_SWAPS[node.text] : undefined
       if (swap !== undefined) replaceNode(node, `'${swap}'`, 'constant-swap')
     } else if (ts.isNumericLiteral(node) && !isPropertyName(node)) {
       replaceNode(node, String(Number(node.text) + 1), 'number-shift')
     } else if (ts.isReturnStatement(node) && node.expression !== undefined && isPredicate(node.expression, sourceFile)) {
       replaceNode(node.expression, `!(${node.expression.getText(sourceFile)})`, 'return-negated')
     } else if (ts.isPropertyAccessExpression(node) && ts.isCallExpression(node.parent) && node.parent.expression === node) {
-      const swap = METHOD_SWAPS[node.name.text]
+      // Own keys only: `toString` or `constructor` must not find Object.prototype's.
+      const swap = Object.hasOwn(METHOD_SWAPS, node.name.text) ? METHOD_SWAPS[node.name.text] : undefined
       if (swap !== undefined) replaceNode(node.name, swap, 'method-swap')
     }
     ts.forEachChild(node, visit)

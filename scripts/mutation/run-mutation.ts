@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
+import { appendFileSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -137,7 +137,11 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | 'timeout'>
   return Promise.race([promise, new Promise<'timeout'>((done) => (timer = setTimeout(() => done('timeout'), ms)))]).finally(() => clearTimeout(timer))
 }
 
+const progressFile = `${resolve(ROOT, values.out ?? 'test-results/mutation')}.progress.jsonl`
+
 async function main(): Promise<number> {
+  mkdirSync(dirname(progressFile), { recursive: true })
+  writeFileSync(progressFile, '')
   const work = scratchCopy()
   let vitest = await startVitest(work)
   const results: MutantResult[] = []
@@ -192,6 +196,8 @@ async function main(): Promise<number> {
       const result: MutantResult = { ...where, group: target.group, status, ms: Date.now() - began }
       groupResults.push(result)
       results.push(result)
+      // One line per mutant as it finishes, so an interrupted run keeps what it found.
+      appendFileSync(progressFile, `${JSON.stringify(result)}\n`)
       console.log(`[${target.group}] ${index + 1}/${chosen.length} ${status.padEnd(8)} ${mutant.file}:${mutant.line} ${mutant.operator} ${oneLine(mutant.original)} → ${oneLine(mutant.replacement)} (${Math.round(result.ms / 100) / 10} s)`)
     }
     return summarize(target.group, generated.length, groupResults, excludedTests)

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { makeIntermediate, makeLeaf, makeRoot, stepOf, verifyChain } from '../support/make-chain.js'
+import { issueCertificate } from '../../../../ca/index.js'
+import { ecKey, makeIntermediate, makeLeaf, makeRoot, NOW, stepOf, verifyChain } from '../support/make-chain.js'
 
 const NULL_DER = Buffer.from([0x05, 0x00])
 
@@ -49,7 +50,17 @@ describe('checkExtensions: a critical extKeyUsage on a subscriber certificate (C
 
   it('fails EXTENSION_CRITICALITY_INVALID under webpki, and is allowed under rfc5280', () => {
     const root = makeRoot()
-    const leaf = makeLeaf(root, { extendedKeyUsage: undefined, extra: [{ oid: '2.5.29.37', critical: true, valueDer: serverAuthEku }] })
+    // makeLeaf without its own (non-critical) extKeyUsage, which would make this one a duplicate.
+    const leaf = issueCertificate({
+      subject: { CN: 'bank.lab' },
+      issuer: root,
+      key: ecKey(),
+      sans: [{ dns: 'bank.lab' }],
+      keyUsage: ['digitalSignature'],
+      notBefore: new Date(NOW.getTime() - 86_400_000),
+      notAfter: new Date(NOW.getTime() + 30 * 86_400_000),
+      extra: [{ oid: '2.5.29.37', critical: true, valueDer: serverAuthEku }],
+    })
     expect(stepOf(verifyChain([leaf], [root]), 'CRIT')).toMatchObject({ code: 'EXTENSION_CRITICALITY_INVALID', detail: { name: 'extKeyUsage', critical: true } })
     expect(stepOf(verifyChain([leaf], [root], { profile: 'rfc5280' }), 'CRIT').status).toBe('pass')
   })
