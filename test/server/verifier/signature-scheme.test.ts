@@ -35,6 +35,8 @@ describe('signatureScheme: RSASSA-PSS parameters (RFC 4055 §3.1)', () => {
     ['MGF1 over another hash than the message (node:crypto cannot verify it)', pss(tlv(0xa0, SHA256), tlv(0xa1, mgf(MGF1, SHA384)), tlv(0xa2, integer(32))), null],
     ['an unknown hash', pss(tlv(0xa0, tlv(0x30, oid('2a0304'), NULL)), tlv(0xa1, mgf(MGF1, tlv(0x30, oid('2a0304'), NULL)))), null],
     ['a field RFC 4055 does not define ([4])', pss(tlv(0xa0, SHA256), tlv(0xa1, mgf(MGF1, SHA256)), tlv(0xa4, integer(1))), null],
+    ['a hash field [0] that holds no AlgorithmIdentifier', pss(tlv(0xa0, integer(1)), tlv(0xa1, mgf(MGF1, SHA256))), null],
+    ['a mask field [1] that holds no AlgorithmIdentifier', pss(tlv(0xa0, SHA256), tlv(0xa1, integer(1))), null],
     ['parameters that are not a SEQUENCE', algorithm('1.2.840.113549.1.1.10', integer(1)), null],
     ['no parameters at all', algorithm('1.2.840.113549.1.1.10', null), null],
   ])('%s', (_name, algorithm, expected) => {

@@ -77,6 +77,13 @@ describe('checkExtensions serial numbers (RFC 5280 §4.1.2.2)', () => {
     expect(stepOf(report, 'CRIT')).toMatchObject({ code: 'INVALID_SERIAL_NUMBER', detail: { reason } })
   })
 
+  it('checks the serial of an intermediate too, and not of the trust anchor', () => {
+    const root = makeRoot({ serialNumber: '00' })
+    const intermediate = makeIntermediate(root, { serialNumber: '00' })
+    expect(stepOf(verifyChain([makeLeaf(intermediate), intermediate], [root]), 'CRIT')).toMatchObject({ code: 'INVALID_SERIAL_NUMBER', detail: { reason: 'zero' } })
+    expect(stepOf(verifyChain([makeLeaf(root)], [root]), 'CRIT').status).toBe('pass')
+  })
+
   it('accepts a 20-octet serial', () => {
     const root = makeRoot()
     expect(verifyChain([makeLeaf(root, { serialNumber: '7f'.repeat(20) })], [root]).verdict).toBe('accept')
