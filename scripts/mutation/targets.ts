@@ -59,7 +59,7 @@ export const MUTATION_TARGETS: readonly MutationTarget[] = [
   {
     group: 'proxy-recording',
     sources: ['server/proxy/request-recorder.ts'],
-    tests: ['test/server/proxy/request-recorder.test.ts', 'test/server/proxy/json-login-leak.test.ts'],
+    tests: ['test/server/proxy/request-recorder.test.ts', 'test/server/proxy/request-recorder-limits.test.ts', 'test/server/proxy/json-login-leak.test.ts'],
   },
   {
     group: 'tls-handshake',
