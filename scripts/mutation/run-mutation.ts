@@ -15,8 +15,8 @@ import { MUTATION_TARGETS, type MutationTarget } from './targets.js'
  * Applies the targeted mutants of mutants.ts, one at a time, to a scratch copy of the
  * repository, and runs only the group's tests against each (one long-lived Vitest, the mutated
  * file invalidated between runs). A mutant is killed when a test that passed without it fails
- * (or the run exceeds --timeout-ms); it survives otherwise. Test files that already fail
- * without any mutant are left out of that group and named. Exit 0 when the score reaches
+ * (or the run exceeds --timeout-ms); it survives otherwise. Tests that already fail without
+ * any mutant are named and never count as a kill. Exit 0 when the score reaches
  * --threshold, 1 when it does not, 2 on a usage or infrastructure error.
  *
  * --rerun test-results/mutation.json runs again only the mutants that survived that run (the
@@ -121,15 +121,32 @@ async function startVitest(work: string): Promise<Vitest> {
   return createVitest('test', { root: work, config: join(work, 'vitest.config.ts'), watch: false, reporters: [{ onInit: () => undefined }], silent: true })
 }
 
-/** Runs the files; the names of those that did not pass (tests failed, or the module itself errored). */
-async function failingFiles(vitest: Vitest, files: string[]): Promise<string[]> {
+/** What went wrong in one run: failed tests (by file and full name) and modules that errored or never ran. */
+interface RunFailures {
+  tests: Set<string>
+  modules: Set<string>
+}
+
+async function runFiles(vitest: Vitest, files: string[]): Promise<RunFailures> {
   const result = await vitest.runTestFiles(files)
   // The result may also list modules of earlier runs: only these files count.
   const asked = new Set(files)
-  const modules = result.testModules.filter((module) => asked.has(module.moduleId))
-  const failing = modules.filter((module) => !module.ok()).map((module) => module.moduleId)
-  const ran = new Set(modules.map((module) => module.moduleId))
-  return [...failing, ...files.filter((file) => !ran.has(file)), ...(result.unhandledErrors.length > 0 ? ['(unhandled error)'] : [])]
+  const failures: RunFailures = { tests: new Set(), modules: new Set() }
+  const ran = new Set<string>()
+  for (const module of result.testModules) {
+    if (!asked.has(module.moduleId)) continue
+    ran.add(module.moduleId)
+    if (module.errors().length > 0) failures.modules.add(module.moduleId)
+    for (const test of module.children.allTests()) if (test.result().state === 'failed') failures.tests.add(`${module.moduleId} > ${test.fullName}`)
+  }
+  for (const file of files) if (!ran.has(file)) failures.modules.add(file)
+  if (result.unhandledErrors.length > 0) failures.modules.add('(unhandled error)')
+  return failures
+}
+
+/** Killed: a test that passed without the mutant fails with it, or a module that loaded no longer does. */
+function isKilled(baseline: RunFailures, mutated: RunFailures): boolean {
+  return [...mutated.tests].some((test) => !baseline.tests.has(test)) || [...mutated.modules].some((module) => !baseline.modules.has(module))
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | 'timeout'> {
@@ -167,10 +184,10 @@ async function main(): Promise<number> {
     const chosen = previous === null ? seededSample(generated, perGroup, seed) : generated.filter((m) => earlier.some((r) => r.status === 'survived' && sameMutant(r, m)))
     results.push(...groupResults)
     const files = testFiles(work, target.tests)
-    const baselineFailing = new Set(chosen.length === 0 ? [] : await failingFiles(vitest, files))
-    const kept = files.filter((file) => !baselineFailing.has(file))
-    const excludedTests = [...baselineFailing].map((file) => relative(work, file))
-    if (excludedTests.length > 0) console.log(`[${target.group}] left out, failing without any mutant: ${excludedTests.join(', ')}`)
+    const baseline: RunFailures = chosen.length === 0 ? { tests: new Set(), modules: new Set() } : await runFiles(vitest, files)
+    const kept = files.filter((file) => !baseline.modules.has(file))
+    const excludedTests = [...baseline.modules, ...baseline.tests].map((name) => relative(work, name))
+    if (excludedTests.length > 0) console.log(`[${target.group}] left out, failing without any mutant:\n  ${excludedTests.join('\n  ')}`)
     console.log(`[${target.group}] ${generated.length} mutants, running ${chosen.length} against ${kept.length} test files`)
     if (values.list || kept.length === 0) return summarize(target.group, generated.length, groupResults, excludedTests)
     for (const [index, mutant] of chosen.entries()) {
@@ -181,8 +198,8 @@ async function main(): Promise<number> {
       try {
         writeFileSync(path, applyMutant(original, mutant))
         vitest.invalidateFile(path)
-        const outcome = await withTimeout(failingFiles(vitest, kept), timeoutMs)
-        status = outcome === 'timeout' ? 'timeout' : outcome.length > 0 ? 'killed' : 'survived'
+        const outcome = await withTimeout(runFiles(vitest, kept), timeoutMs)
+        status = outcome === 'timeout' ? 'timeout' : isKilled(baseline, outcome) ? 'killed' : 'survived'
       } finally {
         writeFileSync(path, original)
         vitest.invalidateFile(path)
