@@ -89,7 +89,7 @@ export const MUTATION_TARGETS: readonly MutationTarget[] = [
   {
     group: 'report',
     sources: ['server/report/format-junit.ts', 'server/report/format-markdown.ts', 'server/report/format-html.ts', 'server/report/run-report.ts', 'server/report/diff-runs.ts', 'server/report/xml-escape.ts'],
-    tests: ['test/server/report/report-outcomes.test.ts', 'test/server/report/diff-runs.test.ts'],
+    tests: ['test/server/report/report-outcomes.test.ts', 'test/server/report/diff-runs.test.ts', 'test/server/report/run-report.test.ts'],
   },
   {
     group: 'access-policy',
