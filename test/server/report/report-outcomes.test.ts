@@ -39,6 +39,10 @@ function result(fields: Partial<ScenarioResult> & Pick<ScenarioResult, 'scenario
 const leakingConnection = newConnectionRecord(1, 'terminate', '127.0.0.1:5000')
 leakingConnection.plaintext.credentials.push({ field: 'password', value: 'correct-horse-battery-staple', path: '/login' })
 
+const refusingConnection = newConnectionRecord(2, 'terminate', '127.0.0.1:5001')
+refusingConnection.outcome = 'client-rejected'
+refusingConnection.clientAlert = 'bad_certificate'
+
 const CAUGHT = result({
   scenarioId: 'wrong-host',
   clientId: 'lab-verifier',
@@ -46,6 +50,7 @@ const CAUGHT = result({
   kind: 'attack',
   catchingStep: 'HOST',
   code: 'HOSTNAME_MISMATCH',
+  connections: [refusingConnection],
   steps: [
     { step: 'TRUST', status: 'pass', message: 'Anchored' },
     { step: 'HOST', status: 'fail', code: 'HOSTNAME_MISMATCH', message: 'Certificate is for evil.lab, not bank.lab' },
@@ -275,7 +280,22 @@ describe('formatHtmlReport, every outcome', () => {
     expect(card('direct-connection', 'lab-verifier')).toContain('Accepted. Expected: verdict accept.')
   })
 
+  it('lists each step that ran with its code and sentence, and what the proxy saw or that there was none', () => {
+    const caught = card('wrong-host', 'lab-verifier')
+    expect(caught).toContain(
+      '<h4>Steps</h4><ul class="steps"><li class="pass">✓ <b>TRUST</b> Anchored</li><li class="fail">✗ <b>HOST</b> <code>HOSTNAME_MISMATCH</code> Certificate is for evil.lab, not bank.lab</li></ul>',
+    )
+    expect(caught).toContain('<h4>What the proxy saw</h4><ul><li>client-rejected, alert <code>bad_certificate</code></li></ul>')
+    expect(card('direct-connection', 'lab-verifier')).toContain('<h4>What the proxy saw</h4><ul><li>no proxy on the path</li></ul>')
+  })
+
+  it('marks leaked credentials in the matrix only where they leaked', () => {
+    expect(html.match(/<td class="leak">LEAKED<\/td>/g)).toHaveLength(1)
+    expect(html.match(/<td class="">no<\/td>/g)).toHaveLength(4)
+  })
+
   it('outlines the catching step in the matrix and escapes titles', () => {
+    expect(html.match(/ catch"/g)).toHaveLength(2)
     expect(html.match(/class="s fail catch"/g)).toHaveLength(2)
     expect(html).toContain('<h3>Certificate for &lt;another&gt; host')
     expect(html).not.toContain('<another>')

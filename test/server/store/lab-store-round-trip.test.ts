@@ -113,7 +113,18 @@ describe('LabStore round trip with non-default values', () => {
     store.createRun({ id: 'run-nd', trigger: 'ci', options: { clients: ['curl'], failOn: 'accepted-attack' }, scenarioCount: 9 })
     const written = [rejectedControlByVictim('run-nd'), acceptedAttackByCurl('run-nd')]
     for (const result of written) store.insertScenarioResult(result)
-    expect(store.getResults('run-nd')).toEqual(written)
+    // Strict: a field read back as `undefined` where none was written (external, detail) is a difference too.
+    expect(store.getResults('run-nd')).toStrictEqual(written)
+  })
+
+  it('reports a sound database, and is closed after close()', () => {
+    const store = openStore()
+    store.createRun({ id: 'run-nd', trigger: 'ci', options: {}, scenarioCount: 1 })
+    store.insertScenarioResult(acceptedAttackByCurl('run-nd'))
+    expect(store.integrityCheck()).toBe('ok')
+    store.close()
+    expect(store.db.open).toBe(false)
+    store.close()
   })
 
   it('stores each column as its own value (read straight from SQLite)', () => {
