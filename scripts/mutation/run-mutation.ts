@@ -90,6 +90,16 @@ function readPrevious(file: string): MutantResult[] {
   }
 }
 
+/** Each earlier survivor once, as a mutant of today's sources (two identical edits on one line stay two). */
+function survivorsAgain(generated: Mutant[], earlier: MutantResult[]): Mutant[] {
+  const taken = new Set<Mutant>()
+  for (const survivor of earlier.filter((r) => r.status === 'survived')) {
+    const match = generated.find((m) => !taken.has(m) && sameMutant(survivor, m))
+    if (match !== undefined) taken.add(match)
+  }
+  return generated.filter((m) => taken.has(m))
+}
+
 const sameMutant = (a: Omit<MutantResult, 'group' | 'status' | 'ms'>, b: Omit<MutantResult, 'group' | 'status' | 'ms'>): boolean =>
   a.file === b.file && a.line === b.line && a.operator === b.operator && a.original === b.original && a.replacement === b.replacement
 
@@ -160,6 +170,13 @@ async function main(): Promise<number> {
   mkdirSync(dirname(progressFile), { recursive: true })
   writeFileSync(progressFile, '')
   const work = scratchCopy()
+  // Ctrl-C or a kill: the scratch copy goes too.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      rmSync(work, { recursive: true, force: true })
+      process.exit(2)
+    })
+  }
   let vitest = await startVitest(work)
   const results: MutantResult[] = []
   const summaries: GroupSummary[] = []
@@ -181,7 +198,7 @@ async function main(): Promise<number> {
     const generated = target.sources.flatMap((source) => mutantsOf(source, readFileSync(join(work, source), 'utf8')))
     const earlier = previous?.filter((r) => r.group === target.group) ?? []
     const groupResults: MutantResult[] = earlier.filter((r) => r.status !== 'survived')
-    const chosen = previous === null ? seededSample(generated, perGroup, seed) : generated.filter((m) => earlier.some((r) => r.status === 'survived' && sameMutant(r, m)))
+    const chosen = previous === null ? seededSample(generated, perGroup, seed) : survivorsAgain(generated, earlier)
     results.push(...groupResults)
     const files = testFiles(work, target.tests)
     const baseline: RunFailures = chosen.length === 0 ? { tests: new Set(), modules: new Set() } : await runFiles(vitest, files)
