@@ -211,6 +211,11 @@ describe('formatJunitReport, every outcome', () => {
     expect(control?.failure).toBeUndefined()
   })
 
+  it('names a test case by its id alone when the scenario is no longer known (its title is its id)', () => {
+    const retired = formatJunitReport({ ...report, results: [CONTROL_OK], scenarios: { 'direct-connection': { id: 'direct-connection', title: 'direct-connection', explanation: '', references: [], tags: [] } } })
+    expect(retired).toContain('<testcase classname="mitmlab.lab-verifier" name="direct-connection" time="0.250">')
+  })
+
   it('an accepted attack without a leak says so', () => {
     const quiet = formatJunitReport({ ...report, results: [{ ...ACCEPTED_ATTACK, leaked: false, connections: [] }] })
     expect(quiet).toContain('<failure type="accepted-attack" message="The client accepted the attack">')
