@@ -19,7 +19,7 @@ interface Capture {
   keylog: string
 }
 
-const captures: Partial<Record<'tls13' | 'tls12' | 'tls12chacha', Capture>> = {}
+const captures: Partial<Record<'tls13' | 'tls12' | 'tls12chacha' | 'tls12rsachacha', Capture>> = {}
 
 function capture(name: keyof typeof captures): Capture {
   const found = captures[name]
@@ -35,6 +35,7 @@ beforeAll(async () => {
     tls12: await runExchange({ pki: rsa, client: { maxVersion: 'TLSv1.2', ciphers: 'ECDHE-RSA-AES128-GCM-SHA256' } }),
     // ChaCha20-Poly1305 in TLS 1.2 has no explicit nonce (RFC 7905 §2): the other record layout.
     tls12chacha: await runExchange({ pki: ec, client: { maxVersion: 'TLSv1.2', ciphers: 'ECDHE-ECDSA-CHACHA20-POLY1305' } }),
+    tls12rsachacha: await runExchange({ pki: rsa, client: { maxVersion: 'TLSv1.2', ciphers: 'ECDHE-RSA-CHACHA20-POLY1305' } }),
   }
   for (const [name, exchange] of Object.entries(exchanges)) {
     const { clientToServer, serverToClient } = exchange.connection.clientLeg()
@@ -47,7 +48,7 @@ function decode(leg: CapturedLeg, keylog: string): ReturnType<typeof decodeConne
 }
 
 describe('checkFinished on real captures', () => {
-  it.each(['tls13', 'tls12', 'tls12chacha'] as const)('%s untouched: both Finished verified, FIN passes', (name) => {
+  it.each(['tls13', 'tls12', 'tls12chacha', 'tls12rsachacha'] as const)('%s untouched: both Finished verified, FIN passes', (name) => {
     const { leg, keylog } = capture(name)
     const transcript = decode(leg, keylog)
     expect(transcript.errors).toEqual([])
