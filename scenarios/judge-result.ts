@@ -182,6 +182,8 @@ export function judgeDriverResult(params: JudgeDriverResultParams): ScenarioResu
         : `${params.clientId} rejected a connection a correct client accepts`,
     )
   }
+  // As for the lab's victim: a control has no attacker on the path, so a leak there is a broken lab, whoever the client.
+  if (scenario.kind === 'control' && leaked) mismatches.push('A control leaked credentials to the proxy')
   const code =
     notExercised !== null
       ? NOT_EXERCISED

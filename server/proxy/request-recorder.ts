@@ -51,7 +51,8 @@ export class RequestRecorder {
       cookie: header('cookie'),
       authorization: header('authorization'),
     }
-    this.bodyType = header('content-type') ?? ''
+    // Media types are case-insensitive and may carry parameters (RFC 9110 §8.3.1): `Application/JSON; charset=utf-8`.
+    this.bodyType = (header('content-type') ?? '').toLowerCase()
     this.body = []
     this.bodyBytes = 0
   }

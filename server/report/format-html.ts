@@ -33,7 +33,8 @@ export function formatHtmlReport(report: RunReport): string {
     '<div class="summary">',
     stat('scenarios', shape.scenarios),
     stat('clients', shape.clients),
-    stat('attacks caught', attacks.filter((r) => r.verdict === 'reject').length),
+    // A scenario that could not be run caught nothing, whatever its default verdict says.
+    stat('attacks caught', attacks.filter((r) => r.verdict === 'reject' && r.error === null).length),
     stat('false accepts', results.filter((r) => findingOf(r) === 'accepted-attack').length),
     stat('not exercised', results.filter((r) => findingOf(r) === 'not-exercised').length),
     stat('credential leaks', results.filter((r) => r.leaked).length),
@@ -101,7 +102,7 @@ ${results.map((result) => scenarioCard(report, result)).join('\n')}
 }
 
 function outcomeOf(result: ScenarioResult): string {
-  if (result.error !== null) return '<b class="fail">error</b>'
+  if (result.error !== null) return '<b class="fail">Not run</b>'
   if (findingOf(result) === 'not-exercised') return 'not exercised'
   return result.verdict === 'reject'
     ? `Stopped at <b>${h(result.catchingStep ?? '?')}</b> <code>${h(result.code ?? '')}</code>`

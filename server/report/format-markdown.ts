@@ -33,7 +33,7 @@ export function formatMarkdownReport(report: RunReport): string {
     '',
     `${verdict.summary}.`,
     '',
-    `${describeRunShape(runShapeOf(results))}: ${results.filter((r) => r.kind === 'attack' && r.verdict === 'reject').length} attacks caught, ` +
+    `${describeRunShape(runShapeOf(results))}: ${results.filter((r) => r.kind === 'attack' && r.verdict === 'reject' && r.error === null).length} attacks caught, ` +
       `**${accepted.length} attacks accepted** that a check catches, ${rejectedControls.length} controls rejected, ` +
       `${results.filter((r) => findingOf(r) === 'not-exercised').length} not exercised, ` +
       `${results.filter((r) => r.leaked).length} credential leaks, ${results.filter((r) => !r.asExpected).length} unexpected.`,

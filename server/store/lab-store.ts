@@ -128,7 +128,8 @@ export class LabStore {
         error: result.error,
         startedAt: result.startedAt,
         durationMs: result.durationMs,
-        detailJson: JSON.stringify({ client: result.client, genuine: result.genuine, mismatches: result.mismatches, external: result.external }),
+        // serverDetects has no column of its own: kept with the detail so a stored result reads back as written.
+        detailJson: JSON.stringify({ client: result.client, genuine: result.genuine, mismatches: result.mismatches, external: result.external, serverDetects: result.expected.serverDetects }),
       })
       const resultId = Number(lastInsertRowid)
       result.steps.forEach((step, index) =>
@@ -136,7 +137,8 @@ export class LabStore {
       )
       result.connections.forEach((connection, index) => insertConnection.run(resultId, index, JSON.stringify(connection)))
       // The run's counts, in the same transaction as the result they count (migration 005).
-      count.run(result.kind === 'attack' && result.verdict === 'reject' ? 1 : 0, result.leaked ? 1 : 0, result.asExpected ? 0 : 1, result.runId)
+      // A scenario that could not be run caught nothing, whatever its default verdict says.
+      count.run(result.kind === 'attack' && result.verdict === 'reject' && result.error === null ? 1 : 0, result.leaked ? 1 : 0, result.asExpected ? 0 : 1, result.runId)
       return resultId
     })
   }
@@ -217,7 +219,7 @@ export class LabStore {
     const steps = this.db.prepare('SELECT * FROM step_results WHERE result_id = ? ORDER BY ordinal')
     const connections = this.db.prepare('SELECT record_json FROM connections WHERE result_id = ? ORDER BY ordinal')
     return results.map((row) => {
-      const detail = JSON.parse(row.detail_json) as Pick<ScenarioResult, 'client' | 'genuine' | 'mismatches' | 'external'>
+      const detail = JSON.parse(row.detail_json) as Pick<ScenarioResult, 'client' | 'genuine' | 'mismatches' | 'external'> & { serverDetects?: boolean }
       return {
         runId: row.run_id,
         ordinal: row.ordinal,
@@ -228,6 +230,7 @@ export class LabStore {
           verdict: row.expected_verdict as ScenarioResult['verdict'],
           step: row.expected_step as ScenarioResult['catchingStep'],
           ...(row.expected_code === null ? {} : { code: row.expected_code }),
+          ...(detail.serverDetects === undefined ? {} : { serverDetects: detail.serverDetects }),
         },
         verdict: row.verdict as ScenarioResult['verdict'],
         catchingStep: row.catching_step as ScenarioResult['catchingStep'],
@@ -385,7 +388,7 @@ interface RunDbRow {
 
 /** The per-run counts, over `s` (scenario_results) joined to `r` (runs). */
 const RUN_COUNTS = `COUNT(s.id) AS result_count,
-  SUM(CASE WHEN s.kind = 'attack' AND s.verdict = 'reject' THEN 1 ELSE 0 END) AS caught_count,
+  SUM(CASE WHEN s.kind = 'attack' AND s.verdict = 'reject' AND s.error IS NULL THEN 1 ELSE 0 END) AS caught_count,
   SUM(s.leaked) AS leaked_count,
   SUM(CASE WHEN s.as_expected = 0 THEN 1 ELSE 0 END) AS unexpected_count`
 

@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { catalogFamily } from '../../scenarios/catalog/index.js'
 import { testPki } from '../support/lab-pki.js'
-import { outcomeOf, probeRunner, runCatalogScenario, type PinnedOutcome } from './catalog-run.js'
+import { outcomeOf, runCatalogScenario, type PinnedOutcome } from './catalog-run.js'
 
 const pki = testPki()
 const scenarios = catalogFamily('crypto')
-const runner = await probeRunner(pki)
 
 const reject = (code: string): PinnedOutcome => ({ verdict: 'reject', step: 'ALG', code, leaked: false })
 
@@ -37,8 +36,8 @@ describe('catalog: crypto policy, live', () => {
 
   for (const scenario of scenarios) {
     const expected = EXPECTED[scenario.id]
-    // Needs the runner to pass clientFacingTls.ciphers to createSecureContext (see the catalog report).
-    it.skipIf(WEAK_HASH.has(scenario.id) && !runner.loadsWeakHashChains)(`${scenario.id}: caught by ALG ${expected?.code}`, async () => {
+    // The weak-hash chains need the runner to pass clientFacingTls.ciphers (SECLEVEL=0) to the proxy: if it does not, this fails.
+    it(`${scenario.id}: caught by ALG ${expected?.code}`, async () => {
       const result = await runCatalogScenario(pki, scenario)
       expect(result.error).toBeNull()
       expect(outcomeOf(result)).toEqual(expected)

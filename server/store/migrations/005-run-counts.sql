@@ -8,6 +8,6 @@ ALTER TABLE runs ADD COLUMN leaked_count INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE runs ADD COLUMN unexpected_count INTEGER NOT NULL DEFAULT 0;
 UPDATE runs SET
   result_count = (SELECT COUNT(*) FROM scenario_results s WHERE s.run_id = runs.id),
-  caught_count = (SELECT COUNT(*) FROM scenario_results s WHERE s.run_id = runs.id AND s.kind = 'attack' AND s.verdict = 'reject'),
+  caught_count = (SELECT COUNT(*) FROM scenario_results s WHERE s.run_id = runs.id AND s.kind = 'attack' AND s.verdict = 'reject' AND s.error IS NULL),
   leaked_count = (SELECT COUNT(*) FROM scenario_results s WHERE s.run_id = runs.id AND s.leaked = 1),
   unexpected_count = (SELECT COUNT(*) FROM scenario_results s WHERE s.run_id = runs.id AND s.as_expected = 0);

@@ -75,18 +75,20 @@ function hsStep(outcome: ConnectionOutcome, error: ClassifiedError | undefined):
 
 function finStep(outcome: ConnectionOutcome, error: ClassifiedError | undefined, earlierFailure: boolean): StepResult {
   const finished = outcome.transcript?.finished
-  if (outcome.handshakeCompleted) {
+  // The lab recomputes both verify_data values itself (finished-check.ts): a Finished that does not
+  // match the captured transcript fails FIN even when the peer did not abort (RFC 8446 §4.4.4).
+  const mismatch = finished?.client === 'mismatch' || finished?.server === 'mismatch'
+  if (outcome.handshakeCompleted && !mismatch) {
     return passStep('FIN', 'Both Finished messages matched the handshake transcript.', finished ? { ...finished } : undefined)
   }
-  if (earlierFailure) return skipStep('FIN', 'NOT_REACHED', 'The handshake failed before the Finished messages.')
-  const mismatch = finished?.client === 'mismatch' || finished?.server === 'mismatch'
+  if (earlierFailure && !outcome.handshakeCompleted) return skipStep('FIN', 'NOT_REACHED', 'The handshake failed before the Finished messages.')
   if (mismatch || error?.kind === 'finished' || error?.kind === 'record-mac') {
     // TLS 1.3 (and TLS 1.2 with extended_master_secret, RFC 7627) derive the keys from the
     // transcript hash, so an edited hello surfaces as bad_record_mac rather than at Finished.
     return failStep('FIN', 'TRANSCRIPT_MISMATCH', 'Client and server saw different handshake transcripts: the handshake was edited in flight.', {
       version: outcome.transcript?.version ?? null,
       ...(finished ? { finished: { ...finished } } : {}),
-      ...errorDetail(error),
+      ...(error ? errorDetail(error) : { detectedBy: 'lab' }),
     })
   }
   return skipStep('FIN', 'NOT_REACHED', 'The handshake failed for another reason before the Finished check.')

@@ -36,9 +36,12 @@ describe('training routes', () => {
     expect(right.status).toBe(200)
     const reveal = right.json as TrainingRevealDto
     expect(reveal).toMatchObject({ scenarioId: 'self-signed-leaf', predicted: 'TRUST', actual: 'TRUST', isCorrect: true, verdict: 'reject', leaked: false, error: null })
-    expect(reveal.caught).toMatchObject({ step: 'TRUST', code: expect.any(String) })
-    expect(reveal.caught?.message.length).toBeGreaterThan(10)
-    expect(reveal.explanation.length).toBeGreaterThan(20)
+    expect(reveal.caught).toMatchObject({ step: 'TRUST', code: 'SELF_SIGNED_LEAF', message: 'The certificate for bank.lab is self-signed and not trusted' })
+    expect(reveal.explanation).toBe(
+      'The proxy mints a certificate for bank.lab and signs it with its own key: issuer equals subject. ' +
+        'Nothing vouches for it, so a client that checks the chain refuses it. Georgiev et al. (2012) found ' +
+        'SDKs and apps that accept exactly this.',
+    )
 
     const wrong = (await postAnswer({ ...answer, prediction: 'NONE' })).json as TrainingRevealDto
     expect(wrong).toMatchObject({ predicted: 'NONE', actual: 'TRUST', isCorrect: false })

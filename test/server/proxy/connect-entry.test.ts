@@ -114,12 +114,12 @@ describe('startInterceptingProxy with the HTTP CONNECT entry', () => {
 
   it('refuses connections past maxConnections and records each refusal', async () => {
     const lab = await startConnectProxy(1)
-    const first = netConnect(lab.port, '127.0.0.1')
-    await new Promise((resolve) => first.once('connect', resolve))
-    await new Promise((resolve) => setTimeout(resolve, 50))
+    // The proxy's own answer to the first CONNECT proves it holds that connection: no timed wait.
+    const first = await sendHead(lab.port, `CONNECT 127.0.0.1:${genuine?.port ?? 0} HTTP/1.1\r\n\r\n`)
+    expect(first.status).toBe('HTTP/1.1 200 Connection Established')
     const { status } = await sendHead(lab.port, 'CONNECT 127.0.0.1:1 HTTP/1.1\r\n\r\n')
     expect(status).toBe('')
-    first.destroy()
+    first.socket.destroy()
     await lab.whenIdle(2_000)
     expect(lab.records.find((r) => r.outcome === 'refused')).toMatchObject({
       error: { code: 'CONNECTION_LIMIT' },

@@ -18,6 +18,21 @@ describe('handshakeSteps without a capture', () => {
     expect(steps[0]).toMatchObject({ step: 'PROTO', status: 'fail', code: 'DOWNGRADE_SENTINEL' })
   })
 
+  it('skips FIN as not reached, saying why, after an earlier failure', () => {
+    const steps = handshakeSteps({ handshakeCompleted: false, streamEnded: false, clientError: { code: 'ERR_SSL_BAD_SIGNATURE', message: 'bad signature' } })
+    expect(steps[2]).toEqual({ step: 'FIN', status: 'skip', code: 'NOT_REACHED', message: 'The handshake failed before the Finished messages.' })
+  })
+
+  it('fails FIN on a peer decrypt_error without a capture, with no Finished detail it does not have', () => {
+    const steps = handshakeSteps({ handshakeCompleted: false, streamEnded: false, clientError: { code: 'ERR_SSL_TLSV1_ALERT_DECRYPT_ERROR', message: '' } })
+    expect(steps[2]?.detail).toEqual({ version: null, clientError: 'ERR_SSL_TLSV1_ALERT_DECRYPT_ERROR', alert: 'decrypt_error', detectedBy: 'peer' })
+  })
+
+  it('passes REC for a completed handshake whose stream ended, when there is no capture to read close_notify from', () => {
+    const steps = handshakeSteps({ handshakeCompleted: true, streamEnded: true })
+    expect(steps[3]).toEqual({ step: 'REC', status: 'pass', message: 'Every record verified and the server closed with close_notify.' })
+  })
+
   it('fails REC with RECORD_LAYER_ERROR for a reset after the handshake', () => {
     const steps = handshakeSteps({ handshakeCompleted: true, streamEnded: false, clientError: { code: 'ECONNRESET', message: 'read ECONNRESET' } })
     expect(steps[3]).toMatchObject({ step: 'REC', status: 'fail', code: 'RECORD_LAYER_ERROR' })

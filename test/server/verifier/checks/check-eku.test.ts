@@ -33,4 +33,15 @@ describe('checkEku', () => {
     const leaf = makeLeaf(root, { extendedKeyUsage: ['clientAuth'] })
     expect(stepOf(verifyChain([leaf], [root], { requiredEku: ['1.3.6.1.5.5.7.3.2'] }), 'EKU').status).toBe('pass')
   })
+
+  it('requires every EKU the caller names, on the leaf and on each intermediate, not just one of them', () => {
+    const root = makeRoot()
+    const both = ['1.3.6.1.5.5.7.3.1', '1.3.6.1.5.5.7.3.2']
+    const serverOnlyLeaf = makeLeaf(root, { extendedKeyUsage: ['serverAuth'] })
+    expect(stepOf(verifyChain([serverOnlyLeaf], [root], { requiredEku: both }), 'EKU').code).toBe('EKU_MISSING_SERVER_AUTH')
+    expect(stepOf(verifyChain([makeLeaf(root, { extendedKeyUsage: ['serverAuth', 'clientAuth'] })], [root], { requiredEku: both }), 'EKU').status).toBe('pass')
+    const serverOnlyIntermediate = makeIntermediate(root, { extendedKeyUsage: ['serverAuth'] })
+    const leaf = makeLeaf(serverOnlyIntermediate, { extendedKeyUsage: ['serverAuth', 'clientAuth'] })
+    expect(stepOf(verifyChain([leaf, serverOnlyIntermediate], [root], { requiredEku: both }), 'EKU').code).toBe('ISSUER_EKU_MISSING_SERVER_AUTH')
+  })
 })

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { makeIntermediate, makeLeaf, makeRoot, stepOf, verifyChain } from '../support/make-chain.js'
+import { issueCertificate } from '../../../../ca/index.js'
+import { ecKey, makeIntermediate, makeLeaf, makeRoot, NOW, stepOf, verifyChain } from '../support/make-chain.js'
 import { STEP_TITLES } from '../../../../server/steps/step-ids.js'
 
 const NULL_DER = Buffer.from([0x05, 0x00])
@@ -44,9 +45,32 @@ describe('checkExtensions', () => {
   })
 })
 
+describe('checkExtensions: a critical extKeyUsage on a subscriber certificate (CA/B BR §7.1.2.7.10)', () => {
+  // SEQUENCE { id-kp-serverAuth }, written as a raw extension so it can be marked critical.
+  const serverAuthEku = Buffer.from('300a06082b06010505070301', 'hex')
+
+  it('fails EXTENSION_CRITICALITY_INVALID under webpki, and is allowed under rfc5280', () => {
+    const root = makeRoot()
+    // makeLeaf without its own (non-critical) extKeyUsage, which would make this one a duplicate.
+    const leaf = issueCertificate({
+      subject: { CN: 'bank.lab' },
+      issuer: root,
+      key: ecKey(),
+      sans: [{ dns: 'bank.lab' }],
+      keyUsage: ['digitalSignature'],
+      notBefore: new Date(NOW.getTime() - 86_400_000),
+      notAfter: new Date(NOW.getTime() + 30 * 86_400_000),
+      extra: [{ oid: '2.5.29.37', critical: true, valueDer: serverAuthEku }],
+    })
+    expect(stepOf(verifyChain([leaf], [root]), 'CRIT')).toMatchObject({ code: 'EXTENSION_CRITICALITY_INVALID', detail: { name: 'extKeyUsage', critical: true } })
+    expect(stepOf(verifyChain([leaf], [root], { profile: 'rfc5280' }), 'CRIT').status).toBe('pass')
+  })
+})
+
 describe('checkExtensions serial numbers (RFC 5280 §4.1.2.2)', () => {
   it.each([
     ['zero', '00', 'zero'],
+    ['negative', 'ff01', 'negative'],
     ['longer than 20 octets', '01'.repeat(21), '21 octets, more than 20'],
   ])('fails INVALID_SERIAL_NUMBER for a %s serial', (_what, serialNumber, reason) => {
     const root = makeRoot()
@@ -54,9 +78,21 @@ describe('checkExtensions serial numbers (RFC 5280 §4.1.2.2)', () => {
     expect(stepOf(report, 'CRIT')).toMatchObject({ code: 'INVALID_SERIAL_NUMBER', detail: { reason } })
   })
 
+  it('checks the serial of an intermediate too, and not of the trust anchor', () => {
+    const root = makeRoot({ serialNumber: '00' })
+    const intermediate = makeIntermediate(root, { serialNumber: '00' })
+    expect(stepOf(verifyChain([makeLeaf(intermediate), intermediate], [root]), 'CRIT')).toMatchObject({ code: 'INVALID_SERIAL_NUMBER', detail: { reason: 'zero' } })
+    expect(stepOf(verifyChain([makeLeaf(root)], [root]), 'CRIT').status).toBe('pass')
+  })
+
   it('accepts a 20-octet serial', () => {
     const root = makeRoot()
     expect(verifyChain([makeLeaf(root, { serialNumber: '7f'.repeat(20) })], [root]).verdict).toBe('accept')
+  })
+
+  it('does not count the 0x00 that keeps a 20-octet serial with its top bit set positive', () => {
+    const root = makeRoot()
+    expect(verifyChain([makeLeaf(root, { serialNumber: `00${'80'.repeat(20)}` })], [root]).verdict).toBe('accept')
   })
 })
 

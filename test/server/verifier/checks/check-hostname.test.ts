@@ -30,6 +30,11 @@ describe('checkHostname', () => {
     expect(hostStep({ subject: { CN: 'bank.lab' }, sans: [] }, 'bank.lab', { allowCommonNameFallback: true }).status).toBe('pass')
   })
 
+  it('ignores the CN even with allowCommonNameFallback when any DNS or IP SAN is present (RFC 6125 §6.4.4)', () => {
+    expect(hostStep({ subject: { CN: 'bank.lab' }, sans: [{ ip: '127.0.0.1' }] }, 'bank.lab', { allowCommonNameFallback: true }).code).toBe('HOSTNAME_MISMATCH')
+    expect(hostStep({ subject: { CN: 'bank.lab' }, sans: [{ dns: 'other.lab' }] }, 'bank.lab', { allowCommonNameFallback: true }).code).toBe('HOSTNAME_MISMATCH')
+  })
+
   it('passes HOST for a wildcard standing for exactly one left-most label', () => {
     expect(hostStep({ sans: [{ dns: '*.bank.lab' }] }, 'www.bank.lab').status).toBe('pass')
     expect(hostStep({ sans: [{ dns: '*.bank.lab' }] }, 'a.b.bank.lab').code).toBe('HOSTNAME_MISMATCH')

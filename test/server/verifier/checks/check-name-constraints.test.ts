@@ -20,6 +20,22 @@ describe('checkNameConstraints', () => {
     expect(stepOf(report, 'NC').detail).toMatchObject({ name: 'DNS:bank.lab', issuer: 'O=mitmlab test, CN=Test Intermediate' })
   })
 
+  it('checks a DNS-looking leaf CN only when the leaf has no DNS or IP SAN (a SAN makes the CN a label)', () => {
+    const permitted: NameConstraintsSpec = { permitted: [{ dns: 'bank.lab' }] }
+    expect(stepOf(ncStep(permitted, { subject: { CN: 'evil.example' }, sans: [{ dns: 'bank.lab' }] }), 'NC').status).toBe('pass')
+    expect(stepOf(ncStep({ permitted: [{ dns: 'bank.lab' }, { ip: '127.0.0.0/8' }] }, { subject: { CN: 'evil.example' }, sans: [{ ip: '127.0.0.1' }] }, '127.0.0.1'), 'NC').status).toBe('pass')
+  })
+
+  it('compares a directoryName attribute by type as well as value (OU=Bank is not O=Bank)', () => {
+    expect(ncStep({ permitted: [{ dn: { O: 'Bank' } }] }, { subject: { OU: 'Bank', CN: 'bank.lab' } }).code).toBe('NAME_NOT_PERMITTED')
+  })
+
+  it('checks URI SANs against URI subtrees (the host part, RFC 5280 §4.2.1.10)', () => {
+    const permitted: NameConstraintsSpec = { permitted: [{ dns: 'bank.lab' }, { uri: 'bank.lab' }] }
+    expect(stepOf(ncStep(permitted, { subject: { CN: 'x' }, sans: [{ dns: 'bank.lab' }, { uri: 'https://bank.lab/login' }] }), 'NC').status).toBe('pass')
+    expect(ncStep(permitted, { subject: { CN: 'x' }, sans: [{ dns: 'bank.lab' }, { uri: 'https://evil.lab/login' }] }).code).toBe('NAME_NOT_PERMITTED')
+  })
+
   it('does not treat a label suffix as a subdomain (evilbank.lab is not under bank.lab)', () => {
     expect(ncStep({ permitted: [{ dns: 'bank.lab' }] }, { subject: { CN: 'x' }, sans: [{ dns: 'evilbank.lab' }] }, 'evilbank.lab').code).toBe('NAME_NOT_PERMITTED')
   })

@@ -38,6 +38,20 @@ describe('checkRevocation', () => {
     expect(stepOf(verifyChain([leaf, intermediate], [root], { crls: [crl] }), 'REV')).toMatchObject({ code: 'CRL_INVALID', detail: { reason: 'the CRL is out of date' } })
   })
 
+  it('uses a CRL from the instant of its thisUpdate until the instant of its nextUpdate, and not a millisecond outside (RFC 5280 §6.3.3)', () => {
+    const { root, intermediate, leaf } = makeChain()
+    const reason = (crlThisUpdate: Date, crlNextUpdate: Date): unknown => {
+      const crl = makeCrl({ issuer: intermediate, thisUpdate: crlThisUpdate, nextUpdate: crlNextUpdate })
+      const rev = stepOf(verifyChain([leaf, intermediate], [root], { crls: [crl] }), 'REV')
+      return rev.status === 'pass' ? 'usable' : rev.detail?.['reason']
+    }
+    const second = 1_000
+    expect(reason(NOW, nextUpdate)).toBe('usable')
+    expect(reason(new Date(NOW.getTime() + second), nextUpdate)).toBe('the CRL is not valid yet')
+    expect(reason(thisUpdate, NOW)).toBe('usable')
+    expect(reason(thisUpdate, new Date(NOW.getTime() - second))).toBe('the CRL is out of date')
+  })
+
   it('fails CRL_INVALID when the issuer key usage lacks cRLSign', () => {
     const root = makeRoot()
     const intermediate = makeIntermediate(root, { keyUsage: ['keyCertSign'] })

@@ -1,0 +1,299 @@
+import { execFileSync } from 'node:child_process'
+import { appendFileSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join, relative, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+import { createVitest, type Vitest } from 'vitest/node'
+import { applyMutant, mutantsOf, type Mutant } from './mutants.js'
+import { seededSample } from './seeded-sample.js'
+import { MUTATION_TARGETS, type MutationTarget } from './targets.js'
+
+/*
+ * npm run test:mutation [-- --seed 22 --per-group 60 --group judge --timeout-ms 120000]
+ *
+ * Applies the targeted mutants of mutants.ts, one at a time, to a scratch copy of the
+ * repository, and runs only the group's tests against each (one long-lived Vitest, the mutated
+ * file invalidated between runs). A mutant is killed when a test that passed without it fails
+ * (or the run exceeds --timeout-ms); it survives otherwise. Tests that already fail without
+ * any mutant are named and never count as a kill. Exit 0 when the score reaches
+ * --threshold, 1 when it does not, 2 on a usage or infrastructure error.
+ *
+ * --rerun test-results/mutation.json runs again only the mutants that survived that run (the
+ * same mutants: same seed and sources), after tests were added; the others keep their status.
+ */
+
+type Status = 'killed' | 'survived' | 'timeout'
+
+interface MutantResult extends Omit<Mutant, 'start' | 'end'> {
+  group: string
+  status: Status
+  ms: number
+}
+
+interface GroupSummary {
+  group: string
+  generated: number
+  run: number
+  killed: number
+  timeout: number
+  survived: number
+  score: number
+  excludedTests: string[]
+}
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
+
+function usage(message: string): never {
+  console.error(`test:mutation: ${message}`)
+  process.exit(2)
+}
+
+const { values } = (() => {
+  try {
+    return parseArgs({
+      options: {
+        seed: { type: 'string', default: '22' },
+        'per-group': { type: 'string', default: '60' },
+        group: { type: 'string', multiple: true },
+        'timeout-ms': { type: 'string', default: '120000' },
+        threshold: { type: 'string', default: '90' },
+        out: { type: 'string', default: 'test-results/mutation' },
+        list: { type: 'boolean', default: false },
+        rerun: { type: 'string' },
+      },
+    })
+  } catch (error) {
+    return usage((error as Error).message)
+  }
+})()
+
+const positiveInteger = (flag: string, text: string | undefined): number => {
+  const value = Number(text)
+  if (!Number.isInteger(value) || value < 0) usage(`--${flag} must be a whole number, got "${text ?? ''}"`)
+  return value
+}
+const seed = positiveInteger('seed', values.seed)
+const perGroup = values['per-group'] === 'all' ? Number.POSITIVE_INFINITY : positiveInteger('per-group', values['per-group'])
+const timeoutMs = positiveInteger('timeout-ms', values['timeout-ms'])
+const threshold = positiveInteger('threshold', values.threshold)
+const known = new Set(MUTATION_TARGETS.map((t) => t.group))
+for (const name of values.group ?? []) if (!known.has(name)) usage(`unknown --group "${name}" (one of ${[...known].join(', ')})`)
+const targets = MUTATION_TARGETS.filter((t) => values.group === undefined || values.group.includes(t.group))
+const previous = values.rerun === undefined ? null : readPrevious(values.rerun)
+
+function readPrevious(file: string): MutantResult[] {
+  try {
+    return (JSON.parse(readFileSync(resolve(file), 'utf8')) as { results: MutantResult[] }).results
+  } catch (error) {
+    return usage(`--rerun ${file}: ${(error as Error).message}`)
+  }
+}
+
+/** Each earlier survivor once, as a mutant of today's sources (two identical edits on one line stay two). */
+function survivorsAgain(generated: Mutant[], earlier: MutantResult[]): Mutant[] {
+  const taken = new Set<Mutant>()
+  for (const survivor of earlier.filter((r) => r.status === 'survived')) {
+    const match = generated.find((m) => !taken.has(m) && sameMutant(survivor, m))
+    if (match !== undefined) taken.add(match)
+  }
+  return generated.filter((m) => taken.has(m))
+}
+
+const sameMutant = (a: Omit<MutantResult, 'group' | 'status' | 'ms'>, b: Omit<MutantResult, 'group' | 'status' | 'ms'>): boolean =>
+  a.file === b.file && a.line === b.line && a.operator === b.operator && a.original === b.original && a.replacement === b.replacement
+
+/** The repository as it is now (tracked and untracked, not ignored), in a scratch directory. */
+function scratchCopy(): string {
+  const work = mkdtempSync(join(tmpdir(), 'mitmlab-mutation-'))
+  const listed = execFileSync('git', ['ls-files', '-co', '--exclude-standard', '-z'], { cwd: ROOT, encoding: 'utf8' }).split('\0')
+  for (const file of listed) {
+    if (file === '' || file === 'node_modules' || !existsSync(join(ROOT, file)) || statSync(join(ROOT, file)).isDirectory()) continue
+    mkdirSync(dirname(join(work, file)), { recursive: true })
+    copyFileSync(join(ROOT, file), join(work, file))
+  }
+  symlinkSync(realpathSync(join(ROOT, 'node_modules')), join(work, 'node_modules'))
+  return work
+}
+
+function testFiles(work: string, entries: readonly string[]): string[] {
+  const found: string[] = []
+  const walk = (path: string): void => {
+    if (!existsSync(path)) usage(`test path ${relative(work, path)} does not exist (scripts/mutation/targets.ts)`)
+    if (statSync(path).isDirectory()) for (const name of readdirSync(path).sort()) walk(join(path, name))
+    else if (path.endsWith('.test.ts')) found.push(path)
+  }
+  for (const entry of entries) walk(join(work, entry))
+  return found
+}
+
+async function startVitest(work: string): Promise<Vitest> {
+  return createVitest('test', { root: work, config: join(work, 'vitest.config.ts'), watch: false, reporters: [{ onInit: () => undefined }], silent: true })
+}
+
+/** What went wrong in one run: failed tests (by file and full name) and modules that errored or never ran. */
+interface RunFailures {
+  tests: Set<string>
+  modules: Set<string>
+}
+
+async function runFiles(vitest: Vitest, files: string[]): Promise<RunFailures> {
+  const result = await vitest.runTestFiles(files)
+  // The result may also list modules of earlier runs: only these files count.
+  const asked = new Set(files)
+  const failures: RunFailures = { tests: new Set(), modules: new Set() }
+  const ran = new Set<string>()
+  for (const module of result.testModules) {
+    if (!asked.has(module.moduleId)) continue
+    ran.add(module.moduleId)
+    if (module.errors().length > 0) failures.modules.add(module.moduleId)
+    for (const test of module.children.allTests()) if (test.result().state === 'failed') failures.tests.add(`${module.moduleId} > ${test.fullName}`)
+  }
+  for (const file of files) if (!ran.has(file)) failures.modules.add(file)
+  if (result.unhandledErrors.length > 0) failures.modules.add('(unhandled error)')
+  return failures
+}
+
+/** Killed: a test that passed without the mutant fails with it, or a module that loaded no longer does. */
+function isKilled(baseline: RunFailures, mutated: RunFailures): boolean {
+  return [...mutated.tests].some((test) => !baseline.tests.has(test)) || [...mutated.modules].some((module) => !baseline.modules.has(module))
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | 'timeout'> {
+  let timer: NodeJS.Timeout | undefined
+  return Promise.race([promise, new Promise<'timeout'>((done) => (timer = setTimeout(() => done('timeout'), ms)))]).finally(() => clearTimeout(timer))
+}
+
+const progressFile = `${resolve(ROOT, values.out ?? 'test-results/mutation')}.progress.jsonl`
+
+async function main(): Promise<number> {
+  mkdirSync(dirname(progressFile), { recursive: true })
+  writeFileSync(progressFile, '')
+  const work = scratchCopy()
+  // Ctrl-C or a kill: the scratch copy goes too.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      rmSync(work, { recursive: true, force: true })
+      process.exit(2)
+    })
+  }
+  let vitest = await startVitest(work)
+  const results: MutantResult[] = []
+  const summaries: GroupSummary[] = []
+  const started = Date.now()
+  try {
+    for (const target of targets) {
+      const summary = await runGroup(target)
+      summaries.push(summary)
+    }
+  } finally {
+    await vitest.close()
+    rmSync(work, { recursive: true, force: true })
+  }
+  report(summaries, results, Date.now() - started)
+  const total = totals(summaries)
+  return total.score >= threshold ? 0 : 1
+
+  async function runGroup(target: MutationTarget): Promise<GroupSummary> {
+    const generated = target.sources.flatMap((source) => mutantsOf(source, readFileSync(join(work, source), 'utf8')))
+    const earlier = previous?.filter((r) => r.group === target.group) ?? []
+    const groupResults: MutantResult[] = earlier.filter((r) => r.status !== 'survived')
+    const chosen = previous === null ? seededSample(generated, perGroup, seed) : survivorsAgain(generated, earlier)
+    results.push(...groupResults)
+    const files = testFiles(work, target.tests)
+    const baseline: RunFailures = chosen.length === 0 ? { tests: new Set(), modules: new Set() } : await runFiles(vitest, files)
+    const kept = files.filter((file) => !baseline.modules.has(file))
+    const excludedTests = [...baseline.modules, ...baseline.tests].map((name) => relative(work, name))
+    if (excludedTests.length > 0) console.log(`[${target.group}] left out, failing without any mutant:\n  ${excludedTests.join('\n  ')}`)
+    console.log(`[${target.group}] ${generated.length} mutants, running ${chosen.length} against ${kept.length} test files`)
+    if (values.list || kept.length === 0) return summarize(target.group, generated.length, groupResults, excludedTests)
+    for (const [index, mutant] of chosen.entries()) {
+      const path = join(work, mutant.file)
+      const original = readFileSync(path, 'utf8')
+      const began = Date.now()
+      let status: Status
+      try {
+        writeFileSync(path, applyMutant(original, mutant))
+        vitest.invalidateFile(path)
+        const outcome = await withTimeout(runFiles(vitest, kept), timeoutMs)
+        status = outcome === 'timeout' ? 'timeout' : isKilled(baseline, outcome) ? 'killed' : 'survived'
+      } finally {
+        writeFileSync(path, original)
+        vitest.invalidateFile(path)
+      }
+      if (status === 'timeout') {
+        // A mutant that hangs a worker: start over with a fresh Vitest (bounded wait for the old one).
+        await withTimeout(vitest.close(), 10_000)
+        vitest = await startVitest(work)
+      }
+      const { start: _start, end: _end, ...where } = mutant
+      const result: MutantResult = { ...where, group: target.group, status, ms: Date.now() - began }
+      groupResults.push(result)
+      results.push(result)
+      // One line per mutant as it finishes, so an interrupted run keeps what it found.
+      appendFileSync(progressFile, `${JSON.stringify(result)}\n`)
+      console.log(`[${target.group}] ${index + 1}/${chosen.length} ${status.padEnd(8)} ${mutant.file}:${mutant.line} ${mutant.operator} ${oneLine(mutant.original)} → ${oneLine(mutant.replacement)} (${Math.round(result.ms / 100) / 10} s)`)
+    }
+    return summarize(target.group, generated.length, groupResults, excludedTests)
+  }
+}
+
+function oneLine(text: string): string {
+  const flat = text.replace(/\s+/g, ' ')
+  return flat.length > 60 ? `${flat.slice(0, 57)}...` : flat
+}
+
+function summarize(group: string, generated: number, groupResults: MutantResult[], excludedTests: string[]): GroupSummary {
+  const count = (status: Status): number => groupResults.filter((r) => r.status === status).length
+  const killed = count('killed')
+  const timeout = count('timeout')
+  const run = groupResults.length
+  return { group, generated, run, killed, timeout, survived: count('survived'), score: run === 0 ? 0 : (100 * (killed + timeout)) / run, excludedTests }
+}
+
+function totals(summaries: GroupSummary[]): GroupSummary {
+  const sum = (key: 'generated' | 'run' | 'killed' | 'timeout' | 'survived'): number => summaries.reduce((n, s) => n + s[key], 0)
+  const run = sum('run')
+  return {
+    group: 'total',
+    generated: sum('generated'),
+    run,
+    killed: sum('killed'),
+    timeout: sum('timeout'),
+    survived: sum('survived'),
+    score: run === 0 ? 0 : (100 * (sum('killed') + sum('timeout'))) / run,
+    excludedTests: summaries.flatMap((s) => s.excludedTests),
+  }
+}
+
+function report(summaries: GroupSummary[], results: MutantResult[], elapsedMs: number): void {
+  const rows = [...summaries, totals(summaries)].map(
+    (s) => `| ${s.group} | ${s.generated} | ${s.run} | ${s.killed} | ${s.timeout} | ${s.survived} | ${s.score.toFixed(1)} % |`,
+  )
+  const survivors = results.filter((r) => r.status === 'survived').map((r) => `- \`${r.file}:${r.line}\` ${r.operator}: \`${oneLine(r.original)}\` → \`${oneLine(r.replacement)}\``)
+  const markdown = [
+    `Mutation run: seed ${seed}, up to ${values['per-group'] ?? ''} mutants per group${values.rerun === undefined ? '' : `, survivors of ${values.rerun} run again`}, ${Math.round(elapsedMs / 1000)} s, Node ${process.versions.node}.`,
+    '',
+    '| group | mutants | run | killed | timed out | survived | score |',
+    '|---|---|---|---|---|---|---|',
+    ...rows,
+    '',
+    survivors.length > 0 ? 'Surviving mutants:' : 'No mutant survived.',
+    ...survivors,
+    '',
+  ].join('\n')
+  console.log(`\n${markdown}`)
+  const out = resolve(ROOT, values.out ?? 'test-results/mutation')
+  mkdirSync(dirname(out), { recursive: true })
+  writeFileSync(`${out}.md`, markdown)
+  writeFileSync(`${out}.json`, `${JSON.stringify({ seed, perGroup: values['per-group'], elapsedMs, summaries, results }, null, 2)}\n`)
+  console.log(`written: ${relative(ROOT, `${out}.md`)}, ${relative(ROOT, `${out}.json`)}`)
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(`test:mutation: ${(error as Error).stack ?? String(error)}`)
+    process.exit(2)
+  },
+)

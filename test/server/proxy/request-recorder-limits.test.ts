@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest'
+import type { ConnectionRecord } from '../../../server/proxy/connection-record.js'
+import { RequestRecorder } from '../../../server/proxy/request-recorder.js'
+
+/*
+ * What the recorder keeps is bounded: 16 KiB of each body, 1,000 entries per list and
+ * connection. The limits are written out here (not imported): a changed limit must show.
+ */
+
+function plaintext(): ConnectionRecord['plaintext'] {
+  return { requests: [], credentials: [], cookies: [] }
+}
+
+function form(seen: ConnectionRecord['plaintext'], chunks: string[]): void {
+  const recorder = new RequestRecorder(seen)
+  recorder.head('POST', '/login', (name) => (name === 'content-type' ? 'application/x-www-form-urlencoded' : undefined))
+  for (const chunk of chunks) recorder.bodyChunk(Buffer.from(chunk))
+  recorder.end()
+}
+
+describe('RequestRecorder limits', () => {
+  const tail = '&password=s3cret'
+  const filler = (total: number): string => `a=${'x'.repeat(total - 2 - tail.length)}`
+
+  it('reads a body of exactly 16,384 bytes whole', () => {
+    const seen = plaintext()
+    form(seen, [filler(16_384) + tail])
+    expect(seen.credentials).toEqual([{ field: 'password', value: 's3cret', path: '/login' }])
+  })
+
+  it('keeps only the first 16,384 bytes of a longer body, across chunks', () => {
+    const seen = plaintext()
+    const body = filler(16_385) + tail
+    form(seen, [body.slice(0, 10_000), body.slice(10_000, 16_383), body.slice(16_383)])
+    expect(seen.credentials).toEqual([{ field: 'password', value: 's3cre', path: '/login' }])
+  })
+
+  it('starts every request with an empty body, whatever the previous one kept', () => {
+    const seen = plaintext()
+    const recorder = new RequestRecorder(seen)
+    const formType = (name: string): string | undefined => (name === 'content-type' ? 'application/x-www-form-urlencoded' : undefined)
+    recorder.head('POST', '/big', formType)
+    recorder.bodyChunk(Buffer.from(filler(20_000)))
+    recorder.end()
+    recorder.head('POST', '/login', formType)
+    recorder.bodyChunk(Buffer.from(filler(16_384) + tail))
+    recorder.end()
+    expect(seen.credentials).toEqual([{ field: 'password', value: 's3cret', path: '/login' }])
+  })
+
+  it('keeps 1,000 requests and cookies per connection, the first ones', () => {
+    const seen = plaintext()
+    const recorder = new RequestRecorder(seen)
+    for (let i = 0; i < 1_001; i++) {
+      recorder.head('GET', `/page/${i}`, (name) => (name === 'cookie' ? `session=${i}` : undefined))
+      recorder.end()
+    }
+    expect(seen.requests).toHaveLength(1_000)
+    expect(seen.cookies).toHaveLength(1_000)
+    expect([seen.requests[999]?.path, seen.cookies[999]]).toEqual(['/page/999', 'session=999'])
+  })
+
+  it('records no cookie and no credential for a request without Cookie, Authorization or body', () => {
+    const seen = plaintext()
+    const recorder = new RequestRecorder(seen)
+    recorder.head('GET', '/', (name) => (name === 'host' ? 'bank.lab' : undefined))
+    recorder.end()
+    expect(seen).toEqual({ requests: [{ method: 'GET', path: '/', host: 'bank.lab' }], credentials: [], cookies: [] })
+  })
+
+  it('reads only secret and user fields, by whole name and in any case', () => {
+    const seen = plaintext()
+    form(seen, ['PASSWORD=a&pwd=b&pin=c&OTP=d&token=e&secret=f&passwd=g&pass=h&Email=i&login=j&account=k&user=l&passwords=x&username2=y&note=z'])
+    expect(seen.credentials.map((c) => `${c.field}=${c.value}`)).toEqual([
+      'PASSWORD=a', 'pwd=b', 'pin=c', 'OTP=d', 'token=e', 'secret=f', 'passwd=g', 'pass=h', 'Email=i', 'login=j', 'account=k', 'user=l',
+    ])
+  })
+})

@@ -1,0 +1,308 @@
+import { XMLParser, XMLValidator } from 'fast-xml-parser'
+import { describe, expect, it } from 'vitest'
+import type { ScenarioResult } from '../../../server/lab/scenario-result.js'
+import { formatHtmlReport } from '../../../server/report/format-html.js'
+import { formatJunitReport } from '../../../server/report/format-junit.js'
+import { formatMarkdownReport } from '../../../server/report/format-markdown.js'
+import { findingOf, type RunReport } from '../../../server/report/run-report.js'
+import { newConnectionRecord } from '../../../server/proxy/connection-record.js'
+
+/*
+ * reports.test.ts renders a live run, which has only one kind of finding (an accepted attack).
+ * This run is built by hand with one result per outcome — an accepted attack, a rejected
+ * control, a scenario that could not be run (the model's "not exercised"), a caught attack
+ * and an accepted control — and every format is checked for each, with literal expectations.
+ */
+
+function result(fields: Partial<ScenarioResult> & Pick<ScenarioResult, 'scenarioId' | 'clientId' | 'ordinal' | 'kind'>): ScenarioResult {
+  return {
+    runId: 'run-x',
+    expected: fields.kind === 'attack' ? { verdict: 'reject', step: 'HOST' } : { verdict: 'accept', step: null },
+    verdict: 'reject',
+    catchingStep: null,
+    code: null,
+    node: { authorized: false, error: null },
+    leaked: false,
+    asExpected: true,
+    error: null,
+    startedAt: '2026-11-24T09:30:00.000Z',
+    durationMs: 250,
+    steps: [],
+    connections: [],
+    client: null,
+    genuine: { requests: [] },
+    mismatches: [],
+    ...fields,
+  }
+}
+
+const leakingConnection = newConnectionRecord(1, 'terminate', '127.0.0.1:5000')
+leakingConnection.plaintext.credentials.push({ field: 'password', value: 'correct-horse-battery-staple', path: '/login' })
+
+const refusingConnection = newConnectionRecord(2, 'terminate', '127.0.0.1:5001')
+refusingConnection.outcome = 'client-rejected'
+refusingConnection.clientAlert = 'bad_certificate'
+
+const CAUGHT = result({
+  scenarioId: 'wrong-host',
+  clientId: 'lab-verifier',
+  ordinal: 0,
+  kind: 'attack',
+  catchingStep: 'HOST',
+  code: 'HOSTNAME_MISMATCH',
+  connections: [refusingConnection],
+  steps: [
+    { step: 'TRUST', status: 'pass', message: 'Anchored' },
+    { step: 'HOST', status: 'fail', code: 'HOSTNAME_MISMATCH', message: 'Certificate is for evil.lab, not bank.lab' },
+  ],
+})
+const ACCEPTED_ATTACK = result({
+  scenarioId: 'wrong-host',
+  clientId: 'curl',
+  ordinal: 0,
+  kind: 'attack',
+  verdict: 'accept',
+  node: { authorized: true, error: null },
+  leaked: true,
+  asExpected: false,
+  connections: [leakingConnection],
+  mismatches: ['curl accepted an attack that HOST should catch'],
+  durationMs: 1500,
+})
+const CONTROL_OK = result({ scenarioId: 'direct-connection', clientId: 'lab-verifier', ordinal: 1, kind: 'control', verdict: 'accept', node: { authorized: true, error: null } })
+const REJECTED_CONTROL = result({
+  scenarioId: 'direct-connection',
+  clientId: 'curl',
+  ordinal: 1,
+  kind: 'control',
+  catchingStep: 'TRUST',
+  code: 'CLIENT_REJECTED',
+  asExpected: false,
+  steps: [{ step: 'TRUST', status: 'fail', code: 'CLIENT_REJECTED', message: 'unable to get local issuer certificate' }],
+  mismatches: ['curl rejected a connection a correct client accepts'],
+})
+const NOT_RUN = result({
+  scenarioId: 'expired-leaf',
+  clientId: 'lab-verifier',
+  ordinal: 2,
+  kind: 'attack',
+  asExpected: false,
+  error: 'SCENARIO_FAILED: Scenario expired-leaf did not start within 20000 ms\n    at stageScenario',
+  mismatches: ['The scenario could not be run: SCENARIO_FAILED: Scenario expired-leaf did not start within 20000 ms'],
+  durationMs: 20000,
+})
+
+const report: RunReport = {
+  run: {
+    id: 'run-x',
+    startedAt: '2026-11-24T09:30:00.000Z',
+    finishedAt: '2026-11-24T09:31:00.000Z',
+    status: 'failed',
+    trigger: 'test',
+    options: {},
+    scenarioCount: 3,
+    resultCount: 5,
+    caughtCount: 1,
+    leakedCount: 1,
+    unexpectedCount: 3,
+  },
+  results: [CAUGHT, ACCEPTED_ATTACK, CONTROL_OK, REJECTED_CONTROL, NOT_RUN],
+  scenarios: {
+    'wrong-host': { id: 'wrong-host', title: 'Certificate for <another> host', explanation: 'The attacker serves a valid certificate for evil.lab.', references: ['RFC 6125'], tags: [] },
+    'direct-connection': { id: 'direct-connection', title: 'Direct connection', explanation: 'No attacker.', references: [], tags: [] },
+    'expired-leaf': { id: 'expired-leaf', title: 'Expired leaf', explanation: 'The leaf expired.', references: [], tags: [] },
+  },
+  genuineChain: [],
+  generatedAt: '2026-11-24T10:00:00.000Z',
+}
+
+describe('findingOf', () => {
+  it.each<[string, ScenarioResult, string]>([
+    ['a caught attack', CAUGHT, 'ok'],
+    ['an accepted attack', ACCEPTED_ATTACK, 'accepted-attack'],
+    ['an accepted control', CONTROL_OK, 'ok'],
+    ['a rejected control', REJECTED_CONTROL, 'rejected-control'],
+    ['a scenario that could not be run', NOT_RUN, 'error'],
+    ['an error wins over an accepted attack', { ...ACCEPTED_ATTACK, error: 'boom' }, 'error'],
+  ])('%s is %s', (_name, judged, finding) => {
+    expect(findingOf(judged)).toBe(finding)
+  })
+})
+
+interface JunitCase {
+  classname: string
+  name: string
+  time: string
+  failure?: { type: string; message: string; '#text': string }
+  error?: { type: string; message: string; '#text': string }
+  'system-out'?: string
+}
+interface JunitSuite {
+  name: string
+  tests: string
+  failures: string
+  errors: string
+  skipped: string
+  time: string
+  testcase: JunitCase[]
+}
+
+describe('formatJunitReport, every outcome', () => {
+  const xml = formatJunitReport(report)
+  const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', isArray: (name) => name === 'testsuite' || name === 'testcase' }).parse(xml) as {
+    testsuites: { name: string; tests: string; failures: string; errors: string; time: string; testsuite: JunitSuite[] }
+  }
+  const suites = Object.fromEntries(doc.testsuites.testsuite.map((s) => [s.name, s]))
+  const caseOf = (client: string, scenario: string): JunitCase | undefined => suites[client]?.testcase.find((c) => c.name.startsWith(`${scenario} `) || c.name === scenario)
+
+  it('is valid XML with totals over every client', () => {
+    expect(XMLValidator.validate(xml)).toBe(true)
+    expect(doc.testsuites).toMatchObject({ name: 'mitmlab run run-x', tests: '5', failures: '2', errors: '1', time: '22.250' })
+  })
+
+  it('one suite per client, with its own counts', () => {
+    expect(doc.testsuites.testsuite.map((s) => [s.name, s.tests, s.failures, s.errors, s.skipped, s.time])).toEqual([
+      ['lab-verifier', '3', '0', '1', '0', '20.500'],
+      ['curl', '2', '2', '0', '0', '1.750'],
+    ])
+  })
+
+  it('an accepted attack is a failure naming the leak and the step that should have caught it', () => {
+    const testCase = caseOf('curl', 'wrong-host')
+    expect(testCase?.name).toBe('wrong-host — Certificate for <another> host')
+    expect(testCase?.classname).toBe('mitmlab.curl')
+    expect(testCase?.failure?.type).toBe('accepted-attack')
+    expect(testCase?.failure?.message).toBe('The client accepted the attack and leaked the credentials')
+    expect(testCase?.failure?.['#text']).toBe(
+      'expected: step HOST; actual: accept, caught by no step; credentials leaked: yes\nThe attacker serves a valid certificate for evil.lab.',
+    )
+    expect(testCase?.error).toBeUndefined()
+  })
+
+  it('a rejected control is a failure, never a pass', () => {
+    const testCase = caseOf('curl', 'direct-connection')
+    expect(testCase?.failure?.type).toBe('rejected-control')
+    expect(testCase?.failure?.message).toBe('The client rejected a control at TRUST (CLIENT_REJECTED)')
+    expect(testCase?.failure?.['#text']).toBe(
+      'expected: verdict accept; actual: reject, caught by TRUST (CLIENT_REJECTED); credentials leaked: no\nNo attacker.\nTRUST CLIENT_REJECTED: unable to get local issuer certificate',
+    )
+    expect(testCase?.['system-out']).toBeUndefined()
+  })
+
+  it('a scenario that could not be run is an error with the first line as message and the whole text', () => {
+    const testCase = caseOf('lab-verifier', 'expired-leaf')
+    expect(testCase?.failure).toBeUndefined()
+    expect(testCase?.error).toEqual({
+      type: 'scenario-error',
+      message: 'SCENARIO_FAILED: Scenario expired-leaf did not start within 20000 ms',
+      '#text': 'SCENARIO_FAILED: Scenario expired-leaf did not start within 20000 ms\n    at stageScenario',
+    })
+  })
+
+  it('a caught attack and an accepted control pass, with what happened as output', () => {
+    const caught = caseOf('lab-verifier', 'wrong-host')
+    expect(caught?.failure).toBeUndefined()
+    expect(caught?.error).toBeUndefined()
+    expect(caught?.['system-out']).toBe(
+      'expected: step HOST; actual: reject, caught by HOST (HOSTNAME_MISMATCH); credentials leaked: no\nThe attacker serves a valid certificate for evil.lab.\nHOST HOSTNAME_MISMATCH: Certificate is for evil.lab, not bank.lab',
+    )
+    const control = caseOf('lab-verifier', 'direct-connection')
+    expect(control).toMatchObject({ time: '0.250', 'system-out': 'expected: verdict accept; actual: accept, caught by no step; credentials leaked: no\nNo attacker.' })
+    expect(control?.failure).toBeUndefined()
+  })
+
+  it('names a test case by its id alone when the scenario is no longer known (its title is its id)', () => {
+    const retired = formatJunitReport({ ...report, results: [CONTROL_OK], scenarios: { 'direct-connection': { id: 'direct-connection', title: 'direct-connection', explanation: '', references: [], tags: [] } } })
+    expect(retired).toContain('<testcase classname="mitmlab.lab-verifier" name="direct-connection" time="0.250">')
+  })
+
+  it('an accepted attack without a leak says so', () => {
+    const quiet = formatJunitReport({ ...report, results: [{ ...ACCEPTED_ATTACK, leaked: false, connections: [] }] })
+    expect(quiet).toContain('<failure type="accepted-attack" message="The client accepted the attack">')
+  })
+})
+
+describe('formatMarkdownReport, every outcome', () => {
+  const markdown = formatMarkdownReport(report)
+
+  it('summarises the run with each count', () => {
+    expect(markdown.split('\n').slice(0, 3)).toEqual([
+      '### mitmlab run `run-x` — failed',
+      '',
+      '5 results: 1 attacks caught, **1 attacks accepted**, 1 controls rejected, 1 credential leaks, 3 unexpected.',
+    ])
+  })
+
+  it('lists accepted attacks first, then rejected controls, then errors, then the rest in run order', () => {
+    expect(markdown.split('\n').filter((line) => line.startsWith('| `'))).toEqual([
+      '| `wrong-host` | curl | HOST | — | accept | **yes** | ✗ |',
+      '| `direct-connection` | curl | (accept) | TRUST `CLIENT_REJECTED` | reject | no | ✗ |',
+      '| `expired-leaf` | lab-verifier | HOST | — | reject | no | ✗ |',
+      '| `wrong-host` | lab-verifier | HOST | HOST `HOSTNAME_MISMATCH` | reject | no | ✓ |',
+      '| `direct-connection` | lab-verifier | (accept) | — | accept | no | ✓ |',
+    ])
+  })
+})
+
+describe('formatHtmlReport, every outcome', () => {
+  const html = formatHtmlReport(report)
+  const card = (scenario: string, client: string): string => {
+    const start = html.indexOf(`<section class="scenario" id="${scenario}--${client}">`)
+    if (start < 0) throw new Error(`no card for ${scenario} × ${client}`)
+    return html.slice(start, html.indexOf('</section>', start))
+  }
+
+  it('counts each outcome in the summary', () => {
+    expect(html).toContain(
+      '<div class="summary">\n<div><b>5</b>scenarios</div>\n<div><b>1</b>attacks caught</div>\n<div><b>1</b>attacks accepted</div>\n<div><b>1</b>credential leaks</div>\n<div><b>3</b>unexpected</div>\n</div>',
+    )
+  })
+
+  it('an accepted attack: the leak, the finding and why it is unexpected', () => {
+    const text = card('wrong-host', 'curl')
+    expect(text).toContain('<span class="leak">Accepted: the credentials leaked to the proxy</span>. Expected: HOST. <b class="fail">accepted-attack</b>')
+    expect(text).toContain('<b class="fail">Unexpected:</b> curl accepted an attack that HOST should catch')
+    expect(text).toContain('<li class="leak">read in the clear: password=correct-horse-battery-staple</li>')
+  })
+
+  it('a rejected control: where it stopped, and the finding', () => {
+    const text = card('direct-connection', 'curl')
+    expect(text).toContain('Stopped at <b>TRUST</b> <code>CLIENT_REJECTED</code>. Expected: verdict accept. <b class="fail">rejected-control</b>')
+    expect(text).toContain('<b class="fail">Unexpected:</b> curl rejected a connection a correct client accepts')
+  })
+
+  it('a scenario that could not be run: the error finding and the reason', () => {
+    const text = card('expired-leaf', 'lab-verifier')
+    expect(text).toContain('<p>Not run. Expected: HOST. <b class="fail">error</b>')
+    expect(text).toContain('<b class="fail">Unexpected:</b> The scenario could not be run: SCENARIO_FAILED: Scenario expired-leaf did not start within 20000 ms')
+  })
+
+  it('results as expected carry no finding and no "Unexpected"', () => {
+    for (const text of [card('wrong-host', 'lab-verifier'), card('direct-connection', 'lab-verifier')]) {
+      expect(text).not.toContain('<b class="fail">')
+    }
+    expect(card('wrong-host', 'lab-verifier')).toContain('Stopped at <b>HOST</b> <code>HOSTNAME_MISMATCH</code>. Expected: HOST.')
+    expect(card('direct-connection', 'lab-verifier')).toContain('Accepted. Expected: verdict accept.')
+  })
+
+  it('lists each step that ran with its code and sentence, and what the proxy saw or that there was none', () => {
+    const caught = card('wrong-host', 'lab-verifier')
+    expect(caught).toContain(
+      '<h4>Steps</h4><ul class="steps"><li class="pass">✓ <b>TRUST</b> Anchored</li><li class="fail">✗ <b>HOST</b> <code>HOSTNAME_MISMATCH</code> Certificate is for evil.lab, not bank.lab</li></ul>',
+    )
+    expect(caught).toContain('<h4>What the proxy saw</h4><ul><li>client-rejected, alert <code>bad_certificate</code></li></ul>')
+    expect(card('direct-connection', 'lab-verifier')).toContain('<h4>What the proxy saw</h4><ul><li>no proxy on the path</li></ul>')
+  })
+
+  it('marks leaked credentials in the matrix only where they leaked', () => {
+    expect(html.match(/<td class="leak">LEAKED<\/td>/g)).toHaveLength(1)
+    expect(html.match(/<td class="">no<\/td>/g)).toHaveLength(4)
+  })
+
+  it('outlines the catching step in the matrix and escapes titles', () => {
+    expect(html.match(/ catch"/g)).toHaveLength(2)
+    expect(html.match(/class="s fail catch"/g)).toHaveLength(2)
+    expect(html).toContain('<h3>Certificate for &lt;another&gt; host')
+    expect(html).not.toContain('<another>')
+  })
+})
