@@ -217,7 +217,7 @@ export function renderBenchmarksMarkdown(params: RenderParams): string {
   )
   lines.push('')
   lines.push('## Start-up of the mitmlab command', '')
-  if (params.startup === undefined || params.startup === null) lines.push('Not measured in this run (--skip-startup).')
+  if (params.startup === undefined || params.startup === null) lines.push('Not measured in this run (--skip-startup, or scripts/bench/startup.ts failed: see its output).')
   else {
     lines.push(
       `\`tsx scripts/bench/startup.ts\`: each command ${params.startup.rounds} times as a fresh process (${params.startup.node}), interleaved; wall time.`,
