@@ -7,6 +7,7 @@ import { CATALOG_FAMILIES, loadCatalog } from '../../scenarios/catalog/index.js'
 import { requireSoundCatalog } from '../../scenarios/index.js'
 import { parseScenarioText, type LoadedScenarioFile } from '../../scenarios/scenario-file/load-scenario-file.js'
 import { startCli } from '../support/cli-process.js'
+import { seededRandom } from '../support/seeded-random.js'
 
 /**
  * Issue 17 acceptance: random YAML/JSON documents, alias bombs and wrong types
@@ -17,19 +18,8 @@ import { startCli } from '../support/cli-process.js'
 const SEED = Number(process.env.MITMLAB_FUZZ_SEED ?? 0x17_10ad)
 const DOCUMENTS = 500
 
-/** mulberry32: a small, well-known seeded PRNG (reproducible across runs and machines). */
-function prng(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
-  }
-}
 
-const random = prng(SEED)
+const random = seededRandom(SEED)
 const int = (below: number): number => Math.floor(random() * below)
 const pick = <T,>(items: readonly T[]): T => items[int(items.length)] as T
 

@@ -26,7 +26,7 @@ describe('training routes', () => {
   it('lists attacks by title and tags without the explanation that gives the answer away', async () => {
     const questions = (await (await fetch(`${lab.base}${TRAINING_PATHS.questions}`)).json()) as TrainingQuestionDto[]
     const selfSigned = questions.find((q) => q.scenarioId === 'self-signed-leaf')
-    expect(selfSigned).toEqual({ scenarioId: 'self-signed-leaf', title: expect.any(String), tags: expect.any(Array), kind: 'attack' })
+    expect(selfSigned).toEqual({ scenarioId: 'self-signed-leaf', title: expect.any(String), tags: expect.any(Array), kind: 'attack', family: 'certificates' })
     expect(questions.every((q) => q.kind === 'attack')).toBe(true)
     expect(JSON.stringify(questions)).not.toContain('explanation')
   })

@@ -174,7 +174,7 @@ describe('formatJunitReport, every outcome', () => {
     expect(testCase?.failure?.type).toBe('accepted-attack')
     expect(testCase?.failure?.message).toBe('The client accepted the attack and leaked the credentials')
     expect(testCase?.failure?.['#text']).toBe(
-      'expected: step HOST; actual: accept, caught by no step; credentials leaked: yes\nThe attacker serves a valid certificate for evil.lab.',
+      'expected: step HOST; actual: accept, caught by no step; credentials leaked: yes; finding: accepted-attack\nThe attacker serves a valid certificate for evil.lab.\ncurl accepted an attack that HOST should catch',
     )
     expect(testCase?.error).toBeUndefined()
   })
@@ -184,7 +184,7 @@ describe('formatJunitReport, every outcome', () => {
     expect(testCase?.failure?.type).toBe('rejected-control')
     expect(testCase?.failure?.message).toBe('The client rejected a control at TRUST (CLIENT_REJECTED)')
     expect(testCase?.failure?.['#text']).toBe(
-      'expected: verdict accept; actual: reject, caught by TRUST (CLIENT_REJECTED); credentials leaked: no\nNo attacker.\nTRUST CLIENT_REJECTED: unable to get local issuer certificate',
+      'expected: verdict accept; actual: reject, caught by TRUST (CLIENT_REJECTED); credentials leaked: no; finding: rejected-control\nNo attacker.\ncurl rejected a connection a correct client accepts\nTRUST CLIENT_REJECTED: unable to get local issuer certificate',
     )
     expect(testCase?.['system-out']).toBeUndefined()
   })
@@ -204,10 +204,10 @@ describe('formatJunitReport, every outcome', () => {
     expect(caught?.failure).toBeUndefined()
     expect(caught?.error).toBeUndefined()
     expect(caught?.['system-out']).toBe(
-      'expected: step HOST; actual: reject, caught by HOST (HOSTNAME_MISMATCH); credentials leaked: no\nThe attacker serves a valid certificate for evil.lab.\nHOST HOSTNAME_MISMATCH: Certificate is for evil.lab, not bank.lab',
+      'expected: step HOST; actual: reject, caught by HOST (HOSTNAME_MISMATCH); credentials leaked: no; finding: ok\nThe attacker serves a valid certificate for evil.lab.\nHOST HOSTNAME_MISMATCH: Certificate is for evil.lab, not bank.lab',
     )
     const control = caseOf('lab-verifier', 'direct-connection')
-    expect(control).toMatchObject({ time: '0.250', 'system-out': 'expected: verdict accept; actual: accept, caught by no step; credentials leaked: no\nNo attacker.' })
+    expect(control).toMatchObject({ time: '0.250', 'system-out': 'expected: verdict accept; actual: accept, caught by no step; credentials leaked: no; finding: ok\nNo attacker.' })
     expect(control?.failure).toBeUndefined()
   })
 
@@ -226,20 +226,25 @@ describe('formatMarkdownReport, every outcome', () => {
   const markdown = formatMarkdownReport(report)
 
   it('summarises the run with each count', () => {
-    expect(markdown.split('\n').slice(0, 3)).toEqual([
+    expect(markdown.split('\n').slice(0, 5)).toEqual([
       '### mitmlab run `run-x` — failed',
       '',
-      '5 results: 1 attacks caught, **1 attacks accepted**, 1 controls rejected, 1 credential leaks, 3 unexpected.',
+      'gate --fail-on unexpected judging every client: FAILED, 3 unexpected result(s): wrong-host (curl), direct-connection (curl), expired-leaf (lab-verifier).',
+      '',
+      '3 scenarios × 2 clients, 2/5 as expected: 1 attacks caught, **1 attacks accepted** that a check catches, 1 controls rejected, 0 not exercised, 1 credential leaks, 3 unexpected.',
     ])
+    // One line per client: its grade and why, false accepts over the attacks it met, false rejects over the controls.
+    expect(markdown).toContain('| curl | — | yes | **F** capped at F: accepts certificates for another name: any site owner can impersonate the bank (1 attack caught by HOST) | 1/1 | 1/1 | 0 | 0 |')
+    expect(markdown).toContain('| lab-verifier | — | yes | **A** refuses every attack a check can catch and accepts every control | 0/2 | 0/1 | 0 | 0 |')
   })
 
   it('lists accepted attacks first, then rejected controls, then errors, then the rest in run order', () => {
     expect(markdown.split('\n').filter((line) => line.startsWith('| `'))).toEqual([
-      '| `wrong-host` | curl | HOST | — | accept | **yes** | ✗ |',
-      '| `direct-connection` | curl | (accept) | TRUST `CLIENT_REJECTED` | reject | no | ✗ |',
-      '| `expired-leaf` | lab-verifier | HOST | — | reject | no | ✗ |',
-      '| `wrong-host` | lab-verifier | HOST | HOST `HOSTNAME_MISMATCH` | reject | no | ✓ |',
-      '| `direct-connection` | lab-verifier | (accept) | — | accept | no | ✓ |',
+      '| `wrong-host` | curl | HOST | — | accept | **yes** | **false accept** (fails the gate) | ✗ |',
+      '| `direct-connection` | curl | (accept) | TRUST `CLIENT_REJECTED` | reject | no | **false reject** (fails the gate) | ✗ |',
+      '| `expired-leaf` | lab-verifier | HOST | — | reject | no | **error** (fails the gate) | ✗ |',
+      '| `wrong-host` | lab-verifier | HOST | HOST `HOSTNAME_MISMATCH` | reject | no | ok | ✓ |',
+      '| `direct-connection` | lab-verifier | (accept) | — | accept | no | ok | ✓ |',
     ])
   })
 })
@@ -247,14 +252,14 @@ describe('formatMarkdownReport, every outcome', () => {
 describe('formatHtmlReport, every outcome', () => {
   const html = formatHtmlReport(report)
   const card = (scenario: string, client: string): string => {
-    const start = html.indexOf(`<section class="scenario" id="${scenario}--${client}">`)
+    const start = html.indexOf(`<section class="client-result" id="${scenario}--${client}">`)
     if (start < 0) throw new Error(`no card for ${scenario} × ${client}`)
     return html.slice(start, html.indexOf('</section>', start))
   }
 
   it('counts each outcome in the summary', () => {
     expect(html).toContain(
-      '<div class="summary">\n<div><b>5</b>scenarios</div>\n<div><b>1</b>attacks caught</div>\n<div><b>1</b>attacks accepted</div>\n<div><b>1</b>credential leaks</div>\n<div><b>3</b>unexpected</div>\n</div>',
+      '<div class="summary">\n<div><b>3</b>scenarios</div>\n<div><b>2</b>clients</div>\n<div><b>1</b>attacks caught</div>\n<div><b>1</b>false accepts</div>\n<div><b>0</b>not exercised</div>\n<div><b>1</b>credential leaks</div>\n<div><b>3</b>unexpected</div>\n</div>',
     )
   })
 
@@ -273,7 +278,7 @@ describe('formatHtmlReport, every outcome', () => {
 
   it('a scenario that could not be run: the error finding and the reason', () => {
     const text = card('expired-leaf', 'lab-verifier')
-    expect(text).toContain('<p>Not run. Expected: HOST. <b class="fail">error</b>')
+    expect(text).toContain('<p><b class="fail">Not run</b>. Expected: HOST. <b class="fail">error</b>')
     expect(text).toContain('<b class="fail">Unexpected:</b> The scenario could not be run: SCENARIO_FAILED: Scenario expired-leaf did not start within 20000 ms')
   })
 
@@ -302,7 +307,7 @@ describe('formatHtmlReport, every outcome', () => {
   it('outlines the catching step in the matrix and escapes titles', () => {
     expect(html.match(/ catch"/g)).toHaveLength(2)
     expect(html.match(/class="s fail catch"/g)).toHaveLength(2)
-    expect(html).toContain('<h3>Certificate for &lt;another&gt; host')
+    expect(html).toContain('<summary><b>Certificate for &lt;another&gt; host</b>')
     expect(html).not.toContain('<another>')
   })
 })

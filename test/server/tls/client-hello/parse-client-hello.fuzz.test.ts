@@ -5,23 +5,13 @@ import { parseClientHello } from '../../../../server/tls/client-hello/parse-clie
 import { LAB_CLIENTS } from '../../../../server/fingerprint/lab-clients.js'
 import { captureClientHello } from '../../../../server/tls/client-hello/capture-client-hello.js'
 import { captureNodeHello } from './hello-bytes.js'
+import { seededRandom } from '../../../support/seeded-random.js'
 
 /** Fixed seed and count: a failure reproduces exactly. Override with FUZZ_ITERATIONS for longer runs. */
 const SEED = 0x6d69746d
 const ITERATIONS = Number(process.env['FUZZ_ITERATIONS'] ?? 20_000)
 const CODES = new Set(['NOT_TLS', 'NOT_HANDSHAKE', 'TRUNCATED', 'MALFORMED', 'TOO_LARGE', 'INCOMPLETE'])
 
-/** mulberry32: a tiny deterministic PRNG, so the corpus is the same on every machine. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
-  }
-}
 
 function mutate(seed: Uint8Array, random: () => number): Uint8Array {
   const bytes = [...seed]
@@ -63,7 +53,7 @@ describe('parseClientHello under fuzzing', () => {
   })
 
   it(`returns a value and never throws or hangs on ${ITERATIONS} random and mutated hellos (seed ${SEED})`, () => {
-    const random = prng(SEED)
+    const random = seededRandom(SEED)
     const outcomes = new Map<string, number>()
     const started = performance.now()
     for (let i = 0; i < ITERATIONS; i++) {

@@ -10,7 +10,7 @@ import { RSA_SIGNATURE_FAILURE_CODES } from '../../../../server/tls/handshake/cl
 import { handshakeSteps } from '../../../../server/tls/handshake/handshake-steps.js'
 import { createTamperRelay } from '../../../../server/tls/tamper/tamper-relay.js'
 import type { TamperRelay } from '../../../../server/tls/tamper/tamper-relay.js'
-import { randomInt, seededRandom } from '../support/seeded-random.js'
+import { randomInt, seededRandom } from '../../../support/seeded-random.js'
 import { makeTestPki } from '../support/test-pki.js'
 import { connectClient } from './engine-client.js'
 import type { TestPki } from '../support/test-pki.js'

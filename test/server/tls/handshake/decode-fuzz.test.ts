@@ -8,7 +8,7 @@ import { secretsFor } from '../../../../server/tls/keylog/keylog-parse.js'
 import { parseKeylog } from '../../../../server/tls/keylog/keylog-parse.js'
 import type { Keylog } from '../../../../server/tls/keylog/keylog-parse.js'
 import { makeTestPki } from '../support/test-pki.js'
-import { randomInt, seededRandom } from '../support/seeded-random.js'
+import { randomInt, seededRandom } from '../../../support/seeded-random.js'
 import { runExchange } from '../support/tls-exchange.js'
 
 interface Capture {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { RecordSplitter, encodeRecord, splitRecords } from '../../../../server/tls/records/record-splitter.js'
 import { MAX_RECORD_PAYLOAD } from '../../../../server/tls/records/record-types.js'
-import { randomInt, seededRandom } from '../support/seeded-random.js'
+import { randomInt, seededRandom } from '../../../support/seeded-random.js'
 
 const handshake = encodeRecord(22, 0x0301, Buffer.from('hello handshake'))
 const appData = encodeRecord(23, 0x0303, Buffer.alloc(300, 7))
