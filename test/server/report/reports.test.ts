@@ -191,10 +191,13 @@ describe('startLoopbackCapture', () => {
     writeKeyLog(results, join(dir, 'lab.keylog'))
     const shown = spawnSync(
       'tshark',
-      ['-r', capture.file, '-o', `tls.keylog_file:${join(dir, 'lab.keylog')}`, '-Y', 'tls and http.request', '-T', 'fields', '-e', 'tcp.dstport', '-e', 'http.request.method', '-e', 'http.request.uri'],
+      // Retransmissions left out: on a loaded machine a segment is sometimes sent (and captured) twice,
+      // which showed the same request a third time (seen once in five suite runs beside npm run lab).
+      ['-r', capture.file, '-o', `tls.keylog_file:${join(dir, 'lab.keylog')}`, '-Y', 'tls and http.request and not tcp.analysis.retransmission', '-T', 'fields', '-e', 'tcp.dstport', '-e', 'http.request.method', '-e', 'http.request.uri', '-e', 'tcp.stream'],
       { encoding: 'utf8' },
     )
-    const requests = shown.stdout.trim().split('\n').map((line) => line.split('\t'))
+    // One line per TCP stream: a request seen twice on the same stream is the same request.
+    const requests = [...new Map(shown.stdout.trim().split('\n').map((line) => line.split('\t')).map((fields) => [fields[3], fields])).values()]
     // The stolen login twice: victim → proxy, then proxy → genuine bank, on two different ports.
     expect(requests.map(([, method, uri]) => `${method} ${uri}`)).toEqual(['POST /login', 'POST /login'])
     expect(new Set(requests.map(([port]) => port)).size).toBe(2)
