@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
-import { projectPath } from '../server/util/project-paths.js'
+import { projectPath, RUNS_FROM_BUILD } from '../server/util/project-paths.js'
 import { catalogFiles } from './catalog/catalog-files.js'
 import type { Scenario } from './define-scenario.js'
 
@@ -28,7 +27,6 @@ interface ScenarioIndex {
 }
 
 const INDEX_FILE = projectPath('dist', 'scenario-index.json')
-const IS_COMPILED = /\/dist\//.test(fileURLToPath(import.meta.url).replaceAll('\\', '/'))
 
 /** A hash of the catalog's file names and bytes, in load order. */
 export function catalogFingerprint(): string {
@@ -43,7 +41,7 @@ export function listedScenario({ id, title, kind, tags, expect, references }: Sc
 
 /** The build's list, when it is the list of exactly this catalog; null otherwise (load the registry). */
 export function readScenarioIndex(): ListedScenario[] | null {
-  if (!IS_COMPILED || !existsSync(INDEX_FILE)) return null
+  if (!RUNS_FROM_BUILD || !existsSync(INDEX_FILE)) return null
   try {
     const index = JSON.parse(readFileSync(INDEX_FILE, 'utf8')) as ScenarioIndex
     return index.catalogFingerprint === catalogFingerprint() ? index.scenarios : null

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
-import { projectPath } from '../../server/util/project-paths.js'
+import { projectPath, RUNS_FROM_BUILD } from '../../server/util/project-paths.js'
 import type { ScenarioFile } from './schema.js'
 
 /**
@@ -16,7 +15,6 @@ import type { ScenarioFile } from './schema.js'
  * bin/mitmlab.mjs runs dist/ only when no source is newer than the build that wrote both.
  */
 const CACHE_FILE = projectPath('dist', 'scenario-file-cache.json')
-const IS_COMPILED = /\/dist\//.test(fileURLToPath(import.meta.url).replaceAll('\\', '/'))
 
 let entries: Map<string, ScenarioFile> | null = null
 
@@ -27,7 +25,7 @@ export function contentKey(file: string, text: string): string {
 
 /** The validated spec for exactly these bytes, when this build validated them. */
 export function cachedSpec(file: string, text: string): ScenarioFile | undefined {
-  if (!IS_COMPILED) return undefined
+  if (!RUNS_FROM_BUILD) return undefined
   entries ??= readCache()
   return entries.get(contentKey(file, text))
 }

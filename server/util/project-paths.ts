@@ -34,3 +34,9 @@ export function projectPath(...segments: string[]): string {
   root ??= findProjectRoot()
   return join(root, ...segments)
 }
+
+/**
+ * True when this code runs from the build in dist/ (scripts/build.mjs), which bin/mitmlab.mjs runs only
+ * while no source is newer: the build's caches (scenario files, the scenario index) are then current.
+ */
+export const RUNS_FROM_BUILD = /\/dist\//.test(fileURLToPath(import.meta.url).replaceAll('\\', '/'))
