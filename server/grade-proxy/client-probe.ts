@@ -5,6 +5,8 @@ import { verify, type VerifyReport } from '../verifier/index.js'
 
 const STEP_TIMEOUT_MS = 8_000
 const MAX_RESPONSE_BYTES = 64 * 1024
+/** The body kept as evidence: the upstream marker, or the start of the product's error page. */
+const MAX_BODY_KEPT = 4096
 
 /** How the lab's client reaches an upstream through the product. */
 export type ProbeRoute =
@@ -87,7 +89,10 @@ export async function probeThroughProduct(params: ProbeParams): Promise<ProbeOut
   outcome.group = 'name' in ephemeral && typeof ephemeral.name === 'string' ? ianaGroupName(ephemeral.name) : null
   outcome.chainDer = peerChain(tls.getPeerCertificate(true))
   outcome.verification = verify({ presented: outcome.chainDer, trustAnchors: params.trustAnchors, expectedHost: params.serverName, now: params.now })
-  const answer = await exchange(tls, params.serverName)
+  // RFC 9110 §7.2: Host is the target URI's authority, so a CONNECT to a non-default port names that port
+  // (Squid forwards a bumped request to the Host header's authority).
+  const authority = params.route.kind === 'connect' ? params.route.target.replace(/:443$/, '') : params.serverName
+  const answer = await exchange(tls, authority)
   tls.destroy()
   outcome.stage = answer.status === null ? 'no-http-answer' : 'http-answered'
   outcome.httpStatus = answer.status
@@ -167,7 +172,7 @@ function exchange(tls: TLSSocket, host: string): Promise<{ status: number | null
       const text = data.toString('latin1')
       const status = /^HTTP\/1\.[01] (\d{3})/.exec(text)
       const bodyStart = text.indexOf('\r\n\r\n')
-      resolve({ status: status === null ? null : Number(status[1]), body: bodyStart < 0 ? '' : text.slice(bodyStart + 4, bodyStart + 4 + 2048), error })
+      resolve({ status: status === null ? null : Number(status[1]), body: bodyStart < 0 ? '' : text.slice(bodyStart + 4, bodyStart + 4 + MAX_BODY_KEPT), error })
     }
     const timer = setTimeout(() => finish(`no HTTP answer within ${STEP_TIMEOUT_MS} ms`), STEP_TIMEOUT_MS)
     tls.on('data', (chunk: Buffer) => {
