@@ -86,7 +86,7 @@ export async function probeThroughProduct(params: ProbeParams): Promise<ProbeOut
   outcome.protocol = tls.getProtocol()
   outcome.cipher = tls.getCipher().standardName
   const ephemeral = tls.getEphemeralKeyInfo()
-  outcome.group = 'name' in ephemeral && typeof ephemeral.name === 'string' ? ianaGroupName(ephemeral.name) : null
+  outcome.group = ephemeral !== null && 'name' in ephemeral && typeof ephemeral.name === 'string' ? ianaGroupName(ephemeral.name) : null
   outcome.chainDer = peerChain(tls.getPeerCertificate(true))
   outcome.verification = verify({ presented: outcome.chainDer, trustAnchors: params.trustAnchors, expectedHost: params.serverName, now: params.now })
   // RFC 9110 §7.2: Host is the target URI's authority, so a CONNECT to a non-default port names that port
