@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs'
 import type { Command } from 'commander'
+import { loadOrCreateLabPki } from '../../ca/index.js'
 import { resolveDataDir, storeFile } from '../config.js'
 import { isLabError } from '../errors.js'
 import { formatGradeRunJson, formatGradeRunJunit, formatGradeRunMarkdown, formatGradeTable, type GradeRun } from '../grade-proxy/format-report-card.js'
@@ -31,7 +32,7 @@ export function registerGradeProxyCommand(program: Command): void {
     .option('--json [file]', 'the report cards as JSON (stdout when no file)')
     .option('--markdown [file]', 'the report cards as Markdown (stdout when no file)')
     .option('--junit [file]', 'one JUnit test case per check (stdout when no file)')
-    .option('--data-dir <dir>', 'SQLite location (default: $MITMLAB_DATA_DIR or ./data)')
+    .option('--data-dir <dir>', 'PKI and SQLite location (default: $MITMLAB_DATA_DIR or ./data)')
     .option('--no-store', 'do not record the report cards in SQLite')
     .option('--list-defects', 'list the upstream defects and exit')
     .action(async (options: GradeProxyOptions) => {
@@ -48,6 +49,8 @@ export async function gradeProxyCommand(options: GradeProxyOptions, out: NodeJS.
   }
   const products = selectProducts(options.product, options.proxyCmd)
   const run: GradeRun = { cards: [], skipped: [] }
+  // The lab's public root is the upstreams' trust anchor: the same PKI `mitmlab run` uses, made once per data dir.
+  const pki = loadOrCreateLabPki(resolveDataDir(options.dataDir))
   let startFailed = false
   for (const product of products) {
     const unavailable = product.unavailableReason()
@@ -57,7 +60,7 @@ export async function gradeProxyCommand(options: GradeProxyOptions, out: NodeJS.
       continue
     }
     try {
-      const card = await gradeProduct({ product, ...(options.defects === undefined ? {} : { defects: options.defects }), onProgress: (line) => err.write(`${line}\n`) })
+      const card = await gradeProduct({ product, pki, ...(options.defects === undefined ? {} : { defects: options.defects }), onProgress: (line) => err.write(`${line}\n`) })
       run.cards.push(card)
       err.write(`${product.id}: grade ${card.grade}${card.decidedBy.length === 0 ? '' : ` (${card.decidedBy.join(', ')})`}\n`)
     } catch (error) {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
-import { chainPem, issueCertificate, type IssuedCertificate, type LabPki } from '../../ca/index.js'
+import { chainPem, generateKeyPair, issueCertificate, type IssuedCertificate, type LabPki } from '../../ca/index.js'
+import { LabError } from '../errors.js'
 
 /** Where every upstream lives: `<defect id>.upstream.lab` (inside the lab roots' `.lab` name constraint). */
 export const UPSTREAM_DOMAIN = 'upstream.lab'
@@ -99,6 +100,11 @@ export interface RevokedSerials {
  */
 export function buildDefectServers(pki: LabPki, revocation: DefectRevocation, serials: RevokedSerials, now: Date): DefectServerSpec[] {
   const issuer = pki.trustedIntermediate
+  // One RSA-2048 key for every leaf and one for every rogue CA: each defect is in its certificate, not its key, and
+  // generating 18 keys costs seconds of CPU on a shared machine. RSA, because the no-forward-secrecy and TLS 1.0
+  // servers need RSA key transport (TLS_RSA_*), which an EC key cannot do.
+  const leafKey = generateKeyPair({ type: 'rsa', bits: 2048 })
+  const caKey = generateKeyPair({ type: 'rsa', bits: 2048 })
   const valid = { notBefore: new Date(now.getTime() - DAY_MS), notAfter: new Date(now.getTime() + 90 * DAY_MS) }
   const leafFor = (host: string, overrides: Partial<Parameters<typeof issueCertificate>[0]> = {}): IssuedCertificate =>
     issueCertificate({
@@ -109,6 +115,7 @@ export function buildDefectServers(pki: LabPki, revocation: DefectRevocation, se
       basicConstraints: { ca: false },
       keyUsage: ['digitalSignature', 'keyEncipherment'],
       extendedKeyUsage: ['serverAuth'],
+      key: leafKey,
       ...overrides,
     })
   const caUnderRoot = (name: string, overrides: Partial<Parameters<typeof issueCertificate>[0]> = {}): IssuedCertificate =>
@@ -118,11 +125,12 @@ export function buildDefectServers(pki: LabPki, revocation: DefectRevocation, se
       ...valid,
       basicConstraints: { ca: true },
       keyUsage: ['keyCertSign', 'cRLSign'],
+      key: caKey,
       ...overrides,
     })
   const spec = (defect: UpstreamDefect, chain: IssuedCertificate[], tls: DefectServerSpec['tls'] = {}): DefectServerSpec => {
     const [leaf] = chain
-    if (leaf === undefined) throw new Error(`defect ${defect.id} has an empty chain`)
+    if (leaf === undefined) throw new LabError('INTERNAL', `defect ${defect.id} has an empty chain`)
     return {
       defect,
       host: hostFor(defect.id),
@@ -141,7 +149,7 @@ export function buildDefectServers(pki: LabPki, revocation: DefectRevocation, se
       case 'control':
         return spec(defect, [leafFor(host), issuer])
       case 'self-signed':
-        return spec(defect, [issueCertificate({ subject: { CN: host }, ...valid, sans: [{ dns: host }], basicConstraints: { ca: false } })])
+        return spec(defect, [issueCertificate({ subject: { CN: host }, key: leafKey, ...valid, sans: [{ dns: host }], basicConstraints: { ca: false } })])
       case 'untrusted-ca':
         return spec(defect, [leafFor(host, { issuer: pki.attackerCa }), pki.attackerCa])
       case 'wrong-host':
@@ -154,6 +162,7 @@ export function buildDefectServers(pki: LabPki, revocation: DefectRevocation, se
         const notCa = issueCertificate({
           subject: { O: 'mitmlab upstream defects', CN: 'leaf.upstream.lab' },
           issuer: pki.trustedRoot,
+          key: caKey,
           ...valid,
           sans: [{ dns: 'leaf.upstream.lab' }],
           basicConstraints: { ca: false },
@@ -170,6 +179,7 @@ export function buildDefectServers(pki: LabPki, revocation: DefectRevocation, se
         const subCa = issueCertificate({
           subject: { O: 'Mis-issued Ltd', CN: 'Rogue Sub CA' },
           issuer,
+          key: caKey,
           ...valid,
           basicConstraints: { ca: true },
           keyUsage: ['keyCertSign', 'cRLSign'],
@@ -189,7 +199,7 @@ export function buildDefectServers(pki: LabPki, revocation: DefectRevocation, se
       case 'md5-signature':
         return spec(defect, [leafFor(host, { signatureHash: 'md5' }), issuer], weak)
       case 'rsa-1024':
-        return spec(defect, [leafFor(host, { keySpec: { type: 'rsa', bits: 1024 } }), issuer], weak)
+        return spec(defect, [leafFor(host, { key: generateKeyPair({ type: 'rsa', bits: 1024 }) }), issuer], weak)
       case 'tls10-only':
         // TLS 1.0 has no SHA-256 PRF signature support at level 1+: OpenSSL 3.5 needs SECLEVEL=0 to speak it.
         return spec(defect, [leafFor(host), issuer], { minVersion: 'TLSv1', maxVersion: 'TLSv1', ciphers: 'ECDHE-RSA-AES128-SHA:AES128-SHA:@SECLEVEL=0' })
@@ -198,7 +208,7 @@ export function buildDefectServers(pki: LabPki, revocation: DefectRevocation, se
       case 'cbc-only':
         return spec(defect, [leafFor(host), issuer], { maxVersion: 'TLSv1.2', ciphers: 'ECDHE-RSA-AES128-SHA:ECDHE-RSA-AES256-SHA:ECDHE-RSA-AES128-SHA256' })
       default:
-        throw new Error(`no chain for defect ${defect.id}`)
+        throw new LabError('INTERNAL', `no chain for defect ${defect.id}`)
     }
   })
 }
