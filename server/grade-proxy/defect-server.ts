@@ -60,7 +60,8 @@ export async function startDefectServer(spec: DefectServerSpec): Promise<DefectS
     const record = byPort.get(socket.remotePort ?? -1)
     if (record !== undefined && record.handshake === 'pending') {
       record.handshake = 'failed'
-      record.error = error.message
+      // A peer that closes or alerts mid-handshake can leave OpenSSL's message empty; the code still says what happened.
+      record.error = error.message !== '' ? error.message : ((error as NodeJS.ErrnoException).code ?? 'closed by the peer during the handshake')
     }
   })
   tlsServer.on('secureConnection', (socket: TLSSocket) => {

@@ -9,10 +9,11 @@ import { startRevocationServer } from '../revocation/index.js'
 import { HYBRID_GROUPS } from '../tls/key-exchange-group.js'
 import { withoutGrease } from '../tls/client-hello/grease.js'
 import type { ClientHello } from '../tls/client-hello/types.js'
+import type { VerifyReport } from '../verifier/index.js'
 import { parseCertificate } from '../x509/parse-certificate.js'
 import { probeThroughProduct, type ProbeOutcome } from './client-probe.js'
 import { startDefectServer, type DefectServer, type UpstreamConnection } from './defect-server.js'
-import { isProfileFinding, judgeOutcome } from './defect-verdict.js'
+import { decisiveFailures, isProfileFinding, judgeOutcome } from './defect-verdict.js'
 import { gradeChecks, gradeFrom, type GradeMeasurements } from './grade-rubric.js'
 import { offeredVersionCodes, summarizeHello } from './hello-summary.js'
 import type { ProductInstance, ProductUnderTest, UpstreamAddress } from './product.js'
@@ -181,12 +182,7 @@ function defectResult(server: DefectServer, outcome: ProbeOutcome, judged: { ver
       verifier:
         outcome.verification === null
           ? null
-          : {
-              verdict: outcome.verification.verdict,
-              step: outcome.verification.catchingStep,
-              code: outcome.verification.code,
-              findings: outcome.verification.steps.filter(isProfileFinding).map((step) => `${step.step} ${step.code ?? ''}: ${step.message}`),
-            },
+          : verifierSummary(outcome.verification),
     },
     upstream: upstream.map((connection) => ({
       handshake: connection.handshake,
@@ -195,6 +191,17 @@ function defectResult(server: DefectServer, outcome: ProbeOutcome, judged: { ver
       cipher: connection.cipher,
       hello: connection.hello === null ? null : summarizeHello(connection.hello),
     })),
+  }
+}
+
+/** The verifier's verdict as a browser would share it: the first decisive failure, and the key-identifier findings apart. */
+function verifierSummary(report: VerifyReport): NonNullable<DefectResult['client']['verifier']> {
+  const [first] = decisiveFailures(report)
+  return {
+    verdict: first === undefined ? 'accept' : 'reject',
+    step: first?.step ?? null,
+    code: first?.code ?? null,
+    findings: report.steps.filter(isProfileFinding).map((step) => `${step.step} ${step.code ?? ''}: ${step.message}`),
   }
 }
 

@@ -36,8 +36,9 @@ export interface DefectResult {
     chainPem: string[]
     /** Subject / issuer / validity of each, for reading without a parser. */
     chain: { subject: string; issuer: string; notBefore: string; notAfter: string; serial: string }[]
+    /** The lab's verifier with the product's CA as the only anchor; step and code of the first failure a browser shares. */
     verifier: {
-      verdict: string
+      verdict: 'accept' | 'reject'
       step: string | null
       code: string | null
       /** Key-identifier omissions the lab's verifier refuses and browsers accept (defect-verdict.ts). */
