@@ -85,10 +85,18 @@ export async function startDefectServer(spec: DefectServerSpec): Promise<DefectS
   })
   const sockets = new Set<Socket>()
   const front = createNetServer((socket) => {
-    sockets.add(socket)
-    socket.once('close', () => sockets.delete(socket))
-    socket.on('error', () => socket.destroy())
     const record: UpstreamConnection = { hello: null, handshake: 'pending', error: null, protocol: null, cipher: null, answered: false }
+    sockets.add(socket)
+    socket.once('close', () => {
+      sockets.delete(socket)
+      // A peer that aborts a TLS 1.3 handshake after reading the certificate (its alert arrives while the server
+      // waits for Finished) closes without Node emitting tlsClientError: the close is the evidence.
+      if (record.handshake === 'pending') {
+        record.handshake = 'failed'
+        record.error = 'the peer closed the connection before completing the handshake'
+      }
+    })
+    socket.on('error', () => socket.destroy())
     connections.push(record)
     byPort.set(socket.remotePort ?? -1, record)
     void readClientHello(socket, { timeoutMs: HELLO_TIMEOUT_MS }).then(({ hello, bytes }) => {
