@@ -22,7 +22,7 @@ import { buildDefectServers, DEFECTS, newSerial, UNSERVABLE_DEFECTS } from './up
 
 const TLS13 = 0x0304
 const SSL3 = 0x0300
-/** Time for a product's upstream connection record to settle after the client's answer (the product may close late). */
+/** Time for the upstream servers to see the closes of a product just stopped. */
 const SETTLE_MS = 50
 
 export interface GradeProductParams {
@@ -91,20 +91,22 @@ export async function gradeProduct(params: GradeProductParams): Promise<ProxyRep
       return product.start({ stateDir, upstreams, upstreamRootFile })
     }
     instance = await install()
-    const defects: DefectResult[] = []
+    const probed: { server: DefectServer; outcome: ProbeOutcome; judged: ReturnType<typeof judgeOutcome> }[] = []
     for (const server of servers) {
       const upstream = upstreams.find((u) => u.defectId === server.spec.defect.id)
       if (upstream === undefined) continue
-      const before = server.connections.length
       const outcome = await probeThroughProduct({ route: instance.routeFor(upstream), serverName: server.spec.host, trustAnchors: [instance.caCertDer], now: now() })
-      await new Promise((resolve) => setTimeout(resolve, SETTLE_MS))
       const judged = judgeOutcome(server.spec.defect, outcome, server.marker)
-      defects.push(defectResult(server, outcome, judged, server.connections.slice(before)))
+      probed.push({ server, outcome, judged })
       params.onProgress?.(`${product.id} ${server.spec.defect.id}: ${judged.verdict} (${judged.reason})`)
     }
     const firstCa = instance.caCertDer
     await instance.stop()
     instance = null
+    // Each upstream is probed once, so its connection records are this product's (the control's baseline was
+    // cleared); read them only now, with the product stopped, so a connection it kept open has closed.
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_MS))
+    const defects = probed.map(({ server, outcome, judged }) => defectResult(server, outcome, judged, server.connections))
     let sharedRootKey: boolean | null = null
     if (product.generatesOwnCa) {
       const second = await install()
