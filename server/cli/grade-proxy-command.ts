@@ -43,8 +43,12 @@ export function registerGradeProxyCommand(program: Command): void {
 /** Exit code: 0 every product graded relayed the control, 1 one did not, 2 a product could not be started. */
 export async function gradeProxyCommand(options: GradeProxyOptions, out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
   if (options.listDefects === true) {
-    for (const defect of DEFECTS) out.write(`${defect.id.padEnd(20)} ${defect.defectClass.padEnd(12)} ${defect.title}: ${defect.why}\n`)
-    for (const defect of UNSERVABLE_DEFECTS) out.write(`${defect.id.padEnd(20)} not served   ${defect.reason}\n`)
+    // One write, as `mitmlab list` does: a reader that stops early (`| head`) then ends nothing mid-loop.
+    const lines = [
+      ...DEFECTS.map((defect) => `${defect.id.padEnd(20)} ${defect.defectClass.padEnd(12)} ${defect.title}: ${defect.why}`),
+      ...UNSERVABLE_DEFECTS.map((defect) => `${defect.id.padEnd(20)} not served   ${defect.reason}`),
+    ]
+    out.write(`${lines.join('\n')}\n`)
     return 0
   }
   const products = selectProducts(options.product, options.proxyCmd)
