@@ -1,9 +1,11 @@
 import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net'
-import { createServer as createTlsServer, type TLSSocket } from 'node:tls'
+import { createSecureContext, createServer as createTlsServer, type SecureContext, type TLSSocket } from 'node:tls'
 import { LabError } from '../errors.js'
 import { closeServer, listen } from '../genuine/genuine-server.js'
 import { readClientHello } from '../tls/client-hello/read-client-hello.js'
 import type { ClientHello } from '../tls/client-hello/types.js'
+import { ianaGroupName } from '../tls/key-exchange-group.js'
+import { probeServerGroup } from '../tls/server-group-probe.js'
 import type { DefectServerSpec } from './upstream-defects.js'
 
 const HELLO_TIMEOUT_MS = 5_000
@@ -19,6 +21,8 @@ export interface UpstreamConnection {
   error: string | null
   protocol: string | null
   cipher: string | null
+  /** The key-exchange group of this leg (IANA name), as OpenSSL chose it for the recorded hello (server-group-probe.ts). */
+  group: string | null
   /** Whether an HTTP request arrived and was answered with the marker. */
   answered: boolean
 }
@@ -43,19 +47,23 @@ export async function startDefectServer(spec: DefectServerSpec): Promise<DefectS
   const connections: UpstreamConnection[] = []
   const marker = `mitmlab-upstream ${spec.defect.id}`
   const byPort = new Map<number, UpstreamConnection>()
-  let tlsServer
+  const helloBytes = new Map<UpstreamConnection, Buffer>()
+  const contextOptions = {
+    key: spec.privateKeyPem,
+    cert: spec.certificateChainPem,
+    ...(spec.tls.minVersion === undefined ? {} : { minVersion: spec.tls.minVersion }),
+    ...(spec.tls.maxVersion === undefined ? {} : { maxVersion: spec.tls.maxVersion }),
+    ...(spec.tls.ciphers === undefined ? {} : { ciphers: spec.tls.ciphers }),
+  }
+  // The server's own context and a twin with the same options for the group probe (tls.createServer takes
+  // context options, not a SecureContext): the same configuration makes OpenSSL's choice the same.
+  let secureContext: SecureContext
   try {
-    tlsServer = createTlsServer({
-      key: spec.privateKeyPem,
-      cert: spec.certificateChainPem,
-      ALPNProtocols: ['http/1.1'],
-      ...(spec.tls.minVersion === undefined ? {} : { minVersion: spec.tls.minVersion }),
-      ...(spec.tls.maxVersion === undefined ? {} : { maxVersion: spec.tls.maxVersion }),
-      ...(spec.tls.ciphers === undefined ? {} : { ciphers: spec.tls.ciphers }),
-    })
+    secureContext = createSecureContext(contextOptions)
   } catch (cause) {
     throw new LabError('SERVER_START_FAILED', `The ${spec.defect.id} upstream cannot be served by this OpenSSL: ${(cause as Error).message}`, { cause })
   }
+  const tlsServer = createTlsServer({ ...contextOptions, ALPNProtocols: ['http/1.1'] })
   tlsServer.on('tlsClientError', (error: Error, socket: TLSSocket) => {
     const record = byPort.get(socket.remotePort ?? -1)
     if (record !== undefined && record.handshake === 'pending') {
@@ -70,6 +78,12 @@ export async function startDefectServer(spec: DefectServerSpec): Promise<DefectS
       record.handshake = 'completed'
       record.protocol = socket.getProtocol()
       record.cipher = socket.getCipher().standardName
+      const bytes = helloBytes.get(record)
+      if (bytes !== undefined) {
+        void probeServerGroup(bytes, secureContext).then((group) => {
+          record.group = group === null ? null : ianaGroupName(group)
+        })
+      }
     }
     socket.on('error', () => socket.destroy())
     socket.setTimeout(10_000, () => socket.destroy())
@@ -85,7 +99,7 @@ export async function startDefectServer(spec: DefectServerSpec): Promise<DefectS
   })
   const sockets = new Set<Socket>()
   const front = createNetServer((socket) => {
-    const record: UpstreamConnection = { hello: null, handshake: 'pending', error: null, protocol: null, cipher: null, answered: false }
+    const record: UpstreamConnection = { hello: null, handshake: 'pending', error: null, protocol: null, cipher: null, group: null, answered: false }
     sockets.add(socket)
     socket.once('close', () => {
       sockets.delete(socket)
@@ -100,8 +114,10 @@ export async function startDefectServer(spec: DefectServerSpec): Promise<DefectS
     connections.push(record)
     byPort.set(socket.remotePort ?? -1, record)
     void readClientHello(socket, { timeoutMs: HELLO_TIMEOUT_MS }).then(({ hello, bytes }) => {
-      if (hello.ok) record.hello = hello.hello
-      else {
+      if (hello.ok) {
+        record.hello = hello.hello
+        helloBytes.set(record, bytes)
+      } else {
         record.handshake = 'failed'
         record.error = `not a ClientHello (${hello.code})`
       }

@@ -42,7 +42,7 @@ export function formatReportCardMarkdown(card: ProxyReportCard): string {
     const leaf = defect.client.chain[0]
     const chain = leaf === undefined ? '-' : `${leaf.subject} ← ${leaf.issuer}${defect.client.verifier?.step == null ? '' : ` (${defect.client.verifier.step} ${defect.client.verifier.code ?? ''})`}`
     const client = defect.client.protocol === null ? (defect.client.error ?? defect.client.stage) : `${defect.client.protocol} ${defect.client.group ?? ''} HTTP ${defect.client.httpStatus ?? '-'}`
-    const upstream = defect.upstream.map((u) => (u.handshake === 'completed' ? `${u.protocol ?? ''} ${u.cipher ?? ''}` : u.handshake === 'failed' ? `failed: ${u.error ?? ''}` : 'handshake not completed')).join('; ') || 'no connection'
+    const upstream = defect.upstream.map((u) => (u.handshake === 'completed' ? `${u.protocol ?? ''} ${u.cipher ?? ''} ${u.group ?? ''}` : u.handshake === 'failed' ? `failed: ${u.error ?? ''}` : 'handshake not completed')).join('; ') || 'no connection'
     lines.push(`| ${cell(defect.defectId)} | ${defect.verdict} | ${cell(client)} | ${cell(chain)} | ${cell(upstream)} |`)
   }
   lines.push('', '| check | result | cap | evidence |', '|---|---|---|---|')

@@ -129,6 +129,7 @@ export async function gradeProduct(params: GradeProductParams): Promise<ProxyRep
       fingerprint: fingerprintOf(clientHello, upstreamHello),
       legs: {
         clientGroup: controlResult?.client.group ?? null,
+        upstreamGroup: control.connections.find((c) => c.handshake === 'completed')?.group ?? null,
         upstreamOffersTls13: upstreamHello === null ? null : offeredVersionCodes(upstreamHello).includes(TLS13),
         upstreamOffersHybrid: upstreamHello === null ? null : withoutGrease(upstreamHello.supportedGroups).some((group) => HYBRID_GROUPS.has(group)),
       },
@@ -191,6 +192,7 @@ function defectResult(server: DefectServer, outcome: ProbeOutcome, judged: { ver
       error: connection.error,
       protocol: connection.protocol,
       cipher: connection.cipher,
+      group: connection.group,
       hello: connection.hello === null ? null : summarizeHello(connection.hello),
     })),
   }

@@ -67,7 +67,7 @@ export interface GradeMeasurements {
   revocationRequests: { crl: number; ocsp: number }
   /** The bank's FP step on the product's upstream hello (claimed client: the lab's Node client). */
   fingerprint: { verdict: string; summary: string } | null
-  legs: { clientGroup: string | null; upstreamOffersTls13: boolean | null; upstreamOffersHybrid: boolean | null }
+  legs: { clientGroup: string | null; upstreamGroup: string | null; upstreamOffersTls13: boolean | null; upstreamOffersHybrid: boolean | null }
 }
 
 const GRADE_ORDER: readonly Grade[] = ['A', 'B', 'C', 'F']
@@ -170,7 +170,7 @@ export function gradeChecks(measured: GradeMeasurements): GradeCheck[] {
     title: 'TLS 1.3 and hybrid PQ on each leg',
     result: 'info',
     cap: null,
-    evidence: `client leg ${client ?? '-'} / ${measured.legs.clientGroup ?? '-'}; upstream offers TLS 1.3: ${yesNo(measured.legs.upstreamOffersTls13)}, hybrid: ${yesNo(measured.legs.upstreamOffersHybrid)}`,
+    evidence: `client leg ${client ?? '-'} / ${measured.legs.clientGroup ?? '-'}; upstream leg ${upstream ?? '-'} / ${measured.legs.upstreamGroup ?? '-'} (offers TLS 1.3: ${yesNo(measured.legs.upstreamOffersTls13)}, hybrid: ${yesNo(measured.legs.upstreamOffersHybrid)})`,
   })
   return checks
 }

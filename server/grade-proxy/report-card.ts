@@ -46,7 +46,7 @@ export interface DefectResult {
     } | null
   }
   /** The product's upstream connections to this defect's server. */
-  upstream: { handshake: string; error: string | null; protocol: string | null; cipher: string | null; hello: HelloSummary | null }[]
+  upstream: { handshake: string; error: string | null; protocol: string | null; cipher: string | null; group: string | null; hello: HelloSummary | null }[]
 }
 
 export type CheckResult = 'pass' | 'fail' | 'info' | 'n/a'

@@ -31,7 +31,7 @@ function exemplary(overrides: Partial<GradeMeasurements> = {}): GradeMeasurement
     forgedLeafCopies: { dates: false, key: false, serial: false, subject: true },
     revocationRequests: { crl: 0, ocsp: 0 },
     fingerprint: null,
-    legs: { clientGroup: 'X25519MLKEM768', upstreamOffersTls13: true, upstreamOffersHybrid: true },
+    legs: { clientGroup: 'X25519MLKEM768', upstreamGroup: 'X25519MLKEM768', upstreamOffersTls13: true, upstreamOffersHybrid: true },
     ...overrides,
   }
 }
