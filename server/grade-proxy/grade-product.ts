@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createLabPki, derToPem, type LabPki } from '../../ca/index.js'
 import { LabError } from '../errors.js'
-import { compareUpstreamLeg } from '../fingerprint/detect-interception.js'
+import { compareUpstreamLeg, detectInterception } from '../fingerprint/detect-interception.js'
+import { fingerprintStep } from '../fingerprint/fingerprint-step.js'
 import { startRevocationServer } from '../revocation/index.js'
 import { HYBRID_GROUPS } from '../tls/key-exchange-group.js'
 import { withoutGrease } from '../tls/client-hello/grease.js'
@@ -241,11 +242,17 @@ function forgedLeafCopies(control: DefectResult | undefined, server: DefectServe
   }
 }
 
-/** The bank's FP view: does the hello reaching the upstream differ from the client's own? */
+/**
+ * The bank's FP step on the hello that reached the upstream (server/fingerprint/): the lab's client is
+ * Node 24's TLS with the lab verifier's options, recorded in the fingerprint catalog as `lab-verifier`,
+ * so that is the claim; a product that re-originates TLS with its own library fails it.
+ */
+const CLIENT_CLAIM = 'lab-verifier'
+
 function fingerprintOf(client: ClientHello | null, upstream: ClientHello | null): GradeMeasurements['fingerprint'] {
   if (client === null || upstream === null) return null
-  const { differences } = compareUpstreamLeg(client, upstream)
-  const ja4 = { client: summarizeHello(client).ja4, upstream: summarizeHello(upstream).ja4 }
-  if (differences.length === 0) return { verdict: 'match', summary: `the upstream hello is the client's (JA4 ${ja4.upstream}): the FP step cannot see the product` }
-  return { verdict: 'intercepted', summary: `${differences.map((d) => d.field).join(', ')} differ; JA4 ${ja4.upstream} instead of the client's ${ja4.client}` }
+  const baseline = detectInterception(client, { clientId: CLIENT_CLAIM })
+  const step = fingerprintStep(detectInterception(upstream, { clientId: CLIENT_CLAIM }))
+  const caveat = baseline.verdict === 'match' ? '' : ` (the lab client's own hello does not match the catalog's ${CLIENT_CLAIM} on this Node: ${baseline.verdict})`
+  return { verdict: step.status === 'fail' ? `FP ${step.code ?? 'fail'}` : step.status === 'pass' ? 'FP pass' : `FP ${step.code ?? 'skip'}`, summary: `${step.message}${caveat}` }
 }

@@ -160,7 +160,7 @@ export function gradeChecks(measured: GradeMeasurements): GradeCheck[] {
   })
   checks.push({
     id: 'fingerprint',
-    title: 'upstream hello unlike the client’s (the bank’s FP step flags it)',
+    title: 'the bank’s FP step on the product’s upstream hello (claimed client: the lab’s)',
     result: measured.fingerprint === null ? 'n/a' : 'info',
     cap: null,
     evidence: measured.fingerprint === null ? noHello : `${measured.fingerprint.verdict}: ${measured.fingerprint.summary}`,

@@ -28,6 +28,9 @@ describe('grading the reference proxies', () => {
     expect(seen['revoked-crl']).toBe('masked')
     expect(card.checks.find((c) => c.id === 'defect:revoked-crl')?.result).toBe('info')
     expect(card.checks.find((c) => c.id === 'hello:hybrid')?.result).toBe('pass')
+    // Its own cipher list upstream: the bank's FP step sees a hello that is not the claimed client's.
+    expect(card.checks.find((c) => c.id === 'fingerprint')?.evidence).toMatch(/^FP INTERCEPTION_DETECTED: The ClientHello is not lab-verifier's: cipherSuites/)
+    expect(card.checks.find((c) => c.id === 'legs:pq')?.evidence).toBe('client leg TLSv1.3 / X25519MLKEM768; upstream leg TLSv1.3 / X25519MLKEM768 (offers TLS 1.3: yes, hybrid: yes)')
   }, 90_000)
 
   it('gives the proxy that masks everything an F, decided by the certificates it masked', async () => {
