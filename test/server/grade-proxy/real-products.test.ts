@@ -37,6 +37,7 @@ describe('real interception products', () => {
     expect(card.checks.find((c) => c.id === 'install:root-key')?.result).toBe('pass')
     // Its client leg has no hybrid group: classical x25519 even though the client offered X25519MLKEM768.
     expect(card.defects.find((d) => d.defectId === 'control')?.client.group).toBe('x25519')
+    // A on this subset; graded against every defect it is B, for relaying the RSA-key-exchange-only upstream.
     expect(card.grade).toBe('A')
   }, 120_000)
 
