@@ -1,5 +1,5 @@
 import { escapeXml, stripXmlInvalid } from '../report/xml-escape.js'
-import type { ProxyReportCard } from './report-card.js'
+import type { HelloSummary, ProxyReportCard } from './report-card.js'
 
 /** A product that was not graded, and why (not installed, failed to start). */
 export interface SkippedProduct {
@@ -45,6 +45,12 @@ export function formatReportCardMarkdown(card: ProxyReportCard): string {
     const upstream = defect.upstream.map((u) => (u.handshake === 'completed' ? `${u.protocol ?? ''} ${u.cipher ?? ''} ${u.group ?? ''}` : u.handshake === 'failed' ? `failed: ${u.error ?? ''}` : 'handshake not completed')).join('; ') || 'no connection'
     lines.push(`| ${cell(defect.defectId)} | ${defect.verdict} | ${cell(client)} | ${cell(chain)} | ${cell(upstream)} |`)
   }
+  const upstreamHello = card.defects.find((d) => d.defectId === 'control')?.upstream.find((u) => u.hello !== null)?.hello ?? null
+  const helloLine = (who: string, hello: HelloSummary | null): string =>
+    hello === null
+      ? `- ${who}: none recorded`
+      : `- ${who}: ${hello.versions.join(', ')}; ${hello.cipherSuites.length} suites; groups ${hello.groups.join(', ')} (key shares ${hello.keyShares.join(', ')}); JA4 \`${hello.ja4}\``
+  lines.push('', 'Hellos (what the client offered, what the product offered the control upstream):', '', helloLine('client', card.clientHello), helloLine('product, upstream', upstreamHello))
   lines.push('', '| check | result | cap | evidence |', '|---|---|---|---|')
   for (const check of card.checks) lines.push(`| ${cell(check.title)} (\`${check.id}\`) | ${check.result} | ${check.cap ?? '-'} | ${cell(check.evidence)} |`)
   if (card.notServed.length > 0) {
