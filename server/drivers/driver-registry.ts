@@ -2,6 +2,7 @@ import { ConfigError } from '../errors.js'
 import { chromiumDriver } from './chromium-driver.js'
 import type { ClientDriver } from './client-driver.js'
 import { curlDriver } from './curl-driver.js'
+import { gnutlsCliDriver } from './gnutls-cli-driver.js'
 import { goDriver } from './go-driver.js'
 import { createCustomCommandDriver } from './custom-command-driver.js'
 import { createNodeHttpsDriver } from './node-https-driver.js'
@@ -20,6 +21,7 @@ export const BUILT_IN_DRIVERS: readonly ClientDriver[] = [
   wgetDriver,
   chromiumDriver,
   goDriver,
+  gnutlsCliDriver,
 ]
 
 /**
