@@ -4,6 +4,7 @@ import type { ClientDriver } from './client-driver.js'
 import { curlDriver } from './curl-driver.js'
 import { gnutlsCliDriver } from './gnutls-cli-driver.js'
 import { goDriver } from './go-driver.js'
+import { javaDriver } from './java-driver.js'
 import { createCustomCommandDriver } from './custom-command-driver.js'
 import { createNodeHttpsDriver } from './node-https-driver.js'
 import { opensslDriver } from './openssl-driver.js'
@@ -21,6 +22,7 @@ export const BUILT_IN_DRIVERS: readonly ClientDriver[] = [
   wgetDriver,
   chromiumDriver,
   goDriver,
+  javaDriver,
   gnutlsCliDriver,
 ]
 
