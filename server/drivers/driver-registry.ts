@@ -1,4 +1,5 @@
 import { ConfigError } from '../errors.js'
+import { botanDriver } from './botan-driver.js'
 import { chromiumDriver } from './chromium-driver.js'
 import type { ClientDriver } from './client-driver.js'
 import { curlDriver } from './curl-driver.js'
@@ -24,13 +25,19 @@ export const BUILT_IN_DRIVERS: readonly ClientDriver[] = [
   goDriver,
   javaDriver,
   gnutlsCliDriver,
+  botanDriver,
 ]
 
 /**
  * `--clients` with no list: the command-line clients people ship, each well
- * under a second per scenario. Left out: chromium (a browser launch, ~2.5 s
- * per scenario) and node-insecure (a demonstration of the classic mistake,
- * not a client anyone should ship); `--clients all` adds both.
+ * under a second per scenario. gnutls-cli (~0.5 s) and go (a compiled binary,
+ * ~0.3 s once built; the build is once per source hash, ~1 s of CPU with
+ * Debian's prebuilt standard library) join them: two independent verifiers
+ * for little time. Left out: chromium (a browser launch, ~2.5 s per
+ * scenario), java (a JVM start per scenario, ~1 s of CPU each on two shared
+ * cores), botan (its handshake waits on the server's close in tls_client)
+ * and node-insecure (a demonstration of the classic mistake, not a client
+ * anyone should ship); `--clients all` adds them.
  */
 export const DEFAULT_CLIENT_IDS = [
   'node-https',
@@ -39,6 +46,8 @@ export const DEFAULT_CLIENT_IDS = [
   'python-urllib',
   'python-requests',
   'wget',
+  'gnutls-cli',
+  'go',
 ] as const
 
 /** Names the issue and users also write. */

@@ -1,7 +1,7 @@
-import { domainToASCII } from 'node:url'
 import type { ClientDriver, DriverOutcome, DriverTarget } from './client-driver.js'
-import { acceptedOutcome, loginForm, rejectedOutcome } from './error-table.js'
+import { acceptedOutcome, rejectedOutcome } from './error-table.js'
 import { GNUTLS_ERROR_TABLE } from './gnutls-errors.js'
+import { loginRequest, wireHostName } from './raw-login-request.js'
 import { lastLines, runProcess, versionOf } from './run-process.js'
 import { targetIsIp } from './target-url.js'
 
@@ -27,32 +27,13 @@ export const gnutlsCliDriver: ClientDriver = {
   run: (target) => postLogin(target),
 }
 
-/** The login as bytes on the wire: HTTP/1.1 (RFC 9112), one request, then the server closes. */
-export function loginRequest(target: DriverTarget): string {
-  const body = loginForm(target.credentials)
-  return [
-    'POST /login HTTP/1.1',
-    `Host: ${hostHeader(target)}`,
-    'Content-Type: application/x-www-form-urlencoded',
-    `Content-Length: ${Buffer.byteLength(body)}`,
-    'Connection: close',
-    '',
-    body,
-  ].join('\r\n')
-}
-
-function hostHeader(target: DriverTarget): string {
-  if (targetIsIp(target)) return target.host.includes(':') ? `[${target.host}]` : target.host
-  return domainToASCII(target.host) || target.host
-}
-
 async function postLogin(target: DriverTarget): Promise<DriverOutcome> {
-  const name = hostHeader(target)
+  const name = wireHostName(target)
   const result = await runProcess({
     command: 'gnutls-cli',
     args: [
       `--x509cafile=${target.caFile}`,
-      `--verify-hostname=${targetIsIp(target) ? target.host : name}`,
+      `--verify-hostname=${name}`,
       // RFC 6066 §3: no SNI for an IP address literal.
       ...(targetIsIp(target) ? ['--disable-sni'] : [`--sni-hostname=${name}`]),
       `--port=${target.connectTo.port}`,
