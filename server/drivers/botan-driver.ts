@@ -28,7 +28,11 @@ import { lastLines, runProcess, versionOf } from './run-process.js'
  *   prints). So the driver plays the application that acts on Botan's
  *   verdict: it writes the login only after Botan said “Verified”, and on
  *   any other status ends the session without sending it. The verdict is
- *   Botan's; only the enforcement is the driver's.
+ *   Botan's; only the enforcement is the driver's. botan writes through
+ *   std::cout, block-buffered on a pipe, so the status would only show when
+ *   the session ends: it runs on a pseudo-terminal (util-linux `script`,
+ *   the terminal put in raw mode without echo, so bytes pass unchanged),
+ *   where its output is line-buffered.
  *
  * Revocation: the CLI's default policy asks for none (TLS::Policy::
  * require_cert_revocation_info is false) and it fetches no CRL.
@@ -39,6 +43,8 @@ export const botanDriver: ClientDriver = {
   availability: async (): Promise<DriverAvailability> => {
     const version = await versionOf('botan', ['version'])
     if (!('version' in version)) return { isAvailable: false, reason: `${version.reason} (Debian package botan)` }
+    const terminal = await runProcess({ command: 'script', args: ['--version'], timeoutMs: 10_000 })
+    if (terminal.spawnError !== null) return { isAvailable: false, reason: 'script is not installed (Debian package bsdutils)' }
     const probe = await runProcess({ command: 'unshare', args: [...UNSHARE, 'true'], timeoutMs: 10_000 })
     if (probe.spawnError !== null) return { isAvailable: false, reason: 'unshare is not installed (Debian package util-linux)' }
     if (probe.exitCode !== 0) {
@@ -57,6 +63,15 @@ const UNSHARE = ['--user', '--map-root-user', '--mount']
 /** Inside the namespace: the hosts file over /etc/hosts, then botan in this process's place. */
 const IN_NAMESPACE = 'mount --bind "$1" /etc/hosts && shift && exec botan tls_client "$@"'
 
+function shellQuote(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`
+}
+
+/** The pseudo-terminal's command line: raw, no echo, then the namespace and botan. */
+function onTerminal(args: readonly string[]): string[] {
+  return ['--quiet', '--flush', '--return', '--command', `stty raw -echo && exec ${args.map(shellQuote).join(' ')}`, '/dev/null']
+}
+
 async function postLogin(target: DriverTarget): Promise<DriverOutcome> {
   const dir = mkdtempSync(join(tmpdir(), 'mitmlab-botan-'))
   const name = wireHostName(target)
@@ -64,7 +79,8 @@ async function postLogin(target: DriverTarget): Promise<DriverOutcome> {
   writeFileSync(hostsFile, `${target.connectTo.host}\t${name}\n`, { mode: 0o644 })
   try {
     const session = await runBotanSession({
-      args: [
+      args: onTerminal([
+        'unshare',
         ...UNSHARE,
         '/bin/sh',
         '-c',
@@ -75,7 +91,7 @@ async function postLogin(target: DriverTarget): Promise<DriverOutcome> {
         `--port=${target.connectTo.port}`,
         '--skip-system-cert-store',
         `--trusted-cas=${target.caFile}`,
-      ],
+      ]),
       request: loginRequest(target),
       timeoutMs: target.timeoutMs,
     })
@@ -114,7 +130,7 @@ const MAX_CAPTURE = 256 * 1024
  */
 function runBotanSession(params: { args: string[]; request: string; timeoutMs: number }): Promise<BotanSession> {
   return new Promise((resolve) => {
-    const child = spawn('unshare', params.args, {
+    const child = spawn('script', params.args, {
       env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', LANG: 'C' },
       stdio: ['pipe', 'pipe', 'pipe'],
     })
@@ -136,7 +152,8 @@ function runBotanSession(params: { args: string[]; request: string; timeoutMs: n
       if (line === undefined) return
       verification = line.trim()
       if (verification === 'Verified') child.stdin.write(params.request)
-      else child.kill('SIGTERM')
+      // SIGKILL: script answers SIGTERM by waiting 2 s for its shell; killed, it closes the terminal and botan gets SIGHUP.
+      else child.kill('SIGKILL')
     })
     child.stderr.on('data', (chunk: string) => {
       if (stderr.length < MAX_CAPTURE) stderr += chunk
