@@ -35,12 +35,14 @@ export const GO_ERROR_TABLE: ErrorTable = [
       /x509: certificate signed by unknown authority \(possibly because of "(crypto\/rsa: verification error|x509: ECDSA verification failure|x509: Ed25519 verification failure)/,
     step: 'SIG',
   },
-  // A candidate issuer that may not sign certificates (CheckSignatureFrom's ConstraintViolationError): cA false or keyCertSign missing.
+  // TRUST, except (left unmapped, ambiguous): an unknown authority “possibly because of "x509: invalid signature: parent
+  // certificate cannot sign this kind of certificate"” is CheckSignatureFrom's ConstraintViolationError, one
+  // error for an issuer without cA (BC) and one without keyCertSign (KU) alike (leaf-used-as-ca,
+  // intermediate-without-basic-constraints, ca-without-key-cert-sign all read the same).
   {
-    pattern: /possibly because of "x509: invalid signature: parent certificate cannot sign this kind of certificate"/,
-    step: 'BC',
+    pattern: /x509: certificate signed by unknown authority(?! \(possibly because of "x509: invalid signature: parent certificate cannot sign)/,
+    step: 'TRUST',
   },
-  { pattern: /x509: certificate signed by unknown authority/, step: 'TRUST' },
   // CertificateInvalidError, by Reason (verify.go).
   { pattern: /x509: certificate has expired or is not yet valid/, step: 'DATES' },
   { pattern: /x509: certificate is not authorized to sign other certificates/, step: 'BC' },
