@@ -16,7 +16,7 @@ describe('selectClients', () => {
 
   it('takes the default set for a bare --clients: every CLI client, not chromium nor node-insecure', async () => {
     expect(idsOf(await selectClients(true))).toEqual([...DEFAULT_CLIENT_IDS].sort())
-  })
+  }, 180_000)
 
   // availability() of go and java compiles their client on a machine that has not built it yet (once per source hash).
   it('takes every built-in client for --clients all', async () => {
