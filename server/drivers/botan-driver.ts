@@ -45,7 +45,12 @@ export const botanDriver: ClientDriver = {
     if (!('version' in version)) return { isAvailable: false, reason: `${version.reason} (Debian package botan)` }
     const terminal = await runProcess({ command: 'script', args: ['--version'], timeoutMs: 10_000 })
     if (terminal.spawnError !== null) return { isAvailable: false, reason: 'script is not installed (Debian package bsdutils)' }
-    const probe = await runProcess({ command: 'unshare', args: [...UNSHARE, 'true'], timeoutMs: 10_000 })
+    // The very operation each run needs: a bind mount over /etc/hosts, in a namespace of its own.
+    const probe = await runProcess({
+      command: 'unshare',
+      args: [...UNSHARE, 'mount', '--bind', '/etc/hosts', '/etc/hosts'],
+      timeoutMs: 10_000,
+    })
     if (probe.spawnError !== null) return { isAvailable: false, reason: 'unshare is not installed (Debian package util-linux)' }
     if (probe.exitCode !== 0) {
       return {
