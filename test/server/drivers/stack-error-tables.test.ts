@@ -49,6 +49,10 @@ describe('Go, Java, GnuTLS and Botan error tables', () => {
     ['incomplete-chain', BOTAN_ERROR_TABLE, 'Certificate validation status: Certificate issuer not found', 'TRUST'],
     ['tampered-leaf-signature', BOTAN_ERROR_TABLE, 'Certificate validation status: Signature error', 'SIG'],
     ['direct-connection', BOTAN_ERROR_TABLE, 'Certificate validation status: Unknown critical extension encountered', 'CRIT'],
+    ['downgrade-tls10-strict', BOTAN_ERROR_TABLE, 'exit 0: Alert: protocol_version', 'PROTO'],
+    ['early-ccs-tls12', BOTAN_ERROR_TABLE, 'exit 2: Error: Unexpected state transition in handshake got a change_cipher_spec expected certificate seen server_hello', 'HS'],
+    ['heartbeat-probe', BOTAN_ERROR_TABLE, 'exit 2: Error: Unexpected record type 24 from counterparty', 'HS'],
+    ['client-hello-alpn-rewritten', BOTAN_ERROR_TABLE, 'exit 2: Error: Server replied with unsupported extensions: 16', 'HS'],
   ] as const)('%s: %#', (_scenario, table, raw, step) => {
     expect(mapError(table, raw)).toBe(step)
   })
@@ -63,6 +67,7 @@ describe('Go, Java, GnuTLS and Botan error tables', () => {
     [GO_ERROR_TABLE, '*errors.errorString: EOF'],
     [JAVA_ERROR_TABLE, 'javax.net.ssl.SSLHandshakeException: (handshake_failure) Received fatal alert: handshake_failure'],
     [BOTAN_ERROR_TABLE, 'exit 0: Alert: handshake_failure'],
+    [BOTAN_ERROR_TABLE, 'exit 2: Error: Invalid GeneralizedTime string in set_to:./src/lib/asn1/asn1_time.cpp'],
   ] as const)('leaves an error that names no cause unmapped: %#', (table, raw) => {
     expect(mapError(table, raw)).toBeNull()
   })
