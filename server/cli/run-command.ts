@@ -57,7 +57,7 @@ export function registerRunCommand(program: Command): void {
     .option('-q, --quiet', 'no per-scenario progress lines')
     .option('--fail-on <policy>', `exit 1 on: ${FAIL_ON.join(' | ')} (accepted-attack judges the clients you name, not the lab's verifier unless --clients names lab)`, 'unexpected')
     .option('--report <format:file...>', 'also write reports, e.g. junit:results.xml html:report.html md:summary.md')
-    .option('--clients [list]', 'also run real clients: all | default | comma list of node-https,node-insecure,curl,openssl,python-urllib,python-requests,wget,chromium (alone: the default set, all but chromium and node-insecure); add lab to have --fail-on accepted-attack judge the lab\'s own verifier too')
+    .option('--clients [list]', 'also run real clients: all | default | comma list of node-https,node-insecure,curl,openssl,python-urllib,python-requests,wget,chromium,go,java,gnutls-cli,botan (alone: the default set, all but chromium, java, botan and node-insecure); add lab to have --fail-on accepted-attack judge the lab\'s own verifier too')
     .option('--client <command>', "also run your own client (repeatable); placeholders {url} {host} {port} {server_name} {ca_file} {proxy}; exit 0 = accepted", (command: string, previous: string[] = []) => [...previous, command])
     .option('--pcap <file>', 'capture the loopback traffic of the run (dumpcap) to FILE and its TLS secrets to FILE.keylog, for Wireshark')
     .option('--serve', 'serve the live dashboard on 127.0.0.1 during the run, and keep serving after it until Ctrl-C')

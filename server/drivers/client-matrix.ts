@@ -69,6 +69,7 @@ export const SHORT_CLIENT_NAMES: Readonly<Record<string, string>> = {
   'python-urllib': 'urllib',
   'python-requests': 'reqsts',
   chromium: 'chrom',
+  'gnutls-cli': 'gnutls',
 }
 
 export interface MatrixOptions {

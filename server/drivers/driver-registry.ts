@@ -1,7 +1,11 @@
 import { ConfigError } from '../errors.js'
+import { botanDriver } from './botan-driver.js'
 import { chromiumDriver } from './chromium-driver.js'
 import type { ClientDriver } from './client-driver.js'
 import { curlDriver } from './curl-driver.js'
+import { gnutlsCliDriver } from './gnutls-cli-driver.js'
+import { goDriver } from './go-driver.js'
+import { javaDriver } from './java-driver.js'
 import { createCustomCommandDriver } from './custom-command-driver.js'
 import { createNodeHttpsDriver } from './node-https-driver.js'
 import { opensslDriver } from './openssl-driver.js'
@@ -18,13 +22,23 @@ export const BUILT_IN_DRIVERS: readonly ClientDriver[] = [
   createPythonDriver('requests'),
   wgetDriver,
   chromiumDriver,
+  goDriver,
+  javaDriver,
+  gnutlsCliDriver,
+  botanDriver,
 ]
 
 /**
  * `--clients` with no list: the command-line clients people ship, each well
- * under a second per scenario. Left out: chromium (a browser launch, ~2.5 s
- * per scenario) and node-insecure (a demonstration of the classic mistake,
- * not a client anyone should ship); `--clients all` adds both.
+ * under a second per scenario. gnutls-cli (~0.5 s) and go (a compiled binary,
+ * ~0.3 s once built; the build is once per source hash, ~1 s of CPU with
+ * Debian's prebuilt standard library) join them: two independent verifiers
+ * for little time. Left out: chromium (a browser launch, ~2.5 s per
+ * scenario), java (a JVM start per scenario, ~1 s of CPU each on two shared
+ * cores), botan (Botan 2.19 refuses every chain of the lab's name-constrained
+ * CAs, so its column is a known false reject; it needs a user namespace too)
+ * and node-insecure (a demonstration of the classic mistake, not a client
+ * anyone should ship); `--clients all` adds them.
  */
 export const DEFAULT_CLIENT_IDS = [
   'node-https',
@@ -33,6 +47,8 @@ export const DEFAULT_CLIENT_IDS = [
   'python-urllib',
   'python-requests',
   'wget',
+  'gnutls-cli',
+  'go',
 ] as const
 
 /** Names the issue and users also write. */

@@ -17,6 +17,12 @@ export interface RunProcessParams {
   command: string
   args: readonly string[]
   stdin?: string
+  /**
+   * Leave stdin open after writing `stdin` (closed when the program exits):
+   * for clients that quit at end of input before the answer arrives
+   * (gnutls-cli, botan tls_client send close_notify on EOF).
+   */
+  keepStdinOpen?: boolean
   env?: NodeJS.ProcessEnv
   timeoutMs: number
 }
@@ -48,9 +54,11 @@ export function runProcess(params: RunProcessParams): Promise<ProcessResult> {
       spawnError = error.message
     })
     child.stdin.on('error', () => undefined)
-    child.stdin.end(params.stdin ?? '')
+    if (params.keepStdinOpen === true) child.stdin.write(params.stdin ?? '')
+    else child.stdin.end(params.stdin ?? '')
     child.on('close', (code, signal) => {
       clearTimeout(timer)
+      child.stdin.destroy()
       resolve({
         exitCode: code,
         signal,
