@@ -26,6 +26,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   prune: async () => (await import('./prune-command.js')).registerPruneCommand,
   train: async () => (await import('./train-command.js')).registerTrainCommand,
   scenarios: async () => (await import('./scenarios-command.js')).registerScenariosCommand,
+  open: async () => (await import('./open-command.js')).registerOpenCommand,
 }
 
 /** The composition root of the `mitmlab` command. `only`: the commands to load (default: all). */
