@@ -96,11 +96,16 @@ export function createSelfTestSite(params: SelfTestSiteParams): Express {
       .then((report) => (report === null ? response.status(404).json({ error: 'probe not started' }) : response.json(report)))
       .catch(next)
   })
-  app.post('/selftest/visit/:token/finish', (request, response) => {
+  app.post('/selftest/visit/:token/finish', (request, response, next) => {
     const token = String(request.params['token'] ?? '')
-    const report = TOKEN.test(token) ? params.visits.finish(token) : null
-    if (report === null) return void response.status(404).json({ error: 'no such visit' })
-    response.json({ runId: report.runId, clientId: report.clientId, summary: report.summary })
+    if (!TOKEN.test(token)) return void response.status(404).json({ error: 'no such visit' })
+    params.visits
+      .finish(token)
+      .then((report) => {
+        if (report === null) return void response.status(404).json({ error: 'no such visit' })
+        response.json({ runId: report.runId, clientId: report.clientId, summary: report.summary })
+      })
+      .catch(next)
   })
   app.use(createBankSite((request) => {
     params.requests.push(request)

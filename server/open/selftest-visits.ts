@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto'
 import { judgeDriverResult } from '../../scenarios/judge-result.js'
 import { newRunId } from '../../scenarios/runner.js'
 import type { DriverOutcome } from '../drivers/client-driver.js'
-import type { ScenarioResult } from '../lab/scenario-result.js'
+import type { GenuineRequest, ScenarioResult } from '../lab/scenario-result.js'
+import type { ConnectionRecord } from '../proxy/connection-record.js'
 import { summarizeClients, type ClientSummary } from '../report/client-summary.js'
 import type { LabStore } from '../store/lab-store.js'
 import { observeProbe, type ProbeObservation } from './probe-observation.js'
@@ -11,6 +12,8 @@ import type { VisitorStore } from './visitor-store.js'
 
 /** How long the records of a refused probe may take to close before they are read. */
 const RECORDS_SETTLE_MS = 2_000
+/** How long a finished visit waits for its accepted connections to close (the genuine bank's keep-alive is 5 s). */
+const FINISH_SETTLE_MS = 7_000
 
 /** What the page shows for one probe. */
 export interface ProbeReport {
@@ -28,6 +31,8 @@ export interface ProbeReport {
 interface Probe {
   open: OpenScenario
   startedAt: Date
+  /** When the page asked for the result: the probe's end, as the browser saw it. */
+  endedAt: Date | null
   recordsBefore: number
   requestsBefore: number
   report: ProbeReport | null
@@ -112,6 +117,7 @@ export class SelfTestVisits {
     visit.probes.set(scenarioId, {
       open,
       startedAt: new Date(),
+      endedAt: null,
       recordsBefore: open.servers.proxy?.records().length ?? 0,
       requestsBefore: open.servers.genuine?.requests.length ?? 0,
       report: null,
@@ -126,6 +132,7 @@ export class SelfTestVisits {
     if (visit === undefined || probe === undefined) return null
     if (probe.report !== null) return probe.report
     const { open } = probe
+    probe.endedAt = new Date()
     let records = open.servers.proxy?.records().slice(probe.recordsBefore) ?? []
     let requests = open.servers.genuine?.requests.slice(probe.requestsBefore) ?? []
     if (!observeProbe(token, records, requests).accepted) {
@@ -135,23 +142,7 @@ export class SelfTestVisits {
       requests = open.servers.genuine?.requests.slice(probe.requestsBefore) ?? []
     }
     if (probe.report !== null) return probe.report
-    const observation = observeProbe(token, records, requests)
-    const outcome: DriverOutcome = observation.accepted
-      ? { verdict: 'accept', rawError: null, exitCode: null, step: null, isMapped: false, output: observation.detail }
-      : // The lab sees the wire, not which of the browser's own checks refused: the step stays unnamed, never guessed.
-        { verdict: 'reject', rawError: observation.detail, exitCode: null, step: null, isMapped: false, output: observation.detail }
-    const ordinal = this.probed().findIndex((candidate) => candidate.scenario.id === scenarioId)
-    const result = judgeDriverResult({
-      scenario: open.scenario,
-      position: { runId: visit.runId, ordinal: Math.max(0, ordinal) },
-      clientId: visit.clientId,
-      outcome,
-      error: null,
-      connections: records,
-      genuineRequests: requests,
-      startedAt: probe.startedAt,
-      durationMs: Date.now() - probe.startedAt.getTime(),
-    })
+    const { observation, result } = this.judge(visit, probe, records, requests)
     const report: ProbeReport = {
       scenarioId,
       title: open.scenario.title,
@@ -163,24 +154,66 @@ export class SelfTestVisits {
       explanation: open.scenario.explanation,
     }
     probe.report = report
-    visit.results.push(result)
-    this.store?.insertScenarioResult(result)
-    this.onChange({ token, visitorId: visit.visitorId, result })
     return report
   }
 
-  /** Closes the visit's run and returns its report card. */
-  finish(token: string): VisitReport | null {
+  /** The probe judged as a lab-driven client's result is (judgeDriverResult), from what its scenario's servers saw. */
+  private judge(
+    visit: Visit,
+    probe: Probe,
+    records: ConnectionRecord[],
+    requests: GenuineRequest[],
+  ): { observation: ProbeObservation; result: ScenarioResult } {
+    const observation = observeProbe(visit.token, records, requests)
+    const outcome: DriverOutcome = observation.accepted
+      ? { verdict: 'accept', rawError: null, exitCode: null, step: null, isMapped: false, output: observation.detail }
+      : // The lab sees the wire, not which of the browser's own checks refused: the step stays unnamed, never guessed.
+        { verdict: 'reject', rawError: observation.detail, exitCode: null, step: null, isMapped: false, output: observation.detail }
+    const ordinal = this.probed().findIndex((candidate) => candidate.scenario.id === probe.open.scenario.id)
+    const result = judgeDriverResult({
+      scenario: probe.open.scenario,
+      position: { runId: visit.runId, ordinal: Math.max(0, ordinal) },
+      clientId: visit.clientId,
+      outcome,
+      error: null,
+      connections: records,
+      genuineRequests: requests,
+      startedAt: probe.startedAt,
+      durationMs: (probe.endedAt ?? new Date()).getTime() - probe.startedAt.getTime(),
+    })
+    return { observation, result }
+  }
+
+  /**
+   * Closes the visit's run and returns its report card. Every probed
+   * scenario's records are read once more when its connections have closed (a
+   * browser keeps an accepted connection open, and the proxy publishes a
+   * record at close: only then does it say what the attacker read), and the
+   * results are committed in one go.
+   */
+  async finish(token: string): Promise<VisitReport | null> {
     const visit = this.visits.get(token)
     if (visit === undefined) return null
-    const report = this.report(visit)
     if (!visit.isFinished) {
       visit.isFinished = true
+      const probes = [...visit.probes.values()].filter((probe) => probe.report !== null)
+      await Promise.all([...new Set(probes.map((probe) => probe.open.servers.proxy))].map((proxy) => proxy?.whenIdle(FINISH_SETTLE_MS)))
+      for (const probe of probes) {
+        const records = probe.open.servers.proxy?.records().slice(probe.recordsBefore) ?? []
+        const requests = probe.open.servers.genuine?.requests.slice(probe.requestsBefore) ?? []
+        // Only what belongs to this visit: another visitor's probe of the same scenario carries another token.
+        const mine = records.filter((record) => !carriesOtherToken(record, token))
+        const { result } = this.judge(visit, probe, mine, requests.filter((request) => !/probe=[0-9a-f]{24}/.test(request.path) || request.path.includes(`probe=${token}`)))
+        visit.results.push(result)
+        this.store?.insertScenarioResult(result)
+        this.onChange({ token, visitorId: visit.visitorId, result })
+      }
+      visit.results.sort((a, b) => a.ordinal - b.ordinal)
       this.store?.finishRun(visit.runId, visit.results.every((result) => result.asExpected) ? 'passed' : 'failed')
       this.visitors?.finishVisit(token, visit.runId)
-      this.onChange({ token, visitorId: visit.visitorId, finished: report })
+      this.onChange({ token, visitorId: visit.visitorId, finished: this.report(visit) })
     }
-    return report
+    return this.report(visit)
   }
 
   private report(visit: Visit): VisitReport {
@@ -192,4 +225,9 @@ export class SelfTestVisits {
       summary: summarizeClients(visit.results, {}, [visit.clientId])[0] ?? null,
     }
   }
+}
+
+/** A record of a connection that carried some other visit's probe token. */
+function carriesOtherToken(record: ConnectionRecord, token: string): boolean {
+  return record.plaintext.requests.some((request) => /probe=[0-9a-f]{24}/.test(request.path) && !request.path.includes(`probe=${token}`))
 }
