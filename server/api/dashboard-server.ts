@@ -20,6 +20,7 @@ import type { RateLimit } from './rate-limit.js'
 import { RunController } from './run-controller.js'
 import { createSocketServer, type LabSocketServer } from './socket-server.js'
 import { createTrainingRouter } from './training-routes.js'
+import { createVisitorRouter } from '../open/visitor-routes.js'
 import { watchStore } from './store-watcher.js'
 
 /** Where `vite build` writes the dashboard (dashboard/vite.config.ts). */
@@ -90,7 +91,7 @@ export async function startDashboardServer(params: StartDashboardServerParams): 
     queries,
     policy,
     dashboardDir: params.dashboardDir ?? DASHBOARD_DIST_DIR,
-    routers: [training],
+    routers: [training, createVisitorRouter(params.store)],
     ...(params.rateLimits?.api === undefined ? {} : { rateLimit: params.rateLimits.api }),
   })
   const httpServer = createServer(app)

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium, type Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { findScenario } from '../../../scenarios/index.js'
 import { chromiumDriver } from '../../../server/drivers/chromium-driver.js'
 import { createNssHome, type NssHome } from '../../../server/drivers/nss-database.js'
 import type { ScenarioResult } from '../../../server/lab/scenario-result.js'
@@ -14,6 +13,7 @@ import { findingOf, loadRunReport } from '../../../server/report/run-report.js'
 import { LabStore } from '../../../server/store/lab-store.js'
 import { testPki } from '../../support/lab-pki.js'
 import { runWithClients } from '../drivers/run-with-clients.js'
+import { openScenarios } from './open-scenarios.js'
 
 // Issue 20 acceptance (a): Debian's chromium, trusting the lab roots from an NSS database (no bypass flag) and
 // reaching the lab only through the PAC file, runs the self-test page; its report card must equal, scenario by
@@ -46,7 +46,7 @@ describe.skipIf(!availability.isAvailable)(title, () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'mitmlab-open-chromium-'))
     store = new LabStore(join(dir, 'mitmlab.sqlite'))
-    lab = await startOpenLab({ pki: testPki(), scenarios: SUBSET.map((id) => findScenario(id)!), store })
+    lab = await startOpenLab({ pki: testPki(), scenarios: openScenarios(SUBSET), store })
     // The roots the lab's victim trusts (stage-scenario.ts victimPolicy): the public lab root and the installed corporate CA.
     const caFile = join(dir, 'roots.pem')
     writeFileSync(caFile, testPki().trustedRoot.pem + testPki().interceptionCa.pem)

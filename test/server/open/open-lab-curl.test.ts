@@ -2,13 +2,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { findScenario } from '../../../scenarios/index.js'
 import { CURL_ERROR_TABLE } from '../../../server/drivers/curl-driver.js'
 import { mapError } from '../../../server/drivers/error-table.js'
 import { runProcess } from '../../../server/drivers/run-process.js'
 import { VICTIM_CREDENTIALS } from '../../../server/genuine/bank-site.js'
 import { startOpenLab, type OpenLab } from '../../../server/open/open-lab.js'
 import { testPki } from '../../support/lab-pki.js'
+import { openScenarios } from './open-scenarios.js'
 
 // Issue 20 acceptance (b): curl reaches the open lab the two ways a client that maps names itself can,
 // and each scenario's verdict and catching step are what the catalog says.
@@ -24,7 +24,7 @@ let dir: string
 let caFile: string
 
 beforeAll(async () => {
-  lab = await startOpenLab({ pki: testPki(), scenarios: EXPECTED.map(({ id }) => findScenario(id)!), store: null })
+  lab = await startOpenLab({ pki: testPki(), scenarios: openScenarios(EXPECTED.map(({ id }) => id)), store: null })
   dir = mkdtempSync(join(tmpdir(), 'mitmlab-open-curl-'))
   caFile = join(dir, 'roots.pem')
   // What a visitor installs: the lab's trusted root (and, as the victim has it, the installed interception CA).
