@@ -219,8 +219,18 @@ export async function startEntryPort(params: StartEntryPortParams): Promise<Entr
   }
 }
 
-function helloFingerprint(hello: ClientHello): { ja3: string; ja4: string } {
-  return { ja3: computeJa3(hello).hash, ja4: computeJa4(hello).ja4 }
+/**
+ * Extensions a client adds or drops between its own connections: padding
+ * (21, RFC 7685, sized to the hello), pre_shared_key (41) and early_data (42)
+ * when it resumes a session (RFC 8446 §4.2.11). Left out of the visitor's
+ * fingerprint, so a browser's first and resumed connections are one visitor.
+ */
+const PER_CONNECTION_EXTENSIONS = new Set([21, 41, 42])
+
+/** JA3 and JA4 of the hello without its per-connection extensions. */
+export function helloFingerprint(hello: ClientHello): { ja3: string; ja4: string } {
+  const stable = { ...hello, extensions: hello.extensions.filter((extension) => !PER_CONNECTION_EXTENSIONS.has(extension.type)) }
+  return { ja3: computeJa3(stable).hash, ja4: computeJa4(stable).ja4 }
 }
 
 /** 'lab' or why not. */

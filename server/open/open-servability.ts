@@ -34,7 +34,7 @@ export function browserReach(scenario: Scenario, context: ScenarioContext): Brow
   if (policy.ct !== undefined) {
     return { kind: 'needs-lab-client', reason: "the victim enforces Certificate Transparency against the lab's own logs, which a browser does not know" }
   }
-  if ((policy.connections ?? 1) > 1) {
+  if ((policy.connections ?? 1) > 1 || scenario.tags.includes('probabilistic')) {
     return { kind: 'needs-lab-client', reason: 'the attacker intercepts only some connections and counts them: one count cannot be shared by every visitor' }
   }
   if (policy.startUrl?.startsWith('http:') === true) {

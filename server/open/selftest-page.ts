@@ -18,7 +18,7 @@ export interface SelfTestPageParams {
   needsLabClient: readonly { scenarioId: string; title: string; reason: string }[]
   /** Not served at all: with the reason. */
   notServed: readonly { scenarioId: string; reason: string }[]
-  /** Per probe. Default: 8 s. */
+  /** Per probe (page, login and acknowledgement). Default: 15 s, the lab-driven clients' budget (runner.ts). */
   probeTimeoutMs?: number
   /** Probes in flight at once. Default: 6 (a browser's per-proxy connection budget is larger). */
   concurrency?: number
@@ -40,7 +40,7 @@ export function selfTestPage(params: SelfTestPageParams): string {
     token: params.token,
     runId: params.runId,
     probes: params.probed,
-    timeoutMs: params.probeTimeoutMs ?? 8_000,
+    timeoutMs: params.probeTimeoutMs ?? 15_000,
     concurrency: params.concurrency ?? 6,
     login: VICTIM_CREDENTIALS,
   }
@@ -78,8 +78,8 @@ tr[data-state="bad"] .verdict { color: #b00020; font-weight: 700; }
 <body>
 <h1>mitmlab self-test</h1>
 <p>This page makes your browser sign in to every attack scenario at <code>&lt;scenario&gt;.bank.lab</code>.
-The lab watches each connection on the wire and decides: <b>accepted</b> (your browser sent the login over it) or
-<b>refused</b> (it aborted the handshake, or hung up without a request). Visit token <code>${escapeHtml(params.token)}</code>.</p>
+The lab watches each connection on the wire and decides: <b>accepted</b> (your browser sent the login over it and accepted the answer) or
+<b>refused</b> (it aborted the handshake, hung up, or refused an answer). Visit token <code>${escapeHtml(params.token)}</code>.</p>
 <div id="summary" data-state="running">Probing <span id="done">0</span> / ${params.probed.length} scenarios…</div>
 <table><thead><tr><th>scenario</th><th>kind</th><th>a correct browser</th><th>yours</th><th>what the lab saw</th><th></th></tr></thead>
 <tbody>
@@ -98,14 +98,14 @@ ${rows}
   const probe = async (row) => {
     const id = encodeURIComponent(row.scenarioId)
     await api('probe/' + data.token + '/' + id + '/start')
+    // Page, login, acknowledgement: each only after the browser accepted the previous answer (probe-observation.ts).
     const abort = new AbortController()
     const timer = setTimeout(() => abort.abort(), data.timeoutMs)
-    try {
-      await fetch('https://' + row.host + '/login?probe=' + data.token, {
-        method: 'POST', mode: 'no-cors', credentials: 'omit', cache: 'no-store', signal: abort.signal,
-        body: new URLSearchParams(data.login),
-      })
-    } catch (error) { /* the page's guess does not count: the lab's observation does */ }
+    const base = 'https://' + row.host + '/login?probe=' + data.token + '&step='
+    const send = (step, init) => fetch(base + step, { mode: 'no-cors', credentials: 'omit', cache: 'no-store', signal: abort.signal, ...init }).then(() => true, () => false)
+    if (await send('page', {}))
+      if (await send('login', { method: 'POST', body: new URLSearchParams(data.login) }))
+        await send('ack', {})
     clearTimeout(timer)
     const report = await api('probe/' + data.token + '/' + id + '/result')
     const tr = document.getElementById('row-' + row.scenarioId)

@@ -35,6 +35,8 @@ interface Probe {
   endedAt: Date | null
   recordsBefore: number
   requestsBefore: number
+  /** When the scenario's middlebox is the site itself: where its request log stood. */
+  siteRequestsBefore: number
   report: ProbeReport | null
 }
 
@@ -120,6 +122,7 @@ export class SelfTestVisits {
       endedAt: null,
       recordsBefore: open.servers.proxy?.records().length ?? 0,
       requestsBefore: open.servers.genuine?.requests.length ?? 0,
+      siteRequestsBefore: open.servers.proxy?.requests?.().length ?? 0,
       report: null,
     })
     return true
@@ -134,12 +137,12 @@ export class SelfTestVisits {
     const { open } = probe
     probe.endedAt = new Date()
     let records = open.servers.proxy?.records().slice(probe.recordsBefore) ?? []
-    let requests = open.servers.genuine?.requests.slice(probe.requestsBefore) ?? []
+    let requests = requestsSince(probe)
     if (!observeProbe(token, records, requests).accepted) {
       // A refused handshake's record is complete once its connection has closed.
       await open.servers.proxy?.whenIdle(RECORDS_SETTLE_MS)
       records = open.servers.proxy?.records().slice(probe.recordsBefore) ?? []
-      requests = open.servers.genuine?.requests.slice(probe.requestsBefore) ?? []
+      requests = requestsSince(probe)
     }
     if (probe.report !== null) return probe.report
     const { observation, result } = this.judge(visit, probe, records, requests)
@@ -200,7 +203,7 @@ export class SelfTestVisits {
       await Promise.all([...new Set(probes.map((probe) => probe.open.servers.proxy))].map((proxy) => proxy?.whenIdle(FINISH_SETTLE_MS)))
       for (const probe of probes) {
         const records = probe.open.servers.proxy?.records().slice(probe.recordsBefore) ?? []
-        const requests = probe.open.servers.genuine?.requests.slice(probe.requestsBefore) ?? []
+        const requests = requestsSince(probe)
         // Only what belongs to this visit: another visitor's probe of the same scenario carries another token.
         const mine = records.filter((record) => !carriesOtherToken(record, token))
         const { result } = this.judge(visit, probe, mine, requests.filter((request) => !/probe=[0-9a-f]{24}/.test(request.path) || request.path.includes(`probe=${token}`)))
@@ -230,4 +233,10 @@ export class SelfTestVisits {
 /** A record of a connection that carried some other visit's probe token. */
 function carriesOtherToken(record: ConnectionRecord, token: string): boolean {
   return record.plaintext.requests.some((request) => /probe=[0-9a-f]{24}/.test(request.path) && !request.path.includes(`probe=${token}`))
+}
+
+/** What reached the bank since the probe started: the genuine server's log, and the site's when the scenario is the site. */
+function requestsSince(probe: Probe): GenuineRequest[] {
+  const { servers } = probe.open
+  return [...(servers.genuine?.requests.slice(probe.requestsBefore) ?? []), ...(servers.proxy?.requests?.().slice(probe.siteRequestsBefore) ?? [])]
 }

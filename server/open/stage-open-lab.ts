@@ -101,7 +101,8 @@ export async function stageOpenLab(params: StageOpenLabParams): Promise<StagedOp
     // Stateful middleboxes (visit and connection counters) start over for the visitors.
     for (const [index, open] of staged.entries()) {
       const policy = victimPolicy(open.context, open.scenario)
-      if (policy.startUrl === undefined && (policy.connections ?? 1) === 1 && policy.visits === undefined) continue
+      const counts = policy.startUrl !== undefined || (policy.connections ?? 1) > 1 || policy.visits !== undefined || open.scenario.tags.includes('probabilistic')
+      if (!counts) continue
       await closeServers(open.servers)
       staged[index] = await stageOne(open.scenario, index)
     }
