@@ -51,7 +51,9 @@ function selectScenarios(ids: readonly string[] | undefined): readonly Scenario[
 export async function openCommand(options: OpenCommandOptions): Promise<void> {
   const port = parsePort('--port', options.port)
   const dnsPort = options.dnsPort === undefined ? null : parsePort('--dns-port', options.dnsPort)
-  const token = options.token ?? process.env['MITMLAB_TOKEN']
+  // An empty MITMLAB_TOKEN is no token (a shell's `MITMLAB_TOKEN= mitmlab open`).
+  const fromEnv = process.env['MITMLAB_TOKEN']
+  const token = options.token ?? (fromEnv === undefined || fromEnv === '' ? undefined : fromEnv)
   // Refused before a minute of staging: the flags alone decide.
   checkOpenLabExposure(options.host, token)
   requireSoundCatalog()
