@@ -1,3 +1,4 @@
+import { join } from 'node:path'
 import type { Command } from 'commander'
 import { loadOrCreateLabPki } from '../../ca/index.js'
 import { findScenario, requireSoundCatalog, scenarios as allScenarios, type Scenario } from '../../scenarios/index.js'
@@ -76,7 +77,7 @@ export async function openCommand(options: OpenCommandOptions): Promise<void> {
       ),
   })
   const dns = dnsPort === null ? null : await startDns(lab, options.host, dnsPort)
-  process.stdout.write(describeOpenLab(lab, Date.now() - startedAt, dns, store?.file ?? null))
+  process.stdout.write(describeOpenLab(lab, Date.now() - startedAt, dns, store?.file ?? null, pki.dir))
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve)
     process.once('SIGTERM', resolve)
@@ -91,7 +92,7 @@ async function startDns(lab: OpenLab, host: string, port: number): Promise<{ por
   return startDnsResponder({ host, port, answer: lab.advertised, isServed: (name) => lab.isServedName(name) })
 }
 
-export function describeOpenLab(lab: OpenLab, stagedMs: number, dns: { port: number } | null, storeFile: string | null): string {
+export function describeOpenLab(lab: OpenLab, stagedMs: number, dns: { port: number } | null, storeFile: string | null, pkiDir: string): string {
   const probed = lab.served.filter((open) => open.reach.kind === 'https-probe').length
   const proxy = `${lab.advertised.includes(':') ? `[${lab.advertised}]` : lab.advertised}:${lab.entry.port}`
   return [
@@ -103,9 +104,11 @@ export function describeOpenLab(lab: OpenLab, stagedMs: number, dns: { port: num
     ...(dns === null ? [] : [`  DNS (UDP)         ${lab.advertised}:${dns.port}   A records for lab names only`]),
     `  self-test         ${lab.selfTestUrl}   (http://bank.lab/selftest for the plain-HTTP page)`,
     '',
-    'Install this root (name-constrained to .lab, .test, localhost and loopback; see README "The open lab"):',
+    `Install this root, ${join(pkiDir, 'trustedRoot.cert.pem')} (name-constrained to .lab, .test, localhost and loopback; see README "The open lab"):`,
     '',
     lab.rootPem.trim(),
+    '',
+    `To play a laptop with a corporate inspection CA installed, also install ${join(pkiDir, 'interceptionCa.cert.pem')}.`,
     '',
     ...lab.notServed.map((entry) => `  not served: ${entry.scenario.id}: ${entry.reason}`),
     '',
