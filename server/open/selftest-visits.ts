@@ -100,7 +100,7 @@ export class SelfTestVisits {
     this.store?.createRun({
       id: runId,
       trigger: 'open-lab',
-      options: { clients: [clientId], visitor: visitor.id, userAgent: visitor.userAgent, probeToken: token },
+      options: { clients: [clientId], scenarios: probed.map((open) => open.scenario.id), visitor: visitor.id, userAgent: visitor.userAgent, probeToken: token },
       scenarioCount: probed.length,
     })
     this.visitors?.startVisit({ token, visitorId: visitor.id, scheme: 'https', userAgent: visitor.userAgent })

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest'
+import type { RunDto } from '../../../server/api/contract.js'
+import { clientIdsOf } from '../../../dashboard/src/model/run-view.js'
 import { browserName, latestReportRun, sortVisitors, visitorClientId, type VisitorDto } from '../../../dashboard/src/model/visitors.js'
 
 const visitor = (id: string, lastSeen: string, visits: VisitorDto['visits'] = []): VisitorDto => ({
@@ -33,5 +35,26 @@ describe('visitor model', () => {
     expect(latestReportRun(first)).toBe('run-2')
     expect(latestReportRun(second)).toBeNull()
     expect(visitorClientId(first)).toBe('visitor-b')
+  })
+})
+
+describe('a self-test visit in the run view', () => {
+  const run = (trigger: string): RunDto => ({
+    id: '20261205T100002Z-aaaaaa',
+    startedAt: '2026-12-05T10:00:02.000Z',
+    finishedAt: null,
+    status: 'running',
+    trigger,
+    options: { clients: ['visitor-0123456789ab'] },
+    scenarioCount: 1,
+    resultCount: 0,
+    caughtCount: 0,
+    leakedCount: 0,
+    unexpectedCount: 0,
+  })
+
+  it('has its visitor as only client (no lab verifier ran); a lab run keeps the verifier first', () => {
+    expect(clientIdsOf(run('open-lab'), [])).toEqual(['visitor-0123456789ab'])
+    expect(clientIdsOf(run('cli'), [])).toEqual(['lab-verifier', 'visitor-0123456789ab'])
   })
 })
