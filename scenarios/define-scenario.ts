@@ -2,7 +2,7 @@ import type { SecureVersion } from 'node:tls'
 import type { IssuedCertificate, LabPki } from '../ca/index.js'
 import type { ClientPolicy } from '../server/client/instrumented-client.js'
 import { ScenarioError } from '../server/errors.js'
-import type { ExpectedOutcome } from '../server/lab/scenario-result.js'
+import type { ExpectedOutcome, GenuineRequest } from '../server/lab/scenario-result.js'
 import type { ConnectionRecord } from '../server/proxy/connection-record.js'
 
 /** The host the victim asks for, and the attacker impersonates. */
@@ -55,6 +55,11 @@ export interface PathMiddlebox {
   connectTo: { host: string; port: number }
   /** What it saw, per connection, read after the client is done. */
   records: () => ConnectionRecord[]
+  /**
+   * A middlebox that is the site itself (a control serving an unusual chain): the requests it answered,
+   * in order. The open lab (server/open/) reads them to see whether a visitor's probe got through.
+   */
+  requests?: () => readonly GenuineRequest[]
   /** Resolves once every connection it holds has closed (or after the timeout). */
   whenIdle: (timeoutMs: number) => Promise<void>
   close: () => Promise<void>

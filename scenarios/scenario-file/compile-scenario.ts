@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import type { ClientPolicy } from '../../server/client/instrumented-client.js'
-import { defineScenario, TARGET_HOST, type ForgedChain, type Scenario, type ScenarioContext, type Topology } from '../define-scenario.js'
+import { defineScenario, type ForgedChain, type Scenario, type ScenarioContext, type Topology } from '../define-scenario.js'
 import { startSiteWithChain } from './site-with-chain.js'
 import { compileChain } from './compile-chain.js'
 import { LAB_ROLES, type Expectation, type ScenarioFile } from './schema.js'
@@ -34,7 +34,6 @@ export function compileScenarioFile(file: ScenarioFile, sourceFile?: string): Fi
 }
 
 function compileVariant(file: ScenarioFile, expectation: Expectation, variant: 'strict' | 'legacy', sourceFile: string | undefined): FileScenario {
-  const host = file.host ?? TARGET_HOST
   const usesWeakHash = file.chain.certificates.some((c) => c.signatureHash === 'md5' || c.signatureHash === 'sha1')
   const usesWeakKey = file.chain.certificates.some((c) => typeof c.key === 'object' && 'rsa' in c.key && c.key.rsa < 2048)
   const ciphers = file.proxy?.ciphers ?? (usesWeakHash || usesWeakKey ? WEAK_CHAIN_CIPHERS : undefined)
@@ -45,7 +44,7 @@ function compileVariant(file: ScenarioFile, expectation: Expectation, variant: '
     references: file.references,
     tags: variant === 'strict' ? file.tags : [...file.tags, 'legacy-client'],
     kind: file.kind,
-    topology: topologyFor(file, host, ciphers),
+    topology: topologyFor(file, ciphers),
     clientPolicy: (context) => ({ ...clientTweaks(file, context), ...(variant === 'legacy' ? LEGACY_POLICY : {}) }),
     expect: {
       verdict: expectation.verdict,
@@ -56,8 +55,10 @@ function compileVariant(file: ScenarioFile, expectation: Expectation, variant: '
   return { ...scenario, ...(file.host === undefined ? {} : { host: file.host }), ...(sourceFile === undefined ? {} : { sourceFile }) }
 }
 
-function topologyFor(file: ScenarioFile, host: string, ciphers: string | undefined): Topology {
-  const forge = (context: ScenarioContext): ForgedChain => compileChain(file, { pki: context.pki, now: context.now, host, scenarioId: file.id })
+function topologyFor(file: ScenarioFile, ciphers: string | undefined): Topology {
+  // The context's host, not the file's default: the open lab stages a scenario at `<id>.bank.lab` (server/open/).
+  const forge = (context: ScenarioContext): ForgedChain =>
+    compileChain(file, { pki: context.pki, now: context.now, host: file.host ?? context.host, scenarioId: file.id })
   if ((file.servedBy ?? (file.kind === 'control' ? 'site' : 'proxy')) === 'site') return { kind: 'custom', start: (context) => startSiteWithChain(forge(context)) }
   return { kind: 'intercept', forge, ...(ciphers === undefined ? {} : { clientFacingTls: { ciphers } }) }
 }

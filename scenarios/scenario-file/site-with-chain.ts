@@ -15,6 +15,7 @@ export async function startSiteWithChain(chain: ForgedChain): Promise<PathMiddle
   return {
     connectTo: { host: site.host, port: site.port },
     records: () => [],
+    requests: () => site.requests,
     whenIdle: () => Promise.resolve(),
     close: () => site.close(),
   }

@@ -21,6 +21,7 @@ import { RunController } from './run-controller.js'
 import { createSocketServer, type LabSocketServer } from './socket-server.js'
 import { createTrainingRouter } from './training-routes.js'
 import { createProxyGradeRouter } from '../grade-proxy/proxy-grade-routes.js'
+import { createVisitorRouter } from '../open/visitor-routes.js'
 import { watchStore } from './store-watcher.js'
 
 /** Where `vite build` writes the dashboard (dashboard/vite.config.ts). */
@@ -91,7 +92,7 @@ export async function startDashboardServer(params: StartDashboardServerParams): 
     queries,
     policy,
     dashboardDir: params.dashboardDir ?? DASHBOARD_DIST_DIR,
-    routers: [training, createProxyGradeRouter({ store: params.store })],
+    routers: [training, createProxyGradeRouter({ store: params.store }), createVisitorRouter(params.store)],
     ...(params.rateLimits?.api === undefined ? {} : { rateLimit: params.rateLimits.api }),
   })
   const httpServer = createServer(app)

@@ -27,6 +27,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   train: async () => (await import('./train-command.js')).registerTrainCommand,
   scenarios: async () => (await import('./scenarios-command.js')).registerScenariosCommand,
   'grade-proxy': async () => (await import('./grade-proxy-command.js')).registerGradeProxyCommand,
+  open: async () => (await import('./open-command.js')).registerOpenCommand,
 }
 
 /** The composition root of the `mitmlab` command. `only`: the commands to load (default: all). */

@@ -72,7 +72,9 @@ export function clientIdsOf(run: RunDto, seen: readonly string[]): string[] {
   const rowIds = Array.isArray(fromRow) ? fromRow.map((c: unknown) => (typeof c === 'string' ? c : typeof c === 'object' && c !== null && 'id' in c ? String((c as { id: unknown }).id) : null)) : []
   const listed = run.options['clients']
   const optionIds = Array.isArray(listed) ? listed.filter((id): id is string => typeof id === 'string') : []
-  return unique([LAB_CLIENT_ID, ...rowIds.filter((id): id is string => id !== null), ...optionIds, ...seen])
+  // A self-test visit of the open lab (server/open/) has its visitor as only client: no lab verifier ran.
+  const labVerifier = run.trigger === 'open-lab' ? [] : [LAB_CLIENT_ID]
+  return unique([...labVerifier, ...rowIds.filter((id): id is string => id !== null), ...optionIds, ...seen])
 }
 
 function unique(ids: readonly string[]): string[] {

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net'
 import { chainPem, type IssuedCertificate } from '../../../ca/index.js'
 import { createBankSite } from '../../../server/genuine/bank-site.js'
 import { closeServer, listen } from '../../../server/genuine/genuine-server.js'
+import type { GenuineRequest } from '../../../server/lab/scenario-result.js'
 import type { PathMiddlebox } from '../../define-scenario.js'
 import type { Closable } from './forging-middlebox.js'
 
@@ -17,7 +18,11 @@ export async function startSiteWithCertificate(
 ): Promise<PathMiddlebox> {
   const [leaf] = served
   if (leaf === undefined) throw new Error('startSiteWithCertificate needs a leaf')
-  const server = createServer({ key: leaf.key.privateKeyPem, cert: chainPem(...served), ALPNProtocols: ['http/1.1'] }, createBankSite(() => {}))
+  const requests: GenuineRequest[] = []
+  const server = createServer({ key: leaf.key.privateKeyPem, cert: chainPem(...served), ALPNProtocols: ['http/1.1'] }, createBankSite((request) => {
+    // Bounded, as the genuine server's log is: the open lab keeps a site up for hours.
+    if (requests.push(request) > 10_000) requests.shift()
+  }))
   const staple = options.staple
   // RFC 6066 §8: the server answers a status_request with the OCSP response it holds.
   if (staple !== undefined) server.on('OCSPRequest', (_certificate: Buffer, _issuer: Buffer, callback: (error: Error | null, response: Buffer) => void) => callback(null, staple()))
@@ -26,6 +31,7 @@ export async function startSiteWithCertificate(
   return {
     connectTo: { host: '127.0.0.1', port: (server.address() as AddressInfo).port },
     records: () => [],
+    requests: () => requests,
     whenIdle: async () => {},
     close: async () => {
       await closeServer(server)
