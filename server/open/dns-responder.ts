@@ -1,29 +1,18 @@
 import { createSocket, type RemoteInfo } from 'node:dgram'
 import { isIP } from 'node:net'
+import dnsPacket, { type Answer, type Question } from 'dns-packet'
 import { LabError } from '../errors.js'
 
 /**
- * RFC 1035 §4.1 message fields the responder reads and writes. Hand-written
- * because no DNS packet library is installed (dns-packet 5.6.1 on the npm
- * registry would replace parseQuestion/encodeAnswer): a query is read only
- * as far as its one question, anything else is answered FORMERR or dropped.
+ * RFC 1035 §4.1 messages are read and written by dns-packet (the parser behind
+ * multicast-dns and bonjour), so the responder only decides: which name, which
+ * answer. RCODEs (RFC 1035 §4.1.1) travel in the low four bits of the flags.
  */
-const TYPE_A = 1
-const CLASS_IN = 1
 const RCODE_FORMERR = 1
-const RCODE_REFUSED = 5
 const RCODE_NOTIMP = 4
-
-interface Question {
-  id: number
-  /** Recursion desired, echoed back (RFC 1035 §4.1.1). */
-  rd: boolean
-  name: string
-  type: number
-  klass: number
-  /** The question section's bytes, echoed in the answer. */
-  section: Buffer
-}
+const RCODE_REFUSED = 5
+/** A query's opcode (RFC 1035 §4.1.1, bits 11–14 of the flags); 0 is a standard query. */
+const OPCODE_SHIFT = 11
 
 export interface DnsResponder {
   port: number
@@ -71,59 +60,30 @@ export function answerQuery(message: Buffer, params: Pick<StartDnsResponderParam
   if (message.length < 12 || (message[2] ?? 0) & 0x80) return null
   const id = message.readUInt16BE(0)
   const opcode = ((message[2] ?? 0) >> 3) & 0x0f
-  const question = parseQuestion(message)
-  if (opcode !== 0) return { bytes: header(id, (message[2] ?? 0) & 0x01, RCODE_NOTIMP, 0, 0), name: '', rcode: RCODE_NOTIMP }
-  if (question === null) return { bytes: header(id, (message[2] ?? 0) & 0x01, RCODE_FORMERR, 0, 0), name: '', rcode: RCODE_FORMERR }
-  const flags = question.rd ? 1 : 0
-  if (!params.isServed(question.name)) {
-    return { bytes: Buffer.concat([header(id, flags, RCODE_REFUSED, 1, 0), question.section]), name: question.name, rcode: RCODE_REFUSED }
-  }
+  const rd = (message[2] ?? 0) & 0x01 ? dnsPacket.RECURSION_DESIRED : 0
+  const reply = (rcode: number, name: string, questions: Question[], answers: Answer[] = []) => ({
+    // QR (from type) and AA set — the lab is authoritative for its names —, RD echoed, RA clear: no recursion (RFC 1035 §4.1.1).
+    bytes: dnsPacket.encode({ type: 'response', id, flags: dnsPacket.AUTHORITATIVE_ANSWER | rd | (opcode << OPCODE_SHIFT) | rcode, questions, answers }),
+    name,
+    rcode,
+  })
+  if (opcode !== 0) return reply(RCODE_NOTIMP, '', [])
+  const question = decodeQuestion(message)
+  if (question === null) return reply(RCODE_FORMERR, '', [])
+  const name = question.name.toLowerCase()
+  if (!params.isServed(name)) return reply(RCODE_REFUSED, name, [question])
   // A lab name: an A record; other types (AAAA…) get an empty answer (NODATA), so clients fall back to A.
-  if (question.type !== TYPE_A || question.klass !== CLASS_IN) {
-    return { bytes: Buffer.concat([header(id, flags, 0, 1, 0), question.section]), name: question.name, rcode: 0 }
-  }
-  const record = Buffer.alloc(16)
-  record.writeUInt16BE(0xc00c, 0) // a pointer to the question's name (offset 12)
-  record.writeUInt16BE(TYPE_A, 2)
-  record.writeUInt16BE(CLASS_IN, 4)
-  record.writeUInt32BE(60, 6) // TTL: a minute, the lab is not permanent
-  record.writeUInt16BE(4, 10)
-  params.answer.split('.').forEach((octet, index) => record.writeUInt8(Number(octet), 12 + index))
-  return { bytes: Buffer.concat([header(id, flags, 0, 1, 1), question.section, record]), name: question.name, rcode: 0 }
+  if (question.type !== 'A' || question.class !== 'IN') return reply(0, name, [question])
+  // TTL: a minute, the lab is not permanent.
+  return reply(0, name, [question], [{ type: 'A', class: 'IN', name: question.name, ttl: 60, data: params.answer }])
 }
 
-/** Header with QR and AA set (the lab is authoritative for its names), RA clear. */
-function header(id: number, rd: number, rcode: number, qdcount: number, ancount: number): Buffer {
-  const bytes = Buffer.alloc(12)
-  bytes.writeUInt16BE(id, 0)
-  bytes.writeUInt8(0x80 | 0x04 | rd, 2)
-  bytes.writeUInt8(rcode & 0x0f, 3)
-  bytes.writeUInt16BE(qdcount, 4)
-  bytes.writeUInt16BE(ancount, 6)
-  return bytes
-}
-
-/** The one question of a query (QDCOUNT 1, uncompressed name), or null. */
-function parseQuestion(message: Buffer): Question | null {
-  if (message.readUInt16BE(4) !== 1) return null
-  const labels: string[] = []
-  let offset = 12
-  for (;;) {
-    const length = message[offset]
-    if (length === undefined || length > 63) return null // pointers (0xc0) never start a query's name
-    offset += 1
-    if (length === 0) break
-    if (offset + length > message.length) return null
-    labels.push(message.toString('latin1', offset, offset + length))
-    offset += length
-  }
-  if (offset + 4 > message.length) return null
-  return {
-    id: message.readUInt16BE(0),
-    rd: ((message[2] ?? 0) & 0x01) === 1,
-    name: labels.join('.').toLowerCase(),
-    type: message.readUInt16BE(offset),
-    klass: message.readUInt16BE(offset + 2),
-    section: message.subarray(12, offset + 4),
+/** The one question of a well-formed query, or null (FORMERR): no question, several, or bytes dns-packet cannot read. */
+function decodeQuestion(message: Buffer): Question | null {
+  try {
+    const questions = dnsPacket.decode(message).questions ?? []
+    return questions.length === 1 ? (questions[0] ?? null) : null
+  } catch {
+    return null
   }
 }

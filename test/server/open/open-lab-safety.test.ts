@@ -165,6 +165,22 @@ describe('the DNS responder answers lab names only', () => {
     expect(rcodeByte(reply) & 0x0f).toBe(5)
   })
 
+  it('answers an AAAA question for a lab name with no record (NODATA), authoritative, RD echoed', () => {
+    const aaaa = Buffer.from(query('self-signed-leaf.bank.lab'))
+    aaaa.writeUInt16BE(28, aaaa.length - 4) // QTYPE AAAA (RFC 3596 §2.1)
+    const reply = answerQuery(aaaa, { answer: '127.0.0.1', isServed: () => true })
+    expect(reply?.rcode).toBe(0)
+    expect(reply?.bytes.readUInt16BE(6)).toBe(0) // ANCOUNT
+    expect(reply?.bytes.readUInt16BE(4)).toBe(1) // the question echoed
+    expect((reply?.bytes[2] ?? 0) & 0x85).toBe(0x85) // QR, AA, RD
+  })
+
+  it('answers NOTIMP to anything but a standard query (here an inverse query, opcode 1)', () => {
+    const inverse = Buffer.from(query('bank.lab'))
+    inverse.writeUInt8(0x08 | 0x01, 2)
+    expect(answerQuery(inverse, { answer: '127.0.0.1', isServed: () => true })?.rcode).toBe(4)
+  })
+
   it('answers FORMERR to a query with no question, and nothing to a response', () => {
     const empty = Buffer.from([0, 1, 0x01, 0, 0, 0, 0, 0, 0, 0, 0, 0])
     expect(answerQuery(empty, { answer: '127.0.0.1', isServed: () => true })?.rcode).toBe(1)
