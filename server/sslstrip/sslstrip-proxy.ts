@@ -4,6 +4,7 @@ import { connect as netConnect, createServer, type AddressInfo, type Server, typ
 import { closeServer, listen } from '../genuine/genuine-server.js'
 import { newConnectionRecord, type ConnectionRecord } from '../proxy/connection-record.js'
 import { HttpSniffer } from '../proxy/http-sniffer.js'
+import { answerOldestFlow } from '../proxy/response-recorder.js'
 import { HOP_BY_HOP, stripHttpsLinks, stripSecureFlag, UPGRADE_HEADERS } from './strip-rewrites.js'
 import { waitUntil } from '../util/wait-until.js'
 
@@ -75,6 +76,8 @@ export async function startSslstripProxy(params: StartSslstripProxyParams): Prom
     headers.connection = 'close'
     const upstream = await fetchUpstream(isSecure, { path, method: request.method ?? 'GET', headers, body })
     if (record !== undefined) {
+      // What the attacker read from the bank, before rewriting it: the flow's response (the dashboard's proxy view).
+      answerOldestFlow(record.plaintext, { status: upstream.status, reason: upstream.reason, rawHeaders: upstream.rawHeaders, body: upstream.body })
       record.upstream = { version: isSecure ? 'TLS (attacker → bank)' : 'plain HTTP', cipher: null, error: null }
       record.outcome = 'relayed'
       record.bytes.fromUpstream += upstream.body.length
@@ -110,10 +113,13 @@ export async function startSslstripProxy(params: StartSslstripProxyParams): Prom
   function fetchUpstream(
     isSecure: boolean,
     outgoing: { path: string; method: string; headers: OutgoingHttpHeaders; body: Buffer },
-  ): Promise<{ status: number; headers: IncomingMessage['headers']; body: Buffer }> {
+  ): Promise<{ status: number; reason: string; headers: IncomingMessage['headers']; rawHeaders: string[]; body: Buffer }> {
     return new Promise((resolve, reject) => {
       const onResponse = (upstream: IncomingMessage): void => {
-        void readBounded(upstream).then((body) => resolve({ status: upstream.statusCode ?? 502, headers: upstream.headers, body }), reject)
+        void readBounded(upstream).then(
+          (body) => resolve({ status: upstream.statusCode ?? 502, reason: upstream.statusMessage ?? '', headers: upstream.headers, rawHeaders: upstream.rawHeaders, body }),
+          reject,
+        )
       }
       const common = { path: outgoing.path, method: outgoing.method, headers: outgoing.headers, timeout: 5_000 }
       const upstreamRequest = isSecure
