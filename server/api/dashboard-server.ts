@@ -21,6 +21,7 @@ import { RunController } from './run-controller.js'
 import { createSocketServer, type LabSocketServer } from './socket-server.js'
 import { createTrainingRouter } from './training-routes.js'
 import { watchStore } from './store-watcher.js'
+import { createDownloadRouter } from './download-routes.js'
 
 /** Where `vite build` writes the dashboard (dashboard/vite.config.ts). */
 export const DASHBOARD_DIST_DIR = projectPath('dashboard', 'dist')
@@ -90,7 +91,7 @@ export async function startDashboardServer(params: StartDashboardServerParams): 
     queries,
     policy,
     dashboardDir: params.dashboardDir ?? DASHBOARD_DIST_DIR,
-    routers: [training],
+    routers: [training, createDownloadRouter({ store: params.store, pki: params.pki })],
     ...(params.rateLimits?.api === undefined ? {} : { rateLimit: params.rateLimits.api }),
   })
   const httpServer = createServer(app)
