@@ -19,6 +19,8 @@ import type { GenuineRequestDto } from './client-hello-dto.js'
 
 export type { GenuineRequestDto, HelloViewDto, RequestFingerprintDto, SentHelloDto } from './client-hello-dto.js'
 export { TRAINING_PATHS } from './training-dto.js'
+export { DOWNLOAD_PATHS } from './download-dto.js'
+export type { DownloadDto, DownloadsDto } from './download-dto.js'
 export type {
   TraineeScoreDto,
   TrainingAnswerInput,

@@ -23,6 +23,7 @@ import { createTrainingRouter } from './training-routes.js'
 import { createProxyGradeRouter } from '../grade-proxy/proxy-grade-routes.js'
 import { createVisitorRouter } from '../open/visitor-routes.js'
 import { watchStore } from './store-watcher.js'
+import { createDownloadRouter } from './download-routes.js'
 
 /** Where `vite build` writes the dashboard (dashboard/vite.config.ts). */
 export const DASHBOARD_DIST_DIR = projectPath('dashboard', 'dist')
@@ -92,7 +93,12 @@ export async function startDashboardServer(params: StartDashboardServerParams): 
     queries,
     policy,
     dashboardDir: params.dashboardDir ?? DASHBOARD_DIST_DIR,
-    routers: [training, createProxyGradeRouter({ store: params.store }), createVisitorRouter(params.store)],
+    routers: [
+      training,
+      createProxyGradeRouter({ store: params.store }),
+      createVisitorRouter(params.store),
+      createDownloadRouter({ store: params.store, pki: params.pki }),
+    ],
     ...(params.rateLimits?.api === undefined ? {} : { rateLimit: params.rateLimits.api }),
   })
   const httpServer = createServer(app)

@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net'
 import type { ClientHello } from '../tls/client-hello/parse-client-hello.js'
 import { describeOfferedHello } from './offered-hello.js'
+import type { ProxyFlow } from './proxy-flow.js'
 import type { ServedCertificate } from './proxy-types.js'
 
 /** What the proxy saw on one client connection: the record a trainee reads after an attack. */
@@ -39,6 +40,10 @@ export interface ConnectionRecord {
     cookies: string[]
     /** Requests past the cap of `requests` (MAX_PLAINTEXT_ENTRIES): counted, not listed. */
     requestsNotListed?: number
+    /** Every request and response read, with headers and decoded bodies (mitmweb's flows); stored in proxy_flows. */
+    flows?: ProxyFlow[]
+    /** Flows past MAX_FLOWS_PER_CONNECTION: counted, not kept. */
+    flowsNotListed?: number
   }
   /** The proxy→genuine leg; `group` as on `negotiated`, read from the proxy's own client socket. */
   upstream: { version: string | null; cipher: string | null; group?: string | null; error: string | null } | null

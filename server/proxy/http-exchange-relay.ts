@@ -2,6 +2,7 @@ import type { TLSSocket } from 'node:tls'
 import { HeadDeadline } from './head-deadline.js'
 import { headerValue, HttpParser, type MessageHead, type ParseResult } from './http-parser.js'
 import type { RequestRecorder } from './request-recorder.js'
+import type { ResponseRecorder } from './response-recorder.js'
 import { refusalByOrigin, type RequestRefusal } from './request-refusal.js'
 import type { PooledUpstream, UpstreamLessee, UpstreamOrigin, UpstreamPool } from './upstream-pool.js'
 
@@ -36,6 +37,8 @@ export interface ExchangeRelayParams {
   servername: string | undefined
   /** Reads credentials out of each request; null when the proxy does not sniff. */
   recorder: RequestRecorder | null
+  /** Writes each response onto its request's flow; null when the proxy does not sniff. */
+  responseRecorder?: ResponseRecorder | null
   /** A request head must be complete this long after its first byte (slowloris); see head-deadline.ts. */
   headTimeoutMs: number
   /** An upstream connection became usable for this client (new or from the pool). */
@@ -118,8 +121,11 @@ export class HttpExchangeRelay implements UpstreamLessee {
       onBody: (chunk) => this.onRequestBody(chunk),
       onComplete: () => this.onRequestComplete(),
     })
+    const responseRecorder = params.responseRecorder ?? null
     this.responses = new HttpParser('response', {
       onHead: (head) => this.onResponseHead(head),
+      // Only when someone reads the flows: otherwise llhttp skips bodies by arithmetic, nothing copied.
+      ...(responseRecorder === null ? {} : { onBody: (chunk: Buffer) => responseRecorder.bodyChunk(chunk) }),
       onComplete: () => this.onResponseComplete(),
     })
   }
@@ -203,7 +209,7 @@ export class HttpExchangeRelay implements UpstreamLessee {
       this.refuse(refusal)
       return 'body'
     }
-    this.params.recorder?.head(method, head.url ?? '', (name) => headerValue(head.rawHeaders, name))
+    this.params.recorder?.head(method, head.url ?? '', (name) => headerValue(head.rawHeaders, name), head.rawHeaders)
     this.isInsideRequest = true
     this.isSwitchRequest = head.upgrade
     if (!head.shouldKeepAlive) this.clientMustClose = true
@@ -441,6 +447,7 @@ export class HttpExchangeRelay implements UpstreamLessee {
       return 'body'
     }
     this.responseKeepsAlive = head.shouldKeepAlive
+    this.params.responseRecorder?.head(head)
     // RFC 9110 §9.3.2: a response to HEAD has no body whatever its Content-Length says.
     return request.method === 'HEAD' ? 'no-body' : 'body'
   }
@@ -451,6 +458,7 @@ export class HttpExchangeRelay implements UpstreamLessee {
       return
     }
     if (this.isTunnel) return
+    this.params.responseRecorder?.end()
     this.pending.shift()
     this.hasResponseBytes = false
     if (this.isThrottled && this.pending.length < MAX_IN_FLIGHT) {

@@ -103,7 +103,7 @@ export class HttpSniffer {
     this.isRefused = this.isConnect || refusalByOrigin(head) !== null
     this.isInBody = true
     if (!this.isRefused)
-      this.recorder?.head(method, head.url ?? '', (name) => headerValue(head.rawHeaders, name))
+      this.recorder?.head(method, head.url ?? '', (name) => headerValue(head.rawHeaders, name), head.rawHeaders)
     return 'body'
   }
 

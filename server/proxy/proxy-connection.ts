@@ -12,6 +12,8 @@ import { holdEarlyData } from './early-data.js'
 import { HttpExchangeRelay } from './http-exchange-relay.js'
 import { withRelayBuffer } from './relay-buffer.js'
 import { RequestRecorder } from './request-recorder.js'
+import { readResponses } from './response-reader.js'
+import { ResponseRecorder } from './response-recorder.js'
 import type { PooledUpstream, UpstreamPool } from './upstream-pool.js'
 import type { ServedCertificate, StartInterceptingProxyParams } from './proxy-types.js'
 import { alertFromError, isCertificateAlert, isPeerHangUp } from './tls-alerts.js'
@@ -330,6 +332,7 @@ export class ProxyConnection {
       origin: this.target,
       servername: record.sni ?? undefined,
       recorder: this.readsPlaintext() ? new RequestRecorder(record.plaintext) : null,
+      responseRecorder: this.readsPlaintext() ? new ResponseRecorder(record.plaintext) : null,
       headTimeoutMs: settings.headTimeoutMs,
       onUpstreamReady: (upstream) => this.onPooledUpstreamReady(upstream),
       onUpstreamFailure: (error, answered) =>
@@ -476,6 +479,7 @@ export class ProxyConnection {
     // pipe() respects backpressure in both directions (and resumes a paused client); bodies stream, never buffer whole.
     client.pipe(upstream)
     upstream.pipe(client)
+    if (this.readsPlaintext()) readResponses(upstream, new ResponseRecorder(this.record.plaintext))
   }
 
   private incident(type: string, message: string): void {

@@ -1,4 +1,5 @@
 import type { ConnectionRecord } from './connection-record.js'
+import { BodyBuffer, decodeBody, flowHeaders, MAX_FLOWS_PER_CONNECTION, SECRET_FIELDS, USER_FIELDS } from './proxy-flow.js'
 
 /** What is kept of one request body for reading credentials: a login form or JSON fits many times over. */
 const MAX_BODY_BYTES = 16 * 1024
@@ -7,9 +8,6 @@ const MAX_BODY_BYTES = 16 * 1024
  * requests, and a record must stay bounded. The first ones (the login) are the ones a trainee reads.
  */
 export const MAX_PLAINTEXT_ENTRIES = 1_000
-/** Form and JSON field names whose values are secrets worth showing a trainee. */
-const SECRET_FIELDS = /^(pass(word)?|passwd|pwd|pin|secret|token|otp)$/i
-const USER_FIELDS = /^(user(name)?|login|email|account)$/i
 
 type Plaintext = ConnectionRecord['plaintext']
 
@@ -19,6 +17,9 @@ interface StagedRequest {
   host: string | null
   cookie: string | undefined
   authorization: string | undefined
+  /** The head as read, for the flow; absent when the caller only passes a header lookup. */
+  rawHeaders: readonly string[] | undefined
+  contentEncoding: string
 }
 
 /**
@@ -34,23 +35,30 @@ interface StagedRequest {
  * lists exactly the requests the server processed. Only a client that
  * vanishes mid-request leaves a head that is recorded anyway (`flush`): the
  * attacker did read it, and the connection's incident says it was cut short.
+ *
+ * Each recorded request also becomes a flow (proxy-flow.ts): its headers and
+ * decoded body, to which the ResponseRecorder adds the answer.
  */
 export class RequestRecorder {
   private staged: StagedRequest | null = null
   private body: Buffer[] = []
   private bodyBytes = 0
   private bodyType = ''
+  private flowBody = new BodyBuffer()
 
   constructor(private readonly plaintext: Plaintext) {}
 
-  head(method: string, path: string, header: (lowerCaseName: string) => string | undefined): void {
+  head(method: string, path: string, header: (lowerCaseName: string) => string | undefined, rawHeaders?: readonly string[]): void {
     this.staged = {
       method,
       path,
       host: header('host') ?? null,
       cookie: header('cookie'),
       authorization: header('authorization'),
+      rawHeaders,
+      contentEncoding: header('content-encoding') ?? '',
     }
+    this.flowBody = new BodyBuffer()
     // Media types are case-insensitive and may carry parameters (RFC 9110 §8.3.1): `Application/JSON; charset=utf-8`.
     this.bodyType = (header('content-type') ?? '').toLowerCase()
     this.body = []
@@ -58,7 +66,9 @@ export class RequestRecorder {
   }
 
   bodyChunk(chunk: Buffer): void {
-    if (this.staged === null || this.bodyBytes >= MAX_BODY_BYTES) return
+    if (this.staged === null) return
+    this.flowBody.push(chunk)
+    if (this.bodyBytes >= MAX_BODY_BYTES) return
     const kept = chunk.subarray(0, MAX_BODY_BYTES - this.bodyBytes)
     this.body.push(kept)
     this.bodyBytes += kept.length
@@ -105,7 +115,28 @@ export class RequestRecorder {
     if (request.cookie !== undefined) keep(this.plaintext.cookies, request.cookie)
     if (request.authorization !== undefined)
       keep(this.plaintext.credentials, { field: 'authorization', value: request.authorization, path: request.path })
+    this.keepFlow(request)
     return request.path
+  }
+
+  private keepFlow(request: StagedRequest): void {
+    const flows = (this.plaintext.flows ??= [])
+    if (flows.length >= MAX_FLOWS_PER_CONNECTION) {
+      this.plaintext.flowsNotListed = (this.plaintext.flowsNotListed ?? 0) + 1
+      return
+    }
+    flows.push({
+      request: {
+        leg: 'client → proxy',
+        method: request.method,
+        path: request.path,
+        host: request.host,
+        headers: flowHeaders(request.rawHeaders ?? []),
+        body: decodeBody(this.flowBody.bytes(), this.flowBody.size, this.bodyType, request.contentEncoding),
+      },
+      response: null,
+    })
+    this.flowBody = new BodyBuffer()
   }
 }
 

@@ -18,14 +18,9 @@ export function exportCapture(results: readonly ScenarioResult[], dir: string): 
   mkdirSync(dir, { recursive: true, mode: 0o700 })
   const pcapFiles: string[] = []
   results.forEach((result, index) => {
-    const wire = result.client?.wire
-    if (wire === undefined || wire.segments.length === 0) return
+    const pcap = pcapOfResult(result, index)
+    if (pcap === null) return
     const file = join(dir, `${result.scenarioId}--${result.clientId}.pcap`)
-    const pcap = writePcap({
-      segments: wire.segments.map((s) => ({ from: s.from, data: Buffer.from(s.base64, 'base64') })),
-      clientPort: 50_000 + index,
-      start: new Date(result.startedAt),
-    })
     writeFileSync(file, pcap)
     pcapFiles.push(file)
   })
@@ -38,7 +33,28 @@ export function exportCapture(results: readonly ScenarioResult[], dir: string): 
  * One SSLKEYLOGFILE for a run: every client leg's secrets and every proxy→genuine leg's,
  * each block headed by a comment naming it. Session secrets: written 0600, like the CA keys.
  */
+/**
+ * One result's pcap, rebuilt from the client's captured bytes; null when the
+ * client kept no capture (a real client driver, or a result that never connected).
+ * `index` (the result's place in its run) picks the client port, so that a
+ * run's pcaps merge without colliding streams.
+ */
+export function pcapOfResult(result: ScenarioResult, index: number): Buffer | null {
+  const wire = result.client?.wire
+  if (wire === undefined || wire.segments.length === 0) return null
+  return writePcap({
+    segments: wire.segments.map((s) => ({ from: s.from, data: Buffer.from(s.base64, 'base64') })),
+    clientPort: 50_000 + index,
+    start: new Date(result.startedAt),
+  })
+}
+
 export function writeKeyLog(results: readonly ScenarioResult[], file: string): void {
+  writeFileSync(file, keyLogText(results), { mode: 0o600 })
+}
+
+/** The key log's text; empty lines only when no leg kept secrets. */
+export function keyLogText(results: readonly ScenarioResult[]): string {
   const lines: string[] = []
   const linesOf = (text: string): string[] => text.split('\n').filter((line) => line.length > 0)
   for (const result of results) {
@@ -50,5 +66,5 @@ export function writeKeyLog(results: readonly ScenarioResult[], file: string): v
       }
     }
   }
-  writeFileSync(file, `${lines.join('\n')}\n`, { mode: 0o600 })
+  return `${lines.join('\n')}\n`
 }

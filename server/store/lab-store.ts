@@ -1,6 +1,8 @@
 import { hostname } from 'node:os'
 import type Database from 'better-sqlite3'
 import type { ScenarioResult } from '../lab/scenario-result.js'
+import type { ConnectionRecord } from '../proxy/connection-record.js'
+import type { ProxyFlow } from '../proxy/proxy-flow.js'
 import type { StepResult } from '../steps/step-result.js'
 import { isSqliteError, openDatabase, storeError, type OpenDatabaseOptions } from './open-database.js'
 
@@ -104,6 +106,9 @@ export class LabStore {
       'INSERT INTO step_results (result_id, ordinal, step, status, code, message, detail_json) VALUES (?, ?, ?, ?, ?, ?, ?)',
     )
     const insertConnection = this.db.prepare('INSERT INTO connections (result_id, ordinal, record_json) VALUES (?, ?, ?)')
+    const insertFlows = this.hasProxyFlows()
+      ? this.db.prepare('INSERT INTO proxy_flows (result_id, connection_ordinal, flows_json, not_listed) VALUES (?, ?, ?, ?)')
+      : null
     const count = this.db.prepare(
       `UPDATE runs SET result_count = result_count + 1, caught_count = caught_count + ?, leaked_count = leaked_count + ?,
          unexpected_count = unexpected_count + ? WHERE id = ?`,
@@ -135,7 +140,13 @@ export class LabStore {
       result.steps.forEach((step, index) =>
         insertStep.run(resultId, index, step.step, step.status, step.code ?? null, step.message, step.detail ? JSON.stringify(step.detail) : null),
       )
-      result.connections.forEach((connection, index) => insertConnection.run(resultId, index, JSON.stringify(connection)))
+      result.connections.forEach((connection, index) => {
+        // The flows go to their own table (migration 009); the record keeps what it always held.
+        const { flows, flowsNotListed, ...plaintext } = connection.plaintext
+        insertConnection.run(resultId, index, JSON.stringify(insertFlows === null ? connection : { ...connection, plaintext }))
+        if (insertFlows !== null && flows !== undefined && flows.length + (flowsNotListed ?? 0) > 0)
+          insertFlows.run(resultId, index, JSON.stringify(flows), flowsNotListed ?? 0)
+      })
       // The run's counts, in the same transaction as the result they count (migration 005).
       // A scenario that could not be run caught nothing, whatever its default verdict says.
       count.run(result.kind === 'attack' && result.verdict === 'reject' && result.error === null ? 1 : 0, result.leaked ? 1 : 0, result.asExpected ? 0 : 1, result.runId)
@@ -218,6 +229,18 @@ export class LabStore {
       .all(runId, skip) as ResultDbRow[]
     const steps = this.db.prepare('SELECT * FROM step_results WHERE result_id = ? ORDER BY ordinal')
     const connections = this.db.prepare('SELECT record_json FROM connections WHERE result_id = ? ORDER BY ordinal')
+    const flows = this.hasProxyFlows()
+      ? this.db.prepare('SELECT connection_ordinal, flows_json, not_listed FROM proxy_flows WHERE result_id = ?')
+      : null
+    const withFlows = (resultId: number, records: ConnectionRecord[]): ConnectionRecord[] => {
+      for (const row of (flows?.all(resultId) ?? []) as { connection_ordinal: number; flows_json: string; not_listed: number }[]) {
+        const record = records[row.connection_ordinal]
+        if (record === undefined) continue
+        record.plaintext.flows = JSON.parse(row.flows_json) as ProxyFlow[]
+        if (row.not_listed > 0) record.plaintext.flowsNotListed = row.not_listed
+      }
+      return records
+    }
     return results.map((row) => {
       const detail = JSON.parse(row.detail_json) as Pick<ScenarioResult, 'client' | 'genuine' | 'mismatches' | 'external'> & { serverDetects?: boolean }
       return {
@@ -242,7 +265,7 @@ export class LabStore {
         startedAt: row.started_at,
         durationMs: row.duration_ms,
         steps: (steps.all(row.id) as StepDbRow[]).map(toStepResult),
-        connections: (connections.all(row.id) as { record_json: string }[]).map((c) => JSON.parse(c.record_json)),
+        connections: withFlows(row.id, (connections.all(row.id) as { record_json: string }[]).map((c) => JSON.parse(c.record_json) as ConnectionRecord)),
         client: detail.client,
         genuine: detail.genuine,
         mismatches: detail.mismatches,
@@ -274,6 +297,13 @@ export class LabStore {
       if (isSqliteError(cause)) return false
       throw cause
     }
+  }
+
+  private proxyFlowsTable: boolean | undefined
+  /** Migration 009; a store opened read-only at an older schema has no such table, and its connections no flows. */
+  private hasProxyFlows(): boolean {
+    this.proxyFlowsTable ??= this.read(() => this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'proxy_flows'").get() !== undefined)
+    return this.proxyFlowsTable
   }
 
   private runViewsTable: boolean | undefined

@@ -52,6 +52,7 @@ export function pruneRuns(store: LabStore, criteria: PruneCriteria): PruneOutcom
     'DELETE FROM run_views WHERE run_id = ?',
     'DELETE FROM step_results WHERE result_id IN (SELECT id FROM scenario_results WHERE run_id = ?)',
     'DELETE FROM connections WHERE result_id IN (SELECT id FROM scenario_results WHERE run_id = ?)',
+    'DELETE FROM proxy_flows WHERE result_id IN (SELECT id FROM scenario_results WHERE run_id = ?)',
     'DELETE FROM scenario_results WHERE run_id = ?',
     "DELETE FROM runs WHERE id = ? AND status != 'running'",
   ].map((sql) => db.prepare(sql))
@@ -87,3 +88,4 @@ export function parseAge(text: string, now: Date = new Date()): Date {
   const [, amount, unit] = match as unknown as [string, string, keyof typeof AGE_UNITS_MS]
   return new Date(now.getTime() - Number(amount) * AGE_UNITS_MS[unit])
 }
+

@@ -130,6 +130,39 @@ describe.skipIf(!hasChromium)(
       }
     }, 60_000)
 
+    // Issue 18 item 9: the sitting is the server's, so a server restart mid-quiz loses nothing either.
+    it('resumes a quiz from the server after a server restart and a reload: the same question, the same tally', async () => {
+      const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } })
+      page.on('pageerror', (error) => pageErrors.push(error.message))
+      try {
+        await page.goto(`${lab.base}/#view=training`)
+        await page.getByTestId('training-name').fill('Hedy')
+        await page.locator('[data-testid="training-start"]:not([disabled])').click()
+        await page.getByTestId('training-question').waitFor()
+        await page.getByTestId('predict-NONE').click()
+        await page.getByTestId('training-submit').click()
+        await page.getByTestId('training-reveal').waitFor({ timeout: 30_000 })
+        await page.getByTestId('training-next').click()
+        await page.getByTestId('training-question').waitFor()
+        const question = await page.getByTestId('training-question').getAttribute('data-scenario-id')
+        const tally = await page.getByTestId('training-tally').textContent()
+        expect(tally).toMatch(/^Hedy · [01]\/1 correct$/)
+        await lab.restart()
+        // What this tab kept is only the sitting's id: a tally and place edited in it must not be what comes back.
+        await page.evaluate(() => {
+          const saved = JSON.parse(window.sessionStorage.getItem('mitmlab:training') ?? '{}') as Record<string, unknown>
+          window.sessionStorage.setItem('mitmlab:training', JSON.stringify({ ...saved, index: 0, tally: { answered: 9, correct: 9 } }))
+        })
+        await page.reload()
+        await page.getByTestId('training-question').waitFor()
+        expect(await page.getByTestId('training-question').getAttribute('data-scenario-id')).toBe(question)
+        expect(await page.getByTestId('training-tally').textContent()).toBe(tally)
+        await page.screenshot({ path: join(SCREENSHOT_DIR, 'training-resumed-after-server-restart.png'), fullPage: true })
+      } finally {
+        await page.close()
+      }
+    }, 90_000)
+
     it('raised no page error and made no request outside the lab', () => {
       expect(pageErrors).toEqual([])
       expect(foreignRequests).toEqual([])

@@ -6,6 +6,10 @@ export interface FormField {
   isCredential: boolean
 }
 
+type Flow = NonNullable<ConnectionDto['plaintext']['flows']>[number]
+export type FlowBody = NonNullable<Flow['request']['body']>
+export type FlowHeader = Flow['request']['headers'][number]
+
 export interface Exchange {
   method: string
   url: string
@@ -13,7 +17,12 @@ export interface Exchange {
   status: number | null
   /** The decoded form body the proxy read: the credential fields it recorded. */
   form: FormField[]
-  responseHeaders: { name: string; value: string; isCredential: boolean }[]
+  responseHeaders: FlowHeader[]
+  /** What the proxy itself read (its flow record): each message on its leg, headers and decoded body. Null for a record made before flows were kept. */
+  read: {
+    request: { leg: string; headers: FlowHeader[]; body: FlowBody | null }
+    response: { leg: string; status: number; reason: string; headers: FlowHeader[]; body: FlowBody | null } | null
+  } | null
 }
 
 export interface ConnectionFlows {
@@ -52,7 +61,8 @@ export function connectionFlows(connection: ConnectionDto, result: ResultDto | n
     }
   }
   const login = result?.client?.http ?? null
-  const exchanges = connection.plaintext.requests.map((request): Exchange => {
+  const flows = connection.plaintext.flows
+  const exchanges = flows !== undefined && flows.length > 0 ? flows.map((flow) => exchangeOfFlow(flow, scheme, connection)) : connection.plaintext.requests.map((request): Exchange => {
     const url = `${scheme}://${request.host ?? connection.sni ?? 'bank.lab'}${request.path}`
     const visit = visits.find((v) => v.method === request.method && v.url === url)
     const form = connection.plaintext.credentials
@@ -67,6 +77,7 @@ export function connectionFlows(connection: ConnectionDto, result: ResultDto | n
       responseHeaders: isLogin
         ? Object.entries(login.headers).map(([name, value]) => ({ name, value, isCredential: SECRET_HEADERS.has(name) || SECRET_FIELDS.test(name) }))
         : [],
+      read: null,
     }
   })
   const facts: string[] = []
@@ -79,17 +90,41 @@ export function connectionFlows(connection: ConnectionDto, result: ResultDto | n
   return {
     connection,
     readable,
-    modeLabel: connection.mode === 'passthrough' ? 'ciphertext only' : plaintextHttp ? 'plain HTTP' : 'TLS terminated',
+    modeLabel: connection.mode === 'passthrough' ? 'ciphertext only (tunnelled, not decrypted)' : plaintextHttp ? 'plain HTTP' : 'TLS terminated',
     facts,
     exchanges,
     emptyReason: emptyReason(connection, plaintextHttp),
   }
 }
 
+/** An exchange straight from the proxy's own flow record: what it read, not what the client said it got. */
+function exchangeOfFlow(flow: Flow, scheme: string, connection: ConnectionDto): Exchange {
+  const { request, response } = flow
+  return {
+    method: request.method,
+    url: `${scheme}://${request.host ?? connection.sni ?? 'bank.lab'}${request.path}`,
+    status: response?.status ?? null,
+    form: (request.body?.kind === 'form' || request.body?.kind === 'json' ? (request.body.fields ?? []) : []).map((field) => ({ ...field })),
+    responseHeaders: response?.headers ?? [],
+    read: {
+      request: { leg: request.leg, headers: request.headers, body: request.body },
+      response: response === null ? null : { leg: response.leg, status: response.status, reason: response.reason, headers: response.headers, body: response.body },
+    },
+  }
+}
+
+/** How a body is described above its content: its type, its size, and what was left out. */
+export function bodyCaption(body: FlowBody): string {
+  const kind = body.kind === 'form' ? 'form fields' : body.kind === 'json' ? 'JSON' : body.kind === 'text' ? 'text' : 'binary, not shown'
+  const cut = body.truncated ? `; only the first ${(body.text ?? '').length.toLocaleString('en-US')} shown (the proxy keeps 16 KiB)` : ''
+  const encoded = body.undecodedEncoding === undefined ? '' : `; ${body.undecodedEncoding}-encoded, not decoded`
+  return `${body.contentType || 'no Content-Type'} · ${kind} · ${body.size.toLocaleString('en-US')} bytes${cut}${encoded}`
+}
+
 function emptyReason(connection: ConnectionDto, plaintextHttp: boolean): string | null {
   if (connection.plaintext.requests.length > 0 || plaintextHttp) return null
   if (connection.mode === 'passthrough') {
-    return `Only ciphertext: the proxy relayed ${connection.bytes.fromClient} bytes from the client and ${connection.bytes.toClient} to it, and could not read them.`
+    return `Only ciphertext: the connection was tunnelled, not decrypted. The proxy relayed ${connection.bytes.fromClient} bytes from the client and ${connection.bytes.toClient} to it, and could not read them.`
   }
   if (connection.negotiated === null) return 'The handshake never finished: the proxy read nothing.'
   return 'The proxy could decrypt, but the client hung up before sending anything: it read nothing.'

@@ -65,7 +65,13 @@ describe('RequestRecorder limits', () => {
     const recorder = new RequestRecorder(seen)
     recorder.head('GET', '/', (name) => (name === 'host' ? 'bank.lab' : undefined))
     recorder.end()
-    expect(seen).toEqual({ requests: [{ method: 'GET', path: '/', host: 'bank.lab' }], credentials: [], cookies: [] })
+    expect(seen).toEqual({
+      requests: [{ method: 'GET', path: '/', host: 'bank.lab' }],
+      credentials: [],
+      cookies: [],
+      // The flow (issue 18 item 5): no raw head was handed over here, and no body came.
+      flows: [{ request: { leg: 'client → proxy', method: 'GET', path: '/', host: 'bank.lab', headers: [], body: null }, response: null }],
+    })
   })
 
   it('reads only secret and user fields, by whole name and in any case', () => {

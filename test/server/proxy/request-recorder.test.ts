@@ -70,6 +70,30 @@ describe('RequestRecorder', () => {
       requests: [{ method: 'POST', path: '/cut', host: null }],
       credentials: [{ field: 'authorization', value: 'Basic YTpi', path: '/cut' }],
       cookies: ['session=1'],
+      // The flow shows the part of the body the attacker read before the client vanished; /refused left none.
+      flows: [
+        {
+          request: {
+            leg: 'client → proxy',
+            method: 'POST',
+            path: '/cut',
+            host: null,
+            headers: [],
+            body: {
+              kind: 'form',
+              contentType: 'application/x-www-form-urlencoded',
+              size: 28,
+              truncated: false,
+              text: 'username=alice&password=half',
+              fields: [
+                { name: 'username', value: 'alice', isCredential: true },
+                { name: 'password', value: 'half', isCredential: true },
+              ],
+            },
+          },
+          response: null,
+        },
+      ],
     })
   })
 })

@@ -5,6 +5,8 @@ import {
   type TrainingAnswerInput,
   type TrainingQuestionDto,
   type TrainingRevealDto,
+  type TrainingSessionDto,
+  type TrainingSessionInput,
 } from '@contract'
 import { readAccessToken } from '../../composables/client/access-token.js'
 
@@ -21,6 +23,9 @@ export interface TrainingApi {
   questions(): Promise<TrainingReply<TrainingQuestionDto[]>>
   answer(input: TrainingAnswerInput): Promise<TrainingReply<TrainingRevealDto>>
   scores(): Promise<TrainingReply<TraineeScoreDto[]>>
+  /** Starts a sitting stored on the server (migration 006): it survives a reload and a server restart. */
+  startSession?(input: TrainingSessionInput): Promise<TrainingReply<TrainingSessionDto>>
+  session?(sessionId: string): Promise<TrainingReply<TrainingSessionDto>>
 }
 
 /** The training endpoints of the server that served this page (server/api/training-routes.ts). */
@@ -37,7 +42,7 @@ export function createTrainingApi(params: { token: string | null; baseUrl?: stri
           : { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body) },
       )
       const json = await response.json()
-      if (response.status === 200) return { ok: true, value: json as T }
+      if (response.status === 200 || response.status === 201) return { ok: true, value: json as T }
       const message = (json as { message?: unknown }).message
       return { ok: false, message: typeof message === 'string' ? message : `HTTP ${response.status}` }
     } catch (error) {
@@ -48,6 +53,8 @@ export function createTrainingApi(params: { token: string | null; baseUrl?: stri
     questions: () => call<TrainingQuestionDto[]>(TRAINING_PATHS.questions),
     answer: (input) => call<TrainingRevealDto>(TRAINING_PATHS.answers, input),
     scores: () => call<TraineeScoreDto[]>(TRAINING_PATHS.scores),
+    startSession: (input) => call<TrainingSessionDto>(TRAINING_PATHS.sessions, input),
+    session: (sessionId) => call<TrainingSessionDto>(TRAINING_PATHS.session(sessionId)),
   }
 }
 

@@ -1,4 +1,4 @@
-import type { TraineeScoreDto, TrainingPrediction, TrainingQuestionDto, TrainingRevealDto } from '@contract'
+import type { TraineeScoreDto, TrainingPrediction, TrainingQuestionDto, TrainingRevealDto, TrainingSessionDto } from '@contract'
 import { computed, ref, shallowRef, type ComputedRef, type Ref, type ShallowRef } from 'vue'
 import { newSessionId, type TrainingApi } from './training-api.js'
 
@@ -26,7 +26,7 @@ export interface TrainingQuiz {
   family: Ref<string | null>
   count: Ref<number | null>
   load(): Promise<void>
-  start(): void
+  start(): Promise<void>
   submit(): Promise<void>
   next(): void
   refreshScores(): Promise<void>
@@ -34,8 +34,11 @@ export interface TrainingQuiz {
 
 /**
  * The quiz state for one sitting. Questions come from the server (title and
- * tags only); `order` pins them (a trainer's link, a spec), otherwise the
- * attacks are shuffled, since controls teach little in a quiz.
+ * tags only); `order` pins them (a trainer's link, a spec) and the sitting is
+ * kept in this tab. Otherwise the sitting is the server's (POST
+ * /api/training/sessions: family, count and order fixed there, answers
+ * stored in SQLite), and this tab keeps only its id: a reload or a server
+ * restart resumes it from the server at the same question with the same tally.
  */
 export function useTrainingQuiz(api: TrainingApi, order: readonly string[] | null): TrainingQuiz {
   const stage = ref<QuizStage>('name')
@@ -51,10 +54,23 @@ export function useTrainingQuiz(api: TrainingApi, order: readonly string[] | nul
   const family = ref<string | null>(null)
   const count = ref<number | null>(10)
   const saved = readSaved()
-  const sessionId = saved?.sessionId ?? newSessionId()
+  let sessionId = saved?.sessionId ?? newSessionId()
+  /** The server's sitting, when the quiz runs on one; its next state waits in `pending` until the trainee moves on. */
+  const sitting = shallowRef<TrainingSessionDto | null>(null)
+  let pending: TrainingSessionDto | null = null
+  const usesServer = (): boolean => order === null && api.startSession !== undefined && api.session !== undefined
   const save = (): void => {
     if (stage.value === 'name') return
-    writeSaved({ sessionId, trainee: trainee.value, order: questions.value.map((q) => q.scenarioId), index: index.value, tally: tally.value })
+    writeSaved({ sessionId, trainee: trainee.value, order: questions.value.map((q) => q.scenarioId), index: index.value, tally: tally.value, ...(sitting.value === null ? {} : { isServer: true }) })
+  }
+  const follow = (session: TrainingSessionDto): void => {
+    sitting.value = session
+    sessionId = session.sessionId
+    trainee.value = session.trainee
+    tally.value = { answered: session.position, correct: session.correct }
+    stage.value = session.isFinished ? 'finished' : 'question'
+    if (session.isFinished) clearSaved()
+    else save()
   }
 
   const refreshScores = async (): Promise<void> => {
@@ -65,8 +81,8 @@ export function useTrainingQuiz(api: TrainingApi, order: readonly string[] | nul
   return {
     stage,
     trainee,
-    question: computed(() => questions.value[index.value] ?? null),
-    position: computed(() => ({ index: index.value, total: questions.value.length })),
+    question: computed(() => (sitting.value === null ? (questions.value[index.value] ?? null) : sitting.value.question)),
+    position: computed(() => (sitting.value === null ? { index: index.value, total: questions.value.length } : { index: sitting.value.position, total: sitting.value.total })),
     isReady: computed(() => questions.value.length > 0),
     families: computed(() => [...new Set(all.value.flatMap(familiesOf))].sort()),
     family,
@@ -88,8 +104,13 @@ export function useTrainingQuiz(api: TrainingApi, order: readonly string[] | nul
         order === null
           ? shuffled(reply.value)
           : order.flatMap((id) => reply.value.filter((question) => question.scenarioId === id))
-      // A reload mid-quiz resumes the same questions at the same place with the same score (this tab only).
-      if (saved !== null && order === null) {
+      // A reload mid-quiz (or after a server restart) resumes the server's sitting: same question, same tally.
+      if (saved?.isServer === true && usesServer() && api.session !== undefined) {
+        const resumed = await api.session(saved.sessionId)
+        if (resumed.ok && !resumed.value.isFinished) follow(resumed.value)
+        else clearSaved()
+      } else if (saved !== null && order === null) {
+        // A sitting this tab kept itself: a server without stored sittings.
         const restored = saved.order.flatMap((id) => reply.value.filter((question) => question.scenarioId === id))
         if (restored.length > 0 && saved.index < restored.length) {
           questions.value = restored
@@ -101,10 +122,20 @@ export function useTrainingQuiz(api: TrainingApi, order: readonly string[] | nul
       }
       await refreshScores()
     },
-    start: () => {
+    start: async () => {
       const name = trainee.value.trim()
       if (name === '' || name.length > MAX_TRAINEE_LENGTH || questions.value.length === 0) return
       const chosen = family.value
+      if (usesServer() && api.startSession !== undefined) {
+        const started = await api.startSession({ trainee: name, family: chosen ?? 'all', count: count.value ?? 200 })
+        if (!started.ok) {
+          error.value = started.message
+          return
+        }
+        error.value = null
+        follow(started.value)
+        return
+      }
       const inFamily = chosen === null ? questions.value : questions.value.filter((q) => familiesOf(q).includes(chosen))
       if (inFamily.length === 0) return
       questions.value = count.value === null ? inFamily : inFamily.slice(0, count.value)
@@ -115,7 +146,7 @@ export function useTrainingQuiz(api: TrainingApi, order: readonly string[] | nul
       save()
     },
     submit: async () => {
-      const current = questions.value[index.value]
+      const current = sitting.value === null ? questions.value[index.value] : (sitting.value.question ?? undefined)
       if (current === undefined || prediction.value === null || stage.value !== 'question') return
       stage.value = 'running'
       error.value = null
@@ -130,12 +161,22 @@ export function useTrainingQuiz(api: TrainingApi, order: readonly string[] | nul
       reveal.value = reply.value
       tally.value = { answered: tally.value.answered + 1, correct: tally.value.correct + (reply.value.isCorrect ? 1 : 0) }
       stage.value = 'revealed'
+      if (sitting.value !== null) {
+        // The server moved the sitting on already: a reload now resumes at the next question.
+        pending = reply.value.session ?? null
+        return
+      }
       // Saved as the next question: a reload after the reveal does not ask the answered one again.
       writeSaved({ sessionId, trainee: trainee.value, order: questions.value.map((q) => q.scenarioId), index: index.value + 1, tally: tally.value })
     },
     next: () => {
       reveal.value = null
       prediction.value = null
+      if (sitting.value !== null) {
+        if (pending !== null) follow(pending)
+        pending = null
+        return
+      }
       index.value += 1
       stage.value = index.value < questions.value.length ? 'question' : 'finished'
       if (stage.value === 'finished') clearSaved()
@@ -156,6 +197,8 @@ interface SavedQuiz {
   order: string[]
   index: number
   tally: { answered: number; correct: number }
+  /** The sitting is the server's: only its id matters, the rest is read back from the server. */
+  isServer?: boolean
 }
 
 const SAVED_KEY = 'mitmlab:training'
