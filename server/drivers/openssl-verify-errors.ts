@@ -56,6 +56,9 @@ export const OPENSSL_VERIFY_ROWS: readonly ErrorRow[] = [
   { pattern: /inappropriate fallback/i, step: 'PROTO' },
   // SSL_R_BAD_SIGNATURE from the TLS layer (CertificateVerify / ServerKeyExchange), not from chain verification.
   { pattern: /\[SSL: BAD_SIGNATURE\]/, step: 'HS' },
+  // The same, as the whole error queue prints it (openssl s_client): the function names the handshake message,
+  // tls_process_cert_verify (RFC 8446 §4.4.3) or tls_process_key_exchange (RFC 5246 §7.4.3), ssl/statem/.
+  { pattern: /SSL routines:tls_process_(cert_verify|key_exchange):bad signature/, step: 'HS' },
   // A record whose AEAD tag or MAC does not verify (RFC 8446 §5.2).
   { pattern: /decryption failed or bad record mac/i, step: 'REC' },
   // Handshake-level refusals that name the protocol version (RFC 8446 §4.2.1, RFC 8996).
