@@ -10,6 +10,7 @@ import { runInstrumentedClient } from '../server/client/instrumented-client.js'
 import type { ClientReport } from '../server/client/client-report.js'
 import { ConfigError, LabError } from '../server/errors.js'
 import { runBounded } from '../server/util/bounded-pool.js'
+import { KeyedSemaphore } from '../server/util/keyed-semaphore.js'
 import { VICTIM_CREDENTIALS } from '../server/genuine/bank-site.js'
 import type { GenuineRequest, ScenarioResult } from '../server/lab/scenario-result.js'
 import type { LabStore, RunRow } from '../server/store/lab-store.js'
@@ -77,11 +78,15 @@ export async function runScenarios(env: LabEnvironment, params: RunScenariosPara
   env.store?.createRun({ id: runId, trigger: params.trigger, options, scenarioCount: params.scenarios.length })
   env.bus.emit('run:started', { run: runRow(env, runId, 'running', params), scenarioIds: params.scenarios.map((s) => s.id) })
   const byOrdinal: (ScenarioResult[] | undefined)[] = []
+  // One instance of each client at a time unless it says otherwise: two browsers launched at once on two cores
+  // both miss their timeout, while a browser in one scenario and curl in another overlap well.
+  const drivers = env.drivers ?? []
+  const driverSlots = new KeyedSemaphore((id) => drivers.find((driver) => driver.id === id)?.maxConcurrent ?? 1)
   const started = await runBounded(
     params.scenarios,
     jobs,
     async (scenario, ordinal) => {
-      const batch = await runScenarioWithClients(env, scenario, { runId, ordinal })
+      const batch = await runScenarioWithClients(env, scenario, { runId, ordinal }, driverSlots)
       for (const result of batch) {
         env.store?.insertScenarioResult(result)
         env.bus.emit('scenario:finished', { result })
@@ -119,6 +124,7 @@ export async function runScenarioWithClients(
   env: LabEnvironment,
   scenario: Scenario,
   position: { runId: string; ordinal: number },
+  driverSlots: KeyedSemaphore = new KeyedSemaphore(() => 1),
 ): Promise<ScenarioResult[]> {
   const startedAt = new Date()
   const now = env.now?.() ?? startedAt
@@ -167,11 +173,13 @@ export async function runScenarioWithClients(
           log('error', 'scenario-error', `Scenario ${scenario.id} could not be staged for ${driver.id}: ${(cause as Error).message}`)
         }
       }
+      // Waiting for the client's slot (another scenario is running it) is not part of its timeout or its duration.
+      const release = await driverSlots.acquire(driver.id)
       const driverStartedAt = new Date()
       env.bus.emit('scenario:started', { runId: position.runId, scenarioId: scenario.id, clientId: driver.id, ordinal: position.ordinal })
       const outcome = await observeClient(servers, driver.id, setupError, () =>
         withTimeout(driver.run(driverTarget(context, servers, scenario)), timeoutMs, `${driver.id} did not finish ${scenario.id}`),
-      )
+      ).finally(release)
       const driverResult = judgeDriverResult({
         scenario,
         position,
