@@ -50,7 +50,9 @@ export function renderClientMatrixSection(result: ClientMatrixResult): string {
     ),
     '',
     ...result.runs.flatMap((run) => (run.note === undefined ? [] : [`\\* ${run.note}`, ''])),
-    ...result.runs.flatMap((run) => (run.differing.length === 0 ? [] : [`jobs ${run.jobs} differs on: ${run.differing.join('; ')}`, ''])),
+    ...result.runs.flatMap((run) =>
+      run.differing.length === 0 || first === undefined ? [] : [`jobs ${run.jobs}${run.note === undefined ? '' : '*'} differs from jobs ${first.jobs} on (jobs ${first.jobs}'s result → this run's): ${run.differing.join('; ')}`, ''],
+    ),
     CLIENT_MATRIX_END,
   ]
   return lines.join('\n')
