@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { rmSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
 import type { LabPki } from '../ca/index.js'
 import type { ClientDriver, DriverTarget } from '../server/drivers/client-driver.js'
@@ -7,7 +8,9 @@ import type { ConnectionRecord } from '../server/proxy/connection-record.js'
 import type { LabBus } from '../server/bus/lab-bus.js'
 import { runInstrumentedClient } from '../server/client/instrumented-client.js'
 import type { ClientReport } from '../server/client/client-report.js'
-import { LabError } from '../server/errors.js'
+import { ConfigError, LabError } from '../server/errors.js'
+import { runBounded } from '../server/util/bounded-pool.js'
+import { KeyedSemaphore } from '../server/util/keyed-semaphore.js'
 import { VICTIM_CREDENTIALS } from '../server/genuine/bank-site.js'
 import type { GenuineRequest, ScenarioResult } from '../server/lab/scenario-result.js'
 import type { LabStore, RunRow } from '../server/store/lab-store.js'
@@ -38,6 +41,13 @@ export interface RunScenariosParams {
   trigger: string
   options?: Record<string, unknown>
   signal?: AbortSignal
+  /** Scenarios in flight at once (each stages its own servers on port 0). Default: {@link defaultJobs}. */
+  jobs?: number
+}
+
+/** One scenario per core: a scenario is mostly waiting on sockets and child processes, but its verifier and TLS are CPU. */
+export function defaultJobs(): number {
+  return availableParallelism()
 }
 
 export interface RunOutcome {
@@ -46,31 +56,47 @@ export interface RunOutcome {
 }
 
 /**
- * Runs scenarios one after another, committing each result in its own
- * transaction as soon as it is known, so a killed run loses nothing that
- * finished.
+ * Runs scenarios `jobs` at a time (issue 19), committing each scenario's
+ * results in one transaction per result as soon as they are known, so a
+ * killed run loses nothing that finished. Scenarios share nothing mutable:
+ * each stages its own genuine server, proxy, CONNECT tunnel and trust-anchor
+ * directory on port 0, and clients get their own temporary HOME/HSTS files.
+ *
+ * Order: results are committed (and `scenario:finished` emitted) in the order
+ * scenarios finish, but every result carries its catalog ordinal, the store
+ * reads back `ORDER BY ordinal`, and the returned `results` are in catalog
+ * order, whatever `jobs` is.
  *
  * @example
- * const { run, results } = await runScenarios(env, { scenarios, trigger: 'cli' })
+ * const { run, results } = await runScenarios(env, { scenarios, trigger: 'cli', jobs: 4 })
  */
 export async function runScenarios(env: LabEnvironment, params: RunScenariosParams): Promise<RunOutcome> {
+  const jobs = params.jobs ?? defaultJobs()
+  if (!Number.isInteger(jobs) || jobs < 1) throw new ConfigError('CONFIG_INVALID', `jobs must be a positive integer, not ${String(jobs)}`)
   const runId = newRunId()
   const options = params.options ?? {}
   env.store?.createRun({ id: runId, trigger: params.trigger, options, scenarioCount: params.scenarios.length })
   env.bus.emit('run:started', { run: runRow(env, runId, 'running', params), scenarioIds: params.scenarios.map((s) => s.id) })
-  const results: ScenarioResult[] = []
-  let isCancelled = false
-  for (const [ordinal, scenario] of params.scenarios.entries()) {
-    if (params.signal?.aborted === true) {
-      isCancelled = true
-      break
-    }
-    for (const result of await runScenarioWithClients(env, scenario, { runId, ordinal })) {
-      env.store?.insertScenarioResult(result)
-      results.push(result)
-      env.bus.emit('scenario:finished', { result })
-    }
-  }
+  const byOrdinal: (ScenarioResult[] | undefined)[] = []
+  // One instance of each client at a time unless it says otherwise: two browsers launched at once on two cores
+  // both miss their timeout, while a browser in one scenario and curl in another overlap well.
+  const drivers = env.drivers ?? []
+  const driverSlots = new KeyedSemaphore((id) => drivers.find((driver) => driver.id === id)?.maxConcurrent ?? 1)
+  const started = await runBounded(
+    params.scenarios,
+    jobs,
+    async (scenario, ordinal) => {
+      const batch = await runScenarioWithClients(env, scenario, { runId, ordinal }, driverSlots)
+      for (const result of batch) {
+        env.store?.insertScenarioResult(result)
+        env.bus.emit('scenario:finished', { result })
+      }
+      byOrdinal[ordinal] = batch
+    },
+    { signal: params.signal },
+  )
+  const results = byOrdinal.flatMap((batch) => batch ?? [])
+  const isCancelled = started < params.scenarios.length
   const status = isCancelled ? 'cancelled' : results.every((r) => r.asExpected) ? 'passed' : 'failed'
   env.store?.finishRun(runId, status)
   const run = env.store?.getRun(runId) ?? runRow(env, runId, status, params, results)
@@ -98,6 +124,7 @@ export async function runScenarioWithClients(
   env: LabEnvironment,
   scenario: Scenario,
   position: { runId: string; ordinal: number },
+  driverSlots: KeyedSemaphore = new KeyedSemaphore(() => 1),
 ): Promise<ScenarioResult[]> {
   const startedAt = new Date()
   const now = env.now?.() ?? startedAt
@@ -146,11 +173,13 @@ export async function runScenarioWithClients(
           log('error', 'scenario-error', `Scenario ${scenario.id} could not be staged for ${driver.id}: ${(cause as Error).message}`)
         }
       }
+      // Waiting for the client's slot (another scenario is running it) is not part of its timeout or its duration.
+      const release = await driverSlots.acquire(driver.id)
       const driverStartedAt = new Date()
       env.bus.emit('scenario:started', { runId: position.runId, scenarioId: scenario.id, clientId: driver.id, ordinal: position.ordinal })
       const outcome = await observeClient(servers, driver.id, setupError, () =>
         withTimeout(driver.run(driverTarget(context, servers, scenario)), timeoutMs, `${driver.id} did not finish ${scenario.id}`),
-      )
+      ).finally(release)
       const driverResult = judgeDriverResult({
         scenario,
         position,

@@ -1,6 +1,7 @@
 import type { IdleMemoryResult } from './idle-memory.js'
 import type { VerifierThroughputResult } from './verifier-throughput.js'
 import type { StartupResult } from './startup.js'
+import { previousClientMatrixSection, renderClientMatrixSection, type ClientMatrixResult } from './render-client-matrix.js'
 
 /** The parts of ../shared/bench's results.json this report reads. */
 export interface BenchResults {
@@ -32,6 +33,8 @@ export interface RenderParams {
   verifier: VerifierThroughputResult | null
   labSeconds: number | null
   startup?: StartupResult | null
+  /** The full client matrix at jobs 1 and jobs = cores (scripts/bench/client-matrix.ts); null: keep the previous section. */
+  clientMatrix?: ClientMatrixResult | null
   /**
    * An earlier run to compare with (`--baseline DIR`: its results.json, idle-memory.json and
    * baseline.json naming the Node it ran on), e.g. the same code on Node 20 before the move to 24.
@@ -213,9 +216,11 @@ export function renderBenchmarksMarkdown(params: RenderParams): string {
   lines.push(
     params.labSeconds === null
       ? 'Not measured in this run (--skip-lab).'
-      : `\`npm run lab\` (every scenario, end to end, fresh data directory): ${params.labSeconds.toFixed(1)} s.`,
+      : `\`npm run lab\` (every scenario, end to end, fresh data directory, the default --jobs: one scenario per core): ${params.labSeconds.toFixed(1)} s.`,
   )
   lines.push('')
+  const matrixSection = params.clientMatrix === undefined || params.clientMatrix === null ? previousClientMatrixSection(params.previous) : renderClientMatrixSection(params.clientMatrix)
+  lines.push(matrixSection ?? '## Full client matrix (issue 19: `--jobs`)\n\nNot measured yet (--skip-matrix).', '')
   lines.push('## Start-up of the mitmlab command', '')
   if (params.startup === undefined || params.startup === null) lines.push('Not measured in this run (--skip-startup, or scripts/bench/startup.ts failed: see its output).')
   else {

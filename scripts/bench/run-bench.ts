@@ -2,9 +2,11 @@
 // with mitmlab's proxy plugged in (reverse and HTTP CONNECT, pooled upstream
 // connections: `mitmlab proxy`'s default), then the same proxy with one upstream
 // connection per client (a second run.sh run, without mitmproxy), the idle memory
-// measurement, the verifier's throughput on x509-limbo and the scenario catalog's
-// wall time, and writes docs/benchmarks.md. Output stays in bench-out/ (git-ignored).
-// Usage: npm run bench [-- --rounds 3 --skip-per-client --skip-memory --skip-verifier --skip-lab ...other run.sh options]
+// measurement, the verifier's throughput on x509-limbo, the scenario catalog's
+// wall time, the full client matrix at --jobs 1 and --jobs <cores> (scripts/bench/client-matrix.ts, the longest
+// part: --skip-matrix leaves it out and keeps the section docs/benchmarks.md already has), and writes docs/benchmarks.md.
+// Output stays in bench-out/ (git-ignored).
+// Usage: npm run bench [-- --rounds 3 --skip-per-client --skip-memory --skip-verifier --skip-lab --skip-matrix ...other run.sh options]
 // Needs: apt-get install -y mitmproxy wrk (run.sh installs nothing itself).
 import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
@@ -15,6 +17,7 @@ import { renderBenchmarksMarkdown, type BenchResults } from './render-benchmarks
 import type { IdleMemoryResult } from './idle-memory.js'
 import type { VerifierThroughputResult } from './verifier-throughput.js'
 import type { StartupResult } from './startup.js'
+import type { ClientMatrixResult } from './render-client-matrix.js'
 
 const repo = resolve(import.meta.dirname, '..', '..')
 const runSh = resolve(repo, '..', 'shared', 'bench', 'run.sh')
@@ -29,6 +32,7 @@ const skipLab = takeFlag('--skip-lab')
 const skipPerClient = takeFlag('--skip-per-client')
 const skipVerifier = takeFlag('--skip-verifier')
 const skipStartup = takeFlag('--skip-startup')
+const skipMatrix = takeFlag('--skip-matrix')
 const baselineDir = takeValue('--baseline')
 if (!existsSync(runSh))
   fail(`${runSh} not found: the benchmark lives in ../shared/bench beside this repository`)
@@ -114,6 +118,13 @@ if (!skipLab) {
   labSeconds = labCode === null ? null : (Date.now() - t0) / 1000
 }
 
+let clientMatrix: ClientMatrixResult | null = null
+if (!skipMatrix) {
+  const matrixFile = join(runDir, 'client-matrix.json')
+  await runScript('client-matrix.ts', ['--json', matrixFile])
+  if (existsSync(matrixFile)) clientMatrix = JSON.parse(readFileSync(matrixFile, 'utf8')) as ClientMatrixResult
+}
+
 let startup: StartupResult | null = null
 if (!skipStartup) {
   const startupFile = join(runDir, 'startup.json')
@@ -153,6 +164,7 @@ const markdown = renderBenchmarksMarkdown({
   perClient,
   verifier,
   labSeconds,
+  clientMatrix,
   previous: existsSync(docFile) ? readFileSync(docFile, 'utf8') : null,
 })
 mkdirSync(join(repo, 'docs'), { recursive: true })

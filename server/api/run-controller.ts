@@ -4,9 +4,11 @@ import type { Ack } from './contract.js'
 
 /**
  * Starts and cancels runs for the dashboard: one at a time (the scenarios
- * share the lab's ports and PKI), each with its own AbortController. The
- * runner checks the signal between scenarios, so a cancel takes effect when
- * the scenario in flight finishes (at most its timeout, 20 s by default).
+ * share the lab's PKI and the machine's cores), each with its own
+ * AbortController. The runner runs the CLI's default number of scenarios at
+ * once (one per core) and stops starting new ones on the signal, so a cancel
+ * takes effect when the scenarios in flight finish (at most their timeout,
+ * 20 s by default).
  */
 export class RunController {
   private active: { runId: string; controller: AbortController; done: Promise<void> } | null = null

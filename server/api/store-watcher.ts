@@ -24,7 +24,13 @@ export interface WatchStoreParams {
  */
 export function watchStore(params: WatchStoreParams): () => void {
   const { store } = params
-  const known = new Map(store.listRuns(WATCHED_RUNS).map((run) => [run.id, { status: run.status, resultCount: run.resultCount }]))
+  // Where each run's results were last read up to: a row id, not a count, since a parallel run commits out of catalog order.
+  const known = new Map(
+    store.listRuns(WATCHED_RUNS).map((run) => [
+      run.id,
+      { status: run.status, resultCount: run.resultCount, lastResultId: run.status === 'running' ? store.lastResultId(run.id) : 0 },
+    ]),
+  )
   let seenVersion = store.dataVersion()
   const tick = (): void => {
     try {
@@ -43,13 +49,15 @@ export function watchStore(params: WatchStoreParams): () => void {
           const scenarioIds = Array.isArray(listed) ? listed.map(String) : []
           params.publish({ type: 'run:started', sentAt, run: { ...toRunDto(run), status: 'running', finishedAt: null }, scenarioIds })
         }
-        const seen = before?.resultCount ?? 0
-        if (run.resultCount > seen) {
+        let lastResultId = before?.lastResultId ?? 0
+        if (run.resultCount > (before?.resultCount ?? 0)) {
           // Only the new ones: re-reading the whole run on each commit would cost O(results²) over a run.
-          for (const result of store.getResults(run.id, seen)) params.publish({ type: 'scenario:finished', sentAt, result: toResultDto(result) })
+          const read = store.getResultsAfter(run.id, lastResultId)
+          for (const result of read.results) params.publish({ type: 'scenario:finished', sentAt, result: toResultDto(result) })
+          lastResultId = read.lastResultId
         }
         if (run.status !== 'running') params.publish({ type: 'run:finished', sentAt, run: toRunDto(run) })
-        known.set(run.id, { status: run.status, resultCount: run.resultCount })
+        known.set(run.id, { status: run.status, resultCount: run.resultCount, lastResultId })
       }
     } catch (error) {
       params.onError?.(error)

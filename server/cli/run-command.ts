@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs'
 import type { Command } from 'commander'
 import { loadOrCreateLabPki } from '../../ca/index.js'
 import { findScenario, requireSoundCatalog, scenarios as allScenarios, type Scenario } from '../../scenarios/index.js'
-import { runScenarios } from '../../scenarios/runner.js'
+import { defaultJobs, runScenarios } from '../../scenarios/runner.js'
 import { loadScenarioFilesOrThrow } from '../../scenarios/scenario-file/load-scenario-files.js'
 import { LabBus } from '../bus/lab-bus.js'
 import { resolveDataDir, storeFile } from '../config.js'
@@ -42,6 +42,7 @@ interface RunCommandOptions {
   port?: string
   pcap?: string
   wide?: boolean
+  jobs?: string
 }
 
 
@@ -63,6 +64,7 @@ export function registerRunCommand(program: Command): void {
     .option('--serve', 'serve the live dashboard on 127.0.0.1 during the run, and keep serving after it until Ctrl-C')
     .option('--port <port>', 'dashboard port with --serve', String(DEFAULT_DASHBOARD_PORT))
     .option('--wide', 'print every table cell in full (default: tables fit 100 columns)')
+    .option('--jobs <n>', `scenarios run at once, each on its own servers (default: the number of cores, ${defaultJobs()} here); results are recorded and printed in catalog order`)
     .action(async (options: RunCommandOptions) => {
       process.exitCode = await runCommand(options)
     })
@@ -75,6 +77,7 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
   }
   if (options.serve === true && !options.store) throw new ConfigError('CONFIG_INVALID', '--serve shows runs from the store: it cannot go with --no-store')
   const reports = parseReportTargets(options.report ?? [])
+  const jobs = parseJobs(options.jobs)
   // A broken catalog file stops the run, named, rather than its scenarios silently not running.
   requireSoundCatalog()
   const named = splitLabClient(options.clients)
@@ -108,7 +111,7 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
       // Kept with the run so `mitmlab report RUN` judges it as this exit code did.
       gate,
     }
-    const { run, results } = await runScenarios({ pki, bus, store, drivers: clients.drivers }, { scenarios: selected, trigger: 'cli', options: runOptions })
+    const { run, results } = await runScenarios({ pki, bus, store, drivers: clients.drivers }, { scenarios: selected, trigger: 'cli', options: runOptions, jobs })
     if (capture?.isRunning === true) {
       await capture.stop()
       writeKeyLog(results, `${capture.file}.keylog`)
@@ -197,6 +200,16 @@ function selectScenarios(ids: string[] | undefined): readonly Scenario[] {
     }
     return scenario
   })
+}
+
+/** `--jobs N`: a positive integer (a decimal number of scenarios, nothing else), or the number of cores. */
+export function parseJobs(text: string | undefined): number {
+  if (text === undefined) return defaultJobs()
+  const jobs = Number(text)
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(jobs) || jobs < 1) {
+    throw new ConfigError('CONFIG_INVALID', `--jobs must be a positive integer (scenarios run at once), not "${text}"`)
+  }
+  return jobs
 }
 
 function parseReportTargets(targets: string[]): { format: ReportFormat; file: string }[] {

@@ -60,4 +60,11 @@ export interface ClientDriver {
   title: string
   availability(): Promise<DriverAvailability>
   run(target: DriverTarget): Promise<DriverOutcome>
+  /**
+   * How many scenarios may run this client at once when the runner runs
+   * several (`--jobs`). Default 1: one browser, JVM or curl at a time, the
+   * others queue (outside their timeout) while other clients run; a light
+   * client that scales may say more.
+   */
+  maxConcurrent?: number
 }

@@ -21,6 +21,17 @@ export const CURL_ERROR_TABLE: ErrorTable = [
     step: 'HOST',
   },
   { pattern: /^exit 60: .*unable to obtain common name from peer certificate/s, step: 'HOST' },
+  // A failed RSA verification names neither what was signed nor where: the trace does (handshakeStage below).
+  // After the server's CertificateVerify (RFC 8446 §4.4.3) or ServerKeyExchange (RFC 5246 §7.4.3): the server
+  // does not hold the key of the certificate it sent — the lab's verifier says HS (key-possession-tls12/13).
+  { pattern: /^exit 35: .*\brsa routines::.* \| after: TLSv[\d.]+ (CERT verify|Server key exchange)$/, step: 'HS' },
+  // After the Certificate message, during chain verification: a certificate's own signature fails — SIG
+  // (tampered-leaf-signature, tampered-intermediate-signature, swapped-leaf-key). OpenSSL's verify code
+  // (certificate signature failure) is lost because curl reports the first error of the queue.
+  { pattern: /^exit 35: .*\brsa routines::.* \| after: TLSv[\d.]+ Certificate$/, step: 'SIG' },
+  // Left unmapped: `X509 V3 routines::invalid certificate` (X509V3_R_INVALID_CERTIFICATE) is OpenSSL's
+  // EXFLAG_INVALID from ossl_x509v3_cache_extensions (crypto/x509/v3_purp.c): a duplicate extension (CRIT), but
+  // equally a malformed basic constraints, key usage, name constraints or AKID/SKID — no single step.
   ...OPENSSL_VERIFY_ROWS,
 ]
 
@@ -108,6 +119,8 @@ async function postLogin(target: DriverTarget): Promise<DriverOutcome> {
     args: [
       '--silent',
       '--show-error',
+      // The handshake trace (`* TLSv1.3 (IN), TLS handshake, CERT verify (15):`): which message a failure followed (handshakeStage).
+      '--verbose',
       // The hijacked resolver: any host:port (empty HOST1:PORT1) is wherever the scenario says; SNI and the name check still use the URL's host.
       '--connect-to',
       `::${target.connectTo.host}:${target.connectTo.port}`,
@@ -135,6 +148,24 @@ async function postLogin(target: DriverTarget): Promise<DriverOutcome> {
   // curl's own line (`curl: (60) SSL certificate problem: …`); the advice paragraph after it names no cause.
   const curlLine = /^curl: \(\d+\).*$/m.exec(result.stderr)?.[0] ?? lastLines(result.stderr, 3)
   const raw =
-    result.spawnError ?? (result.timedOut ? 'timed out' : `exit ${String(result.exitCode)}: ${curlLine}`)
+    result.spawnError ?? (result.timedOut ? 'timed out' : `exit ${String(result.exitCode)}: ${curlLine}${handshakeStage(curlLine, result.stderr)}`)
   return rejectedOutcome(CURL_ERROR_TABLE, raw, result.exitCode, output)
+}
+
+/**
+ * curl reports only the first error of OpenSSL's queue, so a failed RSA
+ * verification reads `rsa routines::last octet invalid` (or `bad signature`,
+ * `invalid padding`) whether it was a certificate's signature (during chain
+ * verification, on the Certificate message) or the server's handshake
+ * signature (CertificateVerify, RFC 8446 §4.4.3; ServerKeyExchange, RFC 5246
+ * §7.4.3). Its verbose trace names the last handshake message received before
+ * the failure (OpenSSL calls the message callback when a message has been
+ * read, before it is processed): appended as `| after: <message>` to a
+ * library-routine error, so the table can tell the two apart.
+ */
+export function handshakeStage(curlLine: string, stderr: string): string {
+  if (!/\broutines::/.test(curlLine)) return ''
+  const received = [...stderr.matchAll(/^\* (TLSv[\d.]+) \(IN\), TLS handshake, ([^(]+?) \(\d+\):$/gm)]
+  const last = received.at(-1)
+  return last === undefined ? '' : ` | after: ${last[1] ?? ''} ${last[2] ?? ''}`
 }

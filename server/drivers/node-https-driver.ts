@@ -39,6 +39,11 @@ export const NODE_ERROR_TABLE: ErrorTable = [
       /^(ERR_SSL_UNSUPPORTED_PROTOCOL|ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION|ERR_SSL_NO_PROTOCOLS_AVAILABLE)\b/,
     step: 'PROTO',
   },
+  // Node's verify callback accepts every chain during the handshake and judges it afterwards (the CERT_* codes
+  // above; src/crypto/crypto_tls.cc VerifyCallback), so an RSA verification that fails the handshake itself
+  // (EPROTO, OpenSSL's first error: `rsa routines:…:last octet invalid`, `data too large for modulus`, …) can only be
+  // the server's own handshake signature, CertificateVerify or ServerKeyExchange: the lab's verifier says HS.
+  { pattern: /^EPROTO: .*\brsa routines:/, step: 'HS' },
   // Codes node has no name for arrive as UNSPECIFIED with OpenSSL's own text as the message.
   ...OPENSSL_VERIFY_ROWS,
 ]

@@ -56,8 +56,19 @@ export const OPENSSL_VERIFY_ROWS: readonly ErrorRow[] = [
   { pattern: /inappropriate fallback/i, step: 'PROTO' },
   // SSL_R_BAD_SIGNATURE from the TLS layer (CertificateVerify / ServerKeyExchange), not from chain verification.
   { pattern: /\[SSL: BAD_SIGNATURE\]/, step: 'HS' },
+  // The same, as the whole error queue prints it (openssl s_client): the function names the handshake message,
+  // tls_process_cert_verify (RFC 8446 §4.4.3) or tls_process_key_exchange (RFC 5246 §7.4.3), ssl/statem/.
+  { pattern: /SSL routines:tls_process_(cert_verify|key_exchange):bad signature/, step: 'HS' },
   // A record whose AEAD tag or MAC does not verify (RFC 8446 §5.2).
   { pattern: /decryption failed or bad record mac/i, step: 'REC' },
   // Handshake-level refusals that name the protocol version (RFC 8446 §4.2.1, RFC 8996).
   { pattern: /unsupported protocol|alert protocol version|no protocols available/i, step: 'PROTO' },
+  // Left unmapped (issue 19 lab run, every OpenSSL client):
+  // - `sslv3 alert handshake failure` (alert 40 from the server, RFC 8446 §6.2): the server found nothing it
+  //   shares with the client — no null/anonymous suite (PROTO scenarios), no ML-DSA signature scheme (TRUST and
+  //   control scenarios alike); the alert does not say which.
+  // - `bad record type` (SSL_R_BAD_RECORD_TYPE): a record of a content type OpenSSL does not know, as the heartbeat
+  //   probe sends mid-handshake (the lab says HS) and as any tampered record header would (REC).
+  // - `unexpected eof while reading`, `Empty reply from server`, `socket hang up`: the peer closed; a truncation
+  //   attack (REC) and a server that gave up read the same.
 ]

@@ -32,6 +32,12 @@ export const WGET_ERROR_TABLE: ErrorTable = [
   { pattern: /has been revoked/i, step: 'REV' },
   // GnuTLS refuses to parse it (RFC 5280 §4.2: at most one instance of an extension).
   { pattern: /GnuTLS: Duplicate extension in X\.509 certificate/i, step: 'CRIT' },
+  // Exit 4 is a failed handshake: wget checks the chain itself only after it (ssl_check_certificate, exit 5), so
+  // GNUTLS_E_PK_SIG_VERIFY_FAILED here is the server's handshake signature (CertificateVerify / ServerKeyExchange).
+  { pattern: /^exit 4: GnuTLS: Public key signature verification has failed/, step: 'HS' },
+  // Left unmapped: “is not trusted” alone is GNUTLS_CERT_INVALID with no other status bit wget prints; GnuTLS sets
+  // it for a bad signature, a leaf used as a CA, a missing keyCertSign, a name-constraint or path-length violation
+  // and an unknown critical extension alike (lab run: 13 scenarios with 6 different expected steps).
   { pattern: /protocol version|unsupported version/i, step: 'PROTO' },
   { pattern: /GnuTLS: Decryption has failed|Read error \(Decryption has failed\.\)/i, step: 'REC' },
 ]

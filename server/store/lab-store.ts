@@ -218,15 +218,38 @@ export class LabStore {
     return this.read(() => this.db.pragma('data_version', { simple: true }) as number)
   }
 
-  /** Every result of a run, with steps and connections, in run order; `skip` leaves out the first ones (already seen). */
-  getResults(runId: string, skip = 0): ScenarioResult[] {
-    return this.read(() => this.readResults(runId, skip))
+  /** Every result of a run, with steps and connections, in run (catalog) order: by ordinal, then client. */
+  getResults(runId: string): ScenarioResult[] {
+    return this.read(() =>
+      this.readResults(this.db.prepare('SELECT * FROM scenario_results WHERE run_id = ? ORDER BY ordinal, client_id').all(runId) as ResultDbRow[]),
+    )
   }
 
-  private readResults(runId: string, skip: number): ScenarioResult[] {
-    const results = this.db
-      .prepare('SELECT * FROM scenario_results WHERE run_id = ? ORDER BY ordinal, client_id LIMIT -1 OFFSET ?')
-      .all(runId, skip) as ResultDbRow[]
+  /**
+   * The results of a run committed after row `afterResultId`, in run order,
+   * and the highest row id read (pass it next time). A parallel run
+   * (`--jobs`) commits scenarios as they finish, not in catalog order, so
+   * "skip the first N by ordinal" would miss a late-committed early scenario;
+   * row ids only grow with commits.
+   */
+  getResultsAfter(runId: string, afterResultId: number): { results: ScenarioResult[]; lastResultId: number } {
+    return this.read(() => {
+      const rows = this.db
+        .prepare('SELECT * FROM scenario_results WHERE run_id = ? AND id > ? ORDER BY ordinal, client_id')
+        .all(runId, afterResultId) as ResultDbRow[]
+      return { results: this.readResults(rows), lastResultId: rows.reduce((last, row) => Math.max(last, row.id), afterResultId) }
+    })
+  }
+
+  /** The highest row id among a run's results (0 for none): where a watcher that starts mid-run begins. */
+  lastResultId(runId: string): number {
+    return this.read(() => {
+      const row = this.db.prepare('SELECT MAX(id) AS last FROM scenario_results WHERE run_id = ?').get(runId) as { last: number | null }
+      return row.last ?? 0
+    })
+  }
+
+  private readResults(results: readonly ResultDbRow[]): ScenarioResult[] {
     const steps = this.db.prepare('SELECT * FROM step_results WHERE result_id = ? ORDER BY ordinal')
     const connections = this.db.prepare('SELECT record_json FROM connections WHERE result_id = ? ORDER BY ordinal')
     const flows = this.hasProxyFlows()

@@ -74,11 +74,29 @@ describe('the store watcher', () => {
     writer.createRun({ id: 'long', trigger: 'cli', options: {}, scenarioCount: 3 })
     writer.insertScenarioResult(resultFixture('long', 0))
     await vi.waitFor(() => expect(deltas.filter((d) => d.type === 'scenario:finished')).toHaveLength(1), { timeout: 5_000, interval: 10 })
-    const getResults = vi.spyOn(watched, 'getResults')
+    const getResults = vi.spyOn(watched, 'getResultsAfter')
     writer.insertScenarioResult(resultFixture('long', 1))
     writer.insertScenarioResult(resultFixture('long', 2))
     await vi.waitFor(() => expect(deltas.filter((d) => d.type === 'scenario:finished')).toHaveLength(3), { timeout: 5_000, interval: 10 })
-    const read = getResults.mock.results.flatMap((call) => (call.value as { ordinal: number }[]).map((result) => result.ordinal))
+    const read = getResults.mock.results.flatMap((call) => (call.value as { results: { ordinal: number }[] }).results.map((result) => result.ordinal))
     expect(read.sort()).toEqual([1, 2])
+  })
+
+  // Issue 19: a parallel run (--jobs) commits scenarios as they finish. Counting results seen and skipping that many
+  // by ordinal would push ordinal 2 (committed first), then skip ordinal 1 forever.
+  it('pushes every result of a run that commits out of catalog order', async () => {
+    const { watched, writer } = twoConnections()
+    const deltas: LabDelta[] = []
+    const stop = watchStore({ store: watched, isOwnRun: () => false, publish: (delta) => deltas.push(delta), intervalMs: 5 })
+    cleanups.push(stop)
+    writer.createRun({ id: 'parallel', trigger: 'cli', options: {}, scenarioCount: 3 })
+    writer.insertScenarioResult(resultFixture('parallel', 2))
+    await vi.waitFor(() => expect(deltas.filter((d) => d.type === 'scenario:finished')).toHaveLength(1), { timeout: 5_000, interval: 10 })
+    writer.insertScenarioResult(resultFixture('parallel', 0))
+    writer.insertScenarioResult(resultFixture('parallel', 1))
+    await vi.waitFor(() => expect(deltas.filter((d) => d.type === 'scenario:finished')).toHaveLength(3), { timeout: 5_000, interval: 10 })
+    const pushed = deltas.flatMap((d) => (d.type === 'scenario:finished' ? [d.result.ordinal] : []))
+    expect(pushed).toEqual([2, 0, 1])
+    expect(watched.getResults('parallel').map((result) => result.ordinal)).toEqual([0, 1, 2])
   })
 })

@@ -25,7 +25,7 @@ describe('mitmlab run', () => {
 
     const db = new Database(join(dataDir, 'mitmlab.sqlite'), { readonly: true })
     const runs = db.prepare('SELECT status FROM runs ORDER BY started_at').all()
-    const results = db.prepare('SELECT scenario_id, catching_step FROM scenario_results ORDER BY id').all()
+    const results = db.prepare('SELECT scenario_id, catching_step FROM scenario_results ORDER BY run_id, ordinal').all()
     const steps = db.prepare('SELECT COUNT(*) AS n FROM step_results').get() as { n: number }
     db.close()
     expect(runs).toEqual([{ status: 'passed' }, { status: 'passed' }])

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { CHROMIUM_ERROR_TABLE } from '../../../server/drivers/chromium-driver.js'
-import { CURL_ERROR_TABLE } from '../../../server/drivers/curl-driver.js'
+import { CURL_ERROR_TABLE, handshakeStage } from '../../../server/drivers/curl-driver.js'
 import { mapError, rejectedOutcome } from '../../../server/drivers/error-table.js'
 import { NODE_ERROR_TABLE } from '../../../server/drivers/node-https-driver.js'
 import { OPENSSL_ERROR_TABLE } from '../../../server/drivers/openssl-driver.js'
@@ -134,6 +134,60 @@ describe('one error table per client', () => {
       'net::ERR_SSL_VERSION_OR_CIPHER_MISMATCH (load the login page)',
       'PROTO',
     ],
+    // Issue 19 item 2: signature failures, as each client printed them (key-possession-tls12/13 expect HS; the
+    // tampered and swapped chains expect SIG, which the lab's verifier also names).
+    [
+      'curl',
+      CURL_ERROR_TABLE,
+      'exit 35: curl: (35) OpenSSL/3.0.19: error:02000085:rsa routines::first octet invalid | after: TLSv1.2 Server key exchange',
+      'HS',
+    ],
+    [
+      'curl',
+      CURL_ERROR_TABLE,
+      'exit 35: curl: (35) OpenSSL/3.0.19: error:02000084:rsa routines::data too large for modulus | after: TLSv1.3 CERT verify',
+      'HS',
+    ],
+    [
+      'curl',
+      CURL_ERROR_TABLE,
+      'exit 35: curl: (35) OpenSSL/3.0.19: error:0200008A:rsa routines::invalid padding | after: TLSv1.3 Certificate',
+      'SIG',
+    ],
+    [
+      'curl',
+      CURL_ERROR_TABLE,
+      'exit 35: curl: (35) OpenSSL/3.0.19: error:02000068:rsa routines::bad signature | after: TLSv1.3 Certificate',
+      'SIG',
+    ],
+    [
+      'openssl',
+      OPENSSL_ERROR_TABLE,
+      'exit 1: 4087EC98887F0000:error:02000086:rsa routines:RSA_verify_PKCS1_PSS_mgf1:last octet invalid:../crypto/rsa/rsa_pss.c:94:\n' +
+        '4087EC98887F0000:error:1C880004:Provider routines:rsa_verify:RSA lib:../providers/implementations/signature/rsa_sig.c:810:\n' +
+        '4087EC98887F0000:error:0A00007B:SSL routines:tls_process_cert_verify:bad signature:../ssl/statem/statem_lib.c:545:\n',
+      'HS',
+    ],
+    [
+      'openssl',
+      OPENSSL_ERROR_TABLE,
+      'exit 1: 4087FC21CF7F0000:error:02000086:rsa routines:RSA_verify_PKCS1_PSS_mgf1:last octet invalid:../crypto/rsa/rsa_pss.c:94:\n' +
+        '4087FC21CF7F0000:error:0A00007B:SSL routines:tls_process_key_exchange:bad signature:../ssl/statem/statem_clnt.c:2308:\n',
+      'HS',
+    ],
+    [
+      'node-https',
+      NODE_ERROR_TABLE,
+      'EPROTO: write EPROTO 40CD1F890F7F0000:error:02000085:rsa routines:ossl_rsa_verify_PKCS1_PSS_mgf1:first octet invalid:../deps/openssl/openssl/crypto/rsa/rsa_pss.c:85:\n',
+      'HS',
+    ],
+    [
+      'node-https',
+      NODE_ERROR_TABLE,
+      'EPROTO: write EPROTO 40CD1F890F7F0000:error:02000084:rsa routines:rsa_ossl_public_decrypt:data too large for modulus:../deps/openssl/openssl/crypto/rsa/rsa_ossl.c:765:\n',
+      'HS',
+    ],
+    ['wget', WGET_ERROR_TABLE, 'exit 4: GnuTLS: Public key signature verification has failed. | Unable to establish SSL connection.', 'HS'],
   ] as const)('%s: maps “%s” to %s', (_client, table, raw, step) => {
     expect(mapError(table, raw)).toBe(step)
   })
@@ -145,12 +199,20 @@ describe('one error table per client', () => {
     ['chromium', CHROMIUM_ERROR_TABLE, 'net::ERR_SSL_PROTOCOL_ERROR (load the login page)'],
     // record-truncation (REC) and a control the proxy dropped (idn-homograph): no step of its own.
     ['chromium', CHROMIUM_ERROR_TABLE, 'net::ERR_EMPTY_RESPONSE (load the login page)'],
-    // Ambiguous: an RSA failure in the handshake may be a certificate signature (SIG) or CertificateVerify (HS).
+    // Ambiguous without the handshake trace: an RSA failure may be a certificate signature (SIG) or CertificateVerify (HS).
     [
       'curl',
       CURL_ERROR_TABLE,
       'exit 35: curl: (35) OpenSSL/3.0.19: error:02000086:rsa routines::last octet invalid',
     ],
+    // EXFLAG_INVALID: a duplicate extension, or any malformed standard extension.
+    [
+      'curl',
+      CURL_ERROR_TABLE,
+      'exit 35: curl: (35) OpenSSL/3.0.19: error:1100009E:X509 V3 routines::invalid certificate | after: TLSv1.3 Certificate',
+    ],
+    // wget's exit 5 is its own chain check after the handshake: a signature there is SIG, but it only says “not trusted”.
+    ['wget', WGET_ERROR_TABLE, "exit 5: ERROR: The certificate of 'bank.lab' is not trusted."],
     [
       'python',
       PYTHON_ERROR_TABLE,
@@ -176,5 +238,30 @@ describe('one error table per client', () => {
     expect(
       mapError(OPENSSL_ERROR_TABLE, 'verify error:num=19:self-signed certificate in certificate chain'),
     ).toBe('TRUST')
+  })
+})
+
+describe('handshakeStage: which handshake message a curl failure followed', () => {
+  // From `curl --verbose` against key-possession-tls13 and tampered-leaf-signature (curl 7.88.1, OpenSSL 3.0.19).
+  const trace = (last: string): string =>
+    [
+      '* TLSv1.3 (OUT), TLS handshake, Client hello (1):',
+      '* TLSv1.3 (IN), TLS handshake, Server hello (2):',
+      '* TLSv1.3 (IN), TLS handshake, Encrypted Extensions (8):',
+      '* TLSv1.3 (IN), TLS handshake, Certificate (11):',
+      last,
+      '* TLSv1.3 (OUT), TLS alert, decrypt error (563):',
+      '* OpenSSL/3.0.19: error:02000084:rsa routines::data too large for modulus',
+    ].join('\n')
+
+  it('names the last message received before a library-routine error', () => {
+    const line = 'curl: (35) OpenSSL/3.0.19: error:02000084:rsa routines::data too large for modulus'
+    expect(handshakeStage(line, trace('* TLSv1.3 (IN), TLS handshake, CERT verify (15):'))).toBe(' | after: TLSv1.3 CERT verify')
+    expect(handshakeStage(line, trace(''))).toBe(' | after: TLSv1.3 Certificate')
+  })
+
+  it('adds nothing to curl\'s own verify messages or when there is no trace', () => {
+    expect(handshakeStage('curl: (60) SSL certificate problem: self-signed certificate', trace(''))).toBe('')
+    expect(handshakeStage('curl: (35) OpenSSL/3.0.19: error:0200008A:rsa routines::invalid padding', '')).toBe('')
   })
 })

@@ -59,6 +59,8 @@ const OPENSSL_WORDS: [string, string][] = [
   ['error:0A00011B:SSL routines::legacy sigalg disallowed or unsupported', 'ALG'],
   ['error:0A000175:SSL routines::inappropriate fallback', 'PROTO'],
   ['[SSL: BAD_SIGNATURE] bad signature (_ssl.c:992)', 'HS'],
+  // openssl s_client's whole queue against key-possession-tls13 (OpenSSL 3.0.19).
+  ['4087EC98887F0000:error:0A00007B:SSL routines:tls_process_cert_verify:bad signature:../ssl/statem/statem_lib.c:545:', 'HS'],
   ['error:0A000119:SSL routines::decryption failed or bad record mac', 'REC'],
   ['error:0A000102:SSL routines::unsupported protocol', 'PROTO'],
   ['error:0A00042E:SSL routines::tlsv1 alert protocol version', 'PROTO'],
