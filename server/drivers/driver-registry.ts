@@ -6,6 +6,7 @@ import { createCustomCommandDriver } from './custom-command-driver.js'
 import { createNodeHttpsDriver } from './node-https-driver.js'
 import { opensslDriver } from './openssl-driver.js'
 import { createPythonDriver } from './python-driver.js'
+import { tstclntDriver } from './tstclnt-driver.js'
 import { wgetDriver } from './wget-driver.js'
 
 /** Every real client the lab knows, in matrix column order. */
@@ -17,6 +18,7 @@ export const BUILT_IN_DRIVERS: readonly ClientDriver[] = [
   createPythonDriver('urllib'),
   createPythonDriver('requests'),
   wgetDriver,
+  tstclntDriver,
   chromiumDriver,
 ]
 

@@ -19,22 +19,33 @@ export async function createNssHome(caFile: string): Promise<NssHome> {
   const home = mkdtempSync(join(tmpdir(), 'mitmlab-chromium-home-'))
   const remove = (): void => rmSync(home, { recursive: true, force: true })
   try {
-    const database = `sql:${join(home, '.pki', 'nssdb')}`
-    mkdirSync(join(home, '.pki', 'nssdb'), { recursive: true })
-    await certutil(['-d', database, '-N', '--empty-password'])
-    const roots =
-      readFileSync(caFile, 'utf8').match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ??
-      []
-    for (const [index, pem] of roots.entries()) {
-      const file = join(home, `root-${index}.pem`)
-      writeFileSync(file, `${pem}\n`)
-      await certutil(['-d', database, '-A', '-t', 'C,,', '-n', `lab-root-${index}`, '-i', file])
-    }
+    await createNssDatabase(join(home, '.pki', 'nssdb'), caFile)
     return { home, remove }
   } catch (error) {
     remove()
     throw error
   }
+}
+
+/**
+ * A new empty-password NSS database in `directory` (created if missing)
+ * trusting exactly the roots of `caFile` for TLS servers. Chromium reads it as
+ * ~/.pki/nssdb, Firefox as its profile directory (cert9.db, key4.db,
+ * pkcs11.txt), tstclnt through `-d sql:<directory>`. Returns the `sql:` spec.
+ */
+export async function createNssDatabase(directory: string, caFile: string): Promise<string> {
+  const database = `sql:${directory}`
+  mkdirSync(directory, { recursive: true })
+  await certutil(['-d', database, '-N', '--empty-password'])
+  const roots =
+    readFileSync(caFile, 'utf8').match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? []
+  for (const [index, pem] of roots.entries()) {
+    const file = join(directory, `root-${index}.pem`)
+    writeFileSync(file, `${pem}\n`)
+    await certutil(['-d', database, '-A', '-t', 'C,,', '-n', `lab-root-${index}`, '-i', file])
+    rmSync(file)
+  }
+  return database
 }
 
 async function certutil(args: string[]): Promise<void> {
