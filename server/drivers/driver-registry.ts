@@ -2,6 +2,7 @@ import { ConfigError } from '../errors.js'
 import { chromiumDriver } from './chromium-driver.js'
 import type { ClientDriver } from './client-driver.js'
 import { curlDriver } from './curl-driver.js'
+import { firefoxDriver } from './firefox-driver.js'
 import { createCustomCommandDriver } from './custom-command-driver.js'
 import { createNodeHttpsDriver } from './node-https-driver.js'
 import { opensslDriver } from './openssl-driver.js'
@@ -20,6 +21,7 @@ export const BUILT_IN_DRIVERS: readonly ClientDriver[] = [
   wgetDriver,
   tstclntDriver,
   chromiumDriver,
+  firefoxDriver,
 ]
 
 /**
