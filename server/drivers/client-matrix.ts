@@ -69,6 +69,8 @@ export const SHORT_CLIENT_NAMES: Readonly<Record<string, string>> = {
   'python-urllib': 'urllib',
   'python-requests': 'reqsts',
   chromium: 'chrom',
+  'firefox-esr': 'ffx',
+  'nss-tstclnt': 'nss',
 }
 
 export interface MatrixOptions {

@@ -55,7 +55,7 @@ async function runFirefox(target: DriverTarget): Promise<DriverOutcome> {
   const profile = await createFirefoxProfile(target)
   let browser: Browser
   try {
-    browser = await launch(profile, target)
+    browser = await launch(profile)
   } catch (error) {
     profile.remove()
     throw error
@@ -79,7 +79,7 @@ async function runFirefox(target: DriverTarget): Promise<DriverOutcome> {
   }
 }
 
-function launch(profile: FirefoxProfile, target: DriverTarget): Promise<Browser> {
+function launch(profile: FirefoxProfile): Promise<Browser> {
   // Firefox writes caches and crash data under $HOME: a home inside the throwaway profile keeps runs apart.
   const home = join(profile.directory, 'home')
   mkdirSync(home, { recursive: true })
