@@ -60,4 +60,9 @@ export interface ClientDriver {
   title: string
   availability(): Promise<DriverAvailability>
   run(target: DriverTarget): Promise<DriverOutcome>
+  /**
+   * Time the client needs before its first connection (a browser start), added
+   * to the runner's per-scenario limit for this client. Default: 0.
+   */
+  startupBudgetMs?: number
 }

@@ -33,6 +33,7 @@ export const firefoxDriver: ClientDriver = {
   title: 'Firefox ESR (mozilla::pkix, headless over WebDriver BiDi, profile NSS roots, no bypass prefs)',
   availability: () => firefoxAvailability(),
   run: (target) => runFirefox(target),
+  startupBudgetMs: LAUNCH_TIMEOUT_MS,
 }
 
 async function firefoxAvailability(): Promise<DriverAvailability> {
@@ -71,7 +72,8 @@ async function runFirefox(target: DriverTarget): Promise<DriverOutcome> {
     const response = await submitLogin(page, target, progress)
     return acceptedOutcome(`HTTP ${response.status()} ${response.headers()['location'] ?? ''}`.trim(), null)
   } catch (error) {
-    const outcome = rejectedOutcome(FIREFOX_ERROR_TABLE, await rawError(browser, error, progress), null, (error as Error).message)
+    const refused = profile.refusedRoots.map((root) => `certutil refused ${root}: not trusted\n`).join('')
+    const outcome = rejectedOutcome(FIREFOX_ERROR_TABLE, await rawError(browser, error, progress), null, `${refused}${(error as Error).message}`)
     return isHttpFirst ? { ...outcome, visitedHttpFirst: true } : outcome
   } finally {
     await browser.close().catch(() => undefined)

@@ -10,6 +10,8 @@ export interface FirefoxProfile {
   directory: string
   /** user.js preferences, written by puppeteer-core at launch (extraPrefsFirefox). */
   prefs: Record<string, string | number | boolean>
+  /** Roots of the victim's the profile's NSS could not import (certutil refused them): Firefox does not trust them. */
+  refusedRoots: string[]
   remove(): void
 }
 
@@ -24,8 +26,8 @@ export async function createFirefoxProfile(target: DriverTarget): Promise<Firefo
   const directory = mkdtempSync(join(tmpdir(), 'mitmlab-firefox-profile-'))
   const remove = (): void => rmSync(directory, { recursive: true, force: true })
   try {
-    await createNssDatabase(directory, target.caFile)
-    return { directory, prefs: firefoxPrefs(target), remove }
+    const database = await createNssDatabase(directory, target.caFile, { skipRefusedRoots: true })
+    return { directory, prefs: firefoxPrefs(target), refusedRoots: database.refusedRoots, remove }
   } catch (error) {
     remove()
     throw error
@@ -87,6 +89,9 @@ export function firefoxPrefs(target: DriverTarget): Record<string, string | numb
     // turns them on by itself after a MOZILLA_PKIX_ERROR_MITM_DETECTED. The victim trusts exactly its roots: both off.
     'security.enterprise_roots.enabled': false,
     'security.certerrors.mitm.auto_enable_enterprise_roots': false,
+    // No spare content process prelaunched, one content process: less CPU per start on a small shared machine.
+    'dom.ipc.processPrelaunch.enabled': false,
+    'dom.ipc.processCount': 1,
     // The login form must not be remembered or offered between scenarios (the profile is thrown away anyway).
     'signon.rememberSignons': false,
   }

@@ -5,13 +5,19 @@ import type { ClientDriver, DriverAvailability, DriverOutcome, DriverTarget } fr
 import { acceptedOutcome, loginForm, rejectedOutcome, type ErrorTable } from './error-table.js'
 import { createNssDatabase } from './nss-database.js'
 import { NSS_ERROR_ROWS } from './nss-errors.js'
-import { lastLines, runProcess } from './run-process.js'
+import { runProcess } from './run-process.js'
 
 /**
  * tstclnt prints `tstclnt: <what failed>: <NSS error name>: <text>` (NSS
  * cmd/tstclnt/tstclnt.c, SECU_PrintError); the names are NSS's own.
  */
-export const TSTCLNT_ERROR_TABLE: ErrorTable = [...NSS_ERROR_ROWS]
+export const TSTCLNT_ERROR_TABLE: ErrorTable = [
+  // NSS says SEC_ERROR_BAD_SIGNATURE both for a certificate's signature and for the server's handshake signature
+  // (lib/ssl/ssl3con.c ssl3_VerifySignedHashes). tstclnt tells them apart: a certificate fails in its
+  // "authentication of server cert" callback, a CertificateVerify / ServerKeyExchange while the socket is written or read.
+  { pattern: /tstclnt: (write to|read from) SSL socket failed: SEC_ERROR_BAD_SIGNATURE\b/, step: 'HS' },
+  ...NSS_ERROR_ROWS,
+]
 
 const TSTCLNT = 'tstclnt'
 
@@ -57,7 +63,7 @@ async function nssVersion(): Promise<string> {
 async function postLogin(target: DriverTarget): Promise<DriverOutcome> {
   const dir = mkdtempSync(join(tmpdir(), 'mitmlab-tstclnt-'))
   try {
-    const database = await createNssDatabase(dir, target.caFile)
+    const database = await createNssDatabase(dir, target.caFile, { skipRefusedRoots: true })
     const body = loginForm(target.credentials)
     const httpRequest =
       `POST /login HTTP/1.1\r\nHost: ${target.host}\r\nContent-Type: application/x-www-form-urlencoded\r\n` +
@@ -74,19 +80,20 @@ async function postLogin(target: DriverTarget): Promise<DriverOutcome> {
         '-a',
         target.host,
         '-d',
-        database,
+        database.spec,
       ],
       stdin: httpRequest,
       timeoutMs: target.timeoutMs,
     })
-    const output = `${result.stdout}\n${result.stderr}`
+    const refused = database.refusedRoots.map((root) => `certutil refused ${root}: not trusted\n`).join('')
+    const output = `${refused}${result.stdout}\n${result.stderr}`
     const status = /^HTTP\/1\.[01] (\d{3})/m.exec(result.stdout)?.[1]
     if (status !== undefined) return acceptedOutcome(`HTTP ${status}`, result.exitCode)
     // tstclnt's own failure lines name the NSS error; the statistics it prints after them name none.
     const failures = [...new Set(result.stderr.match(/^tstclnt: .*$/gm) ?? [])]
     const raw =
       result.spawnError ??
-      `exit ${String(result.exitCode)}${result.timedOut ? ' (timed out)' : ''}: ${failures.length > 0 ? failures.join('; ') : lastLines(result.stderr, 3) || 'no HTTP status line came back'}`
+      `exit ${String(result.exitCode)}${result.timedOut ? ' (timed out)' : ''}: ${failures.length > 0 ? failures.join('; ') : 'no HTTP status line came back'}`
     return rejectedOutcome(TSTCLNT_ERROR_TABLE, raw, result.exitCode, output)
   } finally {
     rmSync(dir, { recursive: true, force: true })
