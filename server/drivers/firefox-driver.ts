@@ -92,10 +92,8 @@ function launch(profile: FirefoxProfile): Promise<Browser> {
     userDataDir: profile.directory,
     extraPrefsFirefox: profile.prefs,
     timeout: LAUNCH_TIMEOUT_MS,
-    // The lab closes the browser itself; a Ctrl-C reaches Firefox through the process group.
-    handleSIGINT: false,
-    handleSIGTERM: false,
-    handleSIGHUP: false,
+    // handleSIGINT/SIGTERM/SIGHUP stay on: Firefox runs in its own process group, so a lab stopped by a signal must
+    // kill it (puppeteer does, then exits) or it outlives the run.
     env: { ...process.env, HOME: home, XDG_CACHE_HOME: join(home, '.cache'), MOZ_CRASHREPORTER_DISABLE: '1' },
   })
 }

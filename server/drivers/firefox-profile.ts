@@ -1,7 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { DriverTarget } from './client-driver.js'
+import { PRELOADED_UNTIL } from './http-first-visit.js'
 import { createNssDatabase } from './nss-database.js'
 import { targetIsIp } from './target-url.js'
 
@@ -27,6 +28,8 @@ export async function createFirefoxProfile(target: DriverTarget): Promise<Firefo
   const remove = (): void => rmSync(directory, { recursive: true, force: true })
   try {
     const database = await createNssDatabase(directory, target.caFile, { skipRefusedRoots: true })
+    const hsts = hstsState(target.hsts?.preloaded ?? [])
+    if (hsts !== '') writeFileSync(join(directory, 'SiteSecurityServiceState.txt'), hsts, { mode: 0o600 })
     return { directory, prefs: firefoxPrefs(target), refusedRoots: database.refusedRoots, remove }
   } catch (error) {
     remove()
@@ -95,4 +98,24 @@ export function firefoxPrefs(target: DriverTarget): Record<string, string | numb
     // The login form must not be remembered or offered between scenarios (the profile is thrown away anyway).
     'signon.rememberSignons': false,
   }
+}
+
+/**
+ * The HSTS policy the victim already holds, in the profile's HSTS store.
+ * Firefox's preload list is compiled into libxul (nsSTSPreloadList.inc) and no
+ * pref adds to it, so the preloaded names go where Firefox keeps the policies
+ * it noted (RFC 6797 §8.1): SiteSecurityServiceState. Firefox reads the store's
+ * old text format once and migrates it when no .bin exists
+ * (security/manager/ssl/data_storage/src/lib.rs, read_old_format): one line per
+ * entry, `<key>\t<score>\t<last accessed, days since 1970>\t<value>`, the value
+ * `<expiry ms>,<state 1 = set>,<includeSubdomains>` (nsSiteSecurityService.cpp
+ * ParseHSTSState). The key is the host, with `:HSTS` appended by releases
+ * before the suffix was dropped: both are written, the one this release does
+ * not look up is inert. Either way the upgrade to https:// happens before any
+ * request, as for a preloaded name (RFC 6797 §8.3).
+ */
+export function hstsState(hosts: readonly string[], now: Date = new Date()): string {
+  const days = Math.floor(now.getTime() / 86_400_000)
+  const value = `${PRELOADED_UNTIL.getTime()},1,1`
+  return hosts.flatMap((host) => [`${host}\t1\t${days}\t${value}\n`, `${host}:HSTS\t1\t${days}\t${value}\n`]).join('')
 }
