@@ -109,13 +109,21 @@ export function firefoxPrefs(target: DriverTarget): Record<string, string | numb
  * (security/manager/ssl/data_storage/src/lib.rs, read_old_format): one line per
  * entry, `<key>\t<score>\t<last accessed, days since 1970>\t<value>`, the value
  * `<expiry ms>,<state 1 = set>,<includeSubdomains>` (nsSiteSecurityService.cpp
- * ParseHSTSState). The key is the host, with `:HSTS` appended by releases
- * before the suffix was dropped: both are written, the one this release does
- * not look up is inert. Either way the upgrade to https:// happens before any
- * request, as for a preloaded name (RFC 6797 §8.3).
+ * ParseHSTSState). The key is the host plus its origin attributes' suffix
+ * (GetStorageKey): with network-state partitioning (Firefox's default) a
+ * top-level load of bank.lab carries partitionKey (https,bank.lab), so that
+ * line is the one Firefox 153 looks up (checked: http://bank.lab/ then opens
+ * as https://bank.lab/); the bare-host line serves an unpartitioned lookup.
+ * The lab's names are their own registrable domain, which the partition key
+ * names. The upgrade to https:// then happens before any request, as for a
+ * preloaded name (RFC 6797 §8.3).
  */
 export function hstsState(hosts: readonly string[], now: Date = new Date()): string {
   const days = Math.floor(now.getTime() / 86_400_000)
   const value = `${PRELOADED_UNTIL.getTime()},1,1`
-  return hosts.flatMap((host) => [`${host}\t1\t${days}\t${value}\n`, `${host}:HSTS\t1\t${days}\t${value}\n`]).join('')
+  return hosts
+    // OriginAttributes::CreateSuffix percent-encodes the key's parentheses and comma too.
+    .flatMap((host) => [host, `${host}^partitionKey=%28https%2C${encodeURIComponent(host)}%29`])
+    .map((key) => `${key}\t1\t${days}\t${value}\n`)
+    .join('')
 }

@@ -38,9 +38,9 @@ describe('the Firefox profile', () => {
     expect(Object.keys(firefoxPrefs(target('bank.lab'))).filter((name) => weakening.test(name))).toEqual([])
   })
 
-  it('writes preloaded HSTS names in the store’s text format, with and without the older :HSTS key suffix', () => {
+  it('writes preloaded HSTS names in the store’s text format, keyed bare and with the top-level partition key', () => {
     expect(hstsState(['bank.lab'], new Date('2026-12-05T12:00:00Z'))).toBe(
-      'bank.lab\t1\t20792\t4102358400000,1,1\nbank.lab:HSTS\t1\t20792\t4102358400000,1,1\n',
+      'bank.lab\t1\t20792\t4102358400000,1,1\nbank.lab^partitionKey=%28https%2Cbank.lab%29\t1\t20792\t4102358400000,1,1\n',
     )
     expect(hstsState([])).toBe('')
   })
