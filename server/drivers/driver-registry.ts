@@ -28,10 +28,10 @@ export const BUILT_IN_DRIVERS: readonly ClientDriver[] = [
  * `--clients` with no list: the command-line clients, each a process or two
  * per scenario. nss-tstclnt is one: NSS's classic verifier is an independent
  * opinion at the cost of a certutil database and one tstclnt per scenario
- * (1.9 s mean over the catalog, measured on 2 cores at load ~30). Left out: chromium and firefox-esr (a browser launch
- * per scenario: Firefox took ~31 s each at that load) and node-insecure (a
- * demonstration of the classic mistake, not a client anyone should ship);
- * `--clients all` adds them.
+ * (1.9 s mean over the catalog, measured on 2 cores at load ~30). Left out:
+ * chromium and firefox-esr (a browser launch per scenario: Firefox took ~31 s
+ * each at that load) and node-insecure (a demonstration of the classic
+ * mistake, not a client anyone should ship); `--clients all` adds them.
  */
 export const DEFAULT_CLIENT_IDS = [
   'node-https',
