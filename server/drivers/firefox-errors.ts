@@ -9,7 +9,14 @@ import { NSS_ERROR_ROWS } from './nss-errors.js'
  * tstclnt; mozilla::pkix raises most of them itself (pkixnss.h maps its
  * Result enum onto SEC_ERROR_* names), so the same name means the same cause.
  */
-export const FIREFOX_ERROR_TABLE: ErrorTable = [...NSS_ERROR_ROWS]
+export const FIREFOX_ERROR_TABLE: ErrorTable = [
+  // mozilla::pkix's signature check reports ERROR_INVALID_KEY when the issuer's key cannot verify the signature at
+  // all: a key of another type than the signature algorithm (ECDSA signed, RSA key: mozpkix's own tests expect
+  // ERROR_INVALID_KEY there) or an unparsable one. Seen on fake-root-same-name, whose impostor root signs with a
+  // key that is not the trusted root's: the path's signature does not verify.
+  { pattern: /\bSEC_ERROR_INVALID_KEY\b/, step: 'SIG' },
+  ...NSS_ERROR_ROWS,
+]
 
 const NSS_CODE = /\b(?:SEC_ERROR|SSL_ERROR|MOZILLA_PKIX_ERROR)_[A-Z0-9_]+\b/
 const NS_RESULT = /\bNS_ERROR_[A-Z0-9_]+\b/
