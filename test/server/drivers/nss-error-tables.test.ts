@@ -76,6 +76,13 @@ describe('the Firefox error table and where its codes come from', () => {
     ['SSL_ERROR_BAD_CERT_DOMAIN (load the login page)', 'HOST'],
     ['SEC_ERROR_EXPIRED_CERTIFICATE (load the login page)', 'DATES'],
     ['MOZILLA_PKIX_ERROR_NOT_YET_VALID_CERTIFICATE (load the login page)', 'DATES'],
+    ['SEC_ERROR_EXPIRED_ISSUER_CERTIFICATE (load the login page)', 'DATES'],
+    ['SEC_ERROR_INADEQUATE_KEY_USAGE (load the login page)', 'KU'],
+    ['SEC_ERROR_INADEQUATE_CERT_TYPE (load the login page)', 'EKU'],
+    ['SEC_ERROR_CA_CERT_INVALID (load the login page)', 'BC'],
+    ['SEC_ERROR_EXTENSION_VALUE_INVALID (load the login page)', 'CRIT'],
+    // The impostor root of fake-root-same-name: its key cannot verify the chain's signature.
+    ['SEC_ERROR_INVALID_KEY (load the login page)', 'SIG'],
   ] as const)('maps “%s” to %s', (raw, step) => {
     expect(mapError(FIREFOX_ERROR_TABLE, raw)).toBe(step)
   })
