@@ -15,7 +15,7 @@ describe.skipIf(missing.length > 0)(title, () => {
     // One browser start per scenario: on a loaded 2-core machine that alone can take tens of seconds.
     results = await runWithClients(
       testPki(),
-      ['direct-connection', 'self-signed-leaf', 'wrong-host', 'expired-leaf', 'installed-interception-ca'],
+      ['direct-connection', 'self-signed-leaf', 'wrong-host', 'expired-leaf', 'installed-interception-ca', 'sslstrip-hsts-preloaded'],
       [firefoxDriver],
       { scenarioTimeoutMs: 120_000 },
     )
@@ -50,5 +50,12 @@ describe.skipIf(missing.length > 0)(title, () => {
     const result = resultOf(results, 'installed-interception-ca', 'firefox-esr')
     expect(cellOf(result)).toEqual({ verdict: 'accept', step: null, isMapped: false, error: null })
     expect(result.leaked).toBe(true)
+  })
+
+  it('types http://bank.lab/ with bank.lab in its HSTS store, goes to https:// by itself and leaks nothing → HSTS', () => {
+    const result = resultOf(results, 'sslstrip-hsts-preloaded', 'firefox-esr')
+    expect(cellOf(result)).toEqual({ verdict: 'reject', step: 'HSTS', isMapped: true, error: null })
+    expect(result.external?.output).toBe('HTTP 302 from https://bank.lab/login')
+    expect(result.leaked).toBe(false)
   })
 })
