@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import puppeteer, { type Browser, type HTTPRequest, type HTTPResponse, type Page } from 'puppeteer-core'
+import { LabError } from '../errors.js'
 import type { ClientDriver, DriverAvailability, DriverOutcome, DriverTarget } from './client-driver.js'
 import { acceptedOutcome, rejectedOutcome } from './error-table.js'
 import { errorPageCode, firefoxErrorCode, FIREFOX_ERROR_TABLE } from './firefox-errors.js'
@@ -59,7 +60,8 @@ async function runFirefox(target: DriverTarget): Promise<DriverOutcome> {
     browser = await launch(profile)
   } catch (error) {
     profile.remove()
-    throw error
+    // Not the client's verdict: Firefox never got as far as a connection.
+    throw new LabError('CLIENT_FAILED', `firefox-esr did not start: ${(error as Error).message.split('\n')[0] ?? ''}`)
   }
   const progress: Progress = { name: 'load the login page' }
   const isHttpFirst = target.startUrl?.startsWith('http:') === true
