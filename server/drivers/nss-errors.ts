@@ -30,7 +30,11 @@ export const NSS_ERROR_ROWS: readonly ErrorRow[] = [
   // The name (RFC 6125 §6): ssl/sslauth.c SSL_AuthCertificate → CERT_VerifyCertName, Firefox's CheckCertHostname.
   { pattern: nssName('SSL_ERROR_BAD_CERT_DOMAIN'), step: 'HOST' },
   // Basic constraints (RFC 5280 §4.2.1.9): an issuer that is not a CA, or a CA certificate as the server's.
-  { pattern: nssName('SEC_ERROR_CA_CERT_INVALID', 'MOZILLA_PKIX_ERROR_CA_CERT_USED_AS_END_ENTITY'), step: 'BC' },
+  // A v1 certificate has no basicConstraints to say it is a CA (mozilla::pkix refuses it as an issuer).
+  {
+    pattern: nssName('SEC_ERROR_CA_CERT_INVALID', 'MOZILLA_PKIX_ERROR_CA_CERT_USED_AS_END_ENTITY', 'MOZILLA_PKIX_ERROR_V1_CERT_USED_AS_CA'),
+    step: 'BC',
+  },
   { pattern: nssName('SEC_ERROR_PATH_LEN_CONSTRAINT_INVALID'), step: 'PATHLEN' },
   // Key usage (§4.2.1.3); NSS reports an EKU without serverAuth (§4.2.1.12) as an inadequate cert type.
   { pattern: nssName('SEC_ERROR_INADEQUATE_KEY_USAGE'), step: 'KU' },
@@ -50,7 +54,6 @@ export const NSS_ERROR_ROWS: readonly ErrorRow[] = [
   {
     pattern: nssName(
       'SEC_ERROR_UNKNOWN_CRITICAL_EXTENSION',
-      'MOZILLA_PKIX_ERROR_V1_CERT_USED_AS_CA',
       'SEC_ERROR_EXTENSION_VALUE_INVALID',
       'MOZILLA_PKIX_ERROR_INVALID_INTEGER_ENCODING',
       'MOZILLA_PKIX_ERROR_EMPTY_ISSUER_NAME',
@@ -90,8 +93,12 @@ export const NSS_ERROR_ROWS: readonly ErrorRow[] = [
 /**
  * Left unmapped on purpose (ambiguous): SSL_ERROR_RX_MALFORMED_SERVER_HELLO is
  * how NSS reports the RFC 8446 §4.1.3 downgrade sentinel (lib/ssl/ssl3con.c
- * ssl3_HandleServerHello), but also any unparsable ServerHello;
- * SEC_ERROR_BAD_DER, SEC_ERROR_LIBRARY_FAILURE and PR_END_OF_FILE_ERROR name no step.
+ * ssl3_HandleServerHello), but also any unparsable ServerHello.
+ * SEC_ERROR_BAD_DER is what mozilla::pkix says for a malformed presented name
+ * (a dNSName with a NUL, a partial or nested wildcard, a trailing dot, an IP in
+ * a dNSName: pkixnames.cpp) but equally for any undecodable field of any
+ * certificate on the path; SEC_ERROR_LIBRARY_FAILURE and the NS_ERROR_NET_*
+ * network results name no step.
  */
 
 /** A pattern matching any of the given NSS names as a whole word. */

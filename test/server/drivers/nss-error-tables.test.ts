@@ -83,12 +83,19 @@ describe('the Firefox error table and where its codes come from', () => {
     ['SEC_ERROR_EXTENSION_VALUE_INVALID (load the login page)', 'CRIT'],
     // The impostor root of fake-root-same-name: its key cannot verify the chain's signature.
     ['SEC_ERROR_INVALID_KEY (load the login page)', 'SIG'],
+    ['MOZILLA_PKIX_ERROR_V1_CERT_USED_AS_CA (load the login page)', 'BC'],
+    ['SEC_ERROR_UNKNOWN_CRITICAL_EXTENSION (load the login page)', 'CRIT'],
   ] as const)('maps “%s” to %s', (raw, step) => {
     expect(mapError(FIREFOX_ERROR_TABLE, raw)).toBe(step)
   })
 
   it('keeps an error page with no code, or a network failure, verbatim and unmapped', () => {
-    for (const raw of ['about:neterror e=netReset: The connection was reset. (load the login page)', 'NS_ERROR_NET_RESET (load the login page)']) {
+    for (const raw of [
+      'about:neterror e=netReset: The connection was reset. (load the login page)',
+      'NS_ERROR_NET_RESET (load the login page)',
+      // Ambiguous: seen for malformed SAN names (nested-wildcard, trailing-dot-san…), but any undecodable field says it.
+      'SEC_ERROR_BAD_DER (load the login page)',
+    ]) {
       expect(rejectedOutcome(FIREFOX_ERROR_TABLE, raw, null, raw)).toMatchObject({ rawError: raw, step: null, isMapped: false })
     }
   })
