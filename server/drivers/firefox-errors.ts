@@ -8,6 +8,9 @@ import { NSS_ERROR_ROWS } from './nss-errors.js'
  * says (about:certerror / about:neterror `e=`). The NSS rows are shared with
  * tstclnt; mozilla::pkix raises most of them itself (pkixnss.h maps its
  * Result enum onto SEC_ERROR_* names), so the same name means the same cause.
+ * Ambiguous, so unmapped: SEC_ERROR_BAD_SIGNATURE (a certificate's signature
+ * or the server's CertificateVerify: Firefox reports both the same way, on the
+ * same about:neterror page).
  */
 export const FIREFOX_ERROR_TABLE: ErrorTable = [
   // mozilla::pkix's signature check reports ERROR_INVALID_KEY when the issuer's key cannot verify the signature at

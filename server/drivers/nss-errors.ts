@@ -15,8 +15,8 @@ export const NSS_ERROR_ROWS: readonly ErrorRow[] = [
   // Trust anchor (RFC 5280 §6.1). NSS's classic path says UNTRUSTED_ISSUER for a self-signed leaf it holds no trust for.
   { pattern: nssName('SEC_ERROR_UNKNOWN_ISSUER', 'SEC_ERROR_UNTRUSTED_ISSUER', 'SEC_ERROR_UNTRUSTED_CERT'), step: 'TRUST' },
   { pattern: nssName('MOZILLA_PKIX_ERROR_SELF_SIGNED_CERT', 'MOZILLA_PKIX_ERROR_MITM_DETECTED'), step: 'TRUST' },
-  // Signatures on the path.
-  { pattern: nssName('SEC_ERROR_BAD_SIGNATURE'), step: 'SIG' },
+  // SEC_ERROR_BAD_SIGNATURE is not here: NSS says it both for a certificate's signature and for the server's
+  // handshake signature (lib/ssl/ssl3con.c ssl3_VerifySignedHashes). Only a client that names the phase maps it.
   // Validity periods (RFC 5280 §4.1.2.5).
   {
     pattern: nssName(

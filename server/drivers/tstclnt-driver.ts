@@ -15,6 +15,7 @@ export const TSTCLNT_ERROR_TABLE: ErrorTable = [
   // NSS says SEC_ERROR_BAD_SIGNATURE both for a certificate's signature and for the server's handshake signature
   // (lib/ssl/ssl3con.c ssl3_VerifySignedHashes). tstclnt tells them apart: a certificate fails in its
   // "authentication of server cert" callback, a CertificateVerify / ServerKeyExchange while the socket is written or read.
+  { pattern: /tstclnt: authentication of server cert failed: SEC_ERROR_BAD_SIGNATURE\b/, step: 'SIG' },
   { pattern: /tstclnt: (write to|read from) SSL socket failed: SEC_ERROR_BAD_SIGNATURE\b/, step: 'HS' },
   ...NSS_ERROR_ROWS,
 ]

@@ -89,12 +89,14 @@ describe('the Firefox error table and where its codes come from', () => {
     expect(mapError(FIREFOX_ERROR_TABLE, raw)).toBe(step)
   })
 
-  it('keeps an error page with no code, or a network failure, verbatim and unmapped', () => {
+  it('keeps an error page with no code, a network failure or an ambiguous name verbatim and unmapped', () => {
     for (const raw of [
       'about:neterror e=netReset: The connection was reset. (load the login page)',
       'NS_ERROR_NET_RESET (load the login page)',
       // Ambiguous: seen for malformed SAN names (nested-wildcard, trailing-dot-san…), but any undecodable field says it.
       'SEC_ERROR_BAD_DER (load the login page)',
+      // Ambiguous: seen for tampered certificate signatures and for key-possession (CertificateVerify) alike.
+      'SEC_ERROR_BAD_SIGNATURE (load the login page)',
     ]) {
       expect(rejectedOutcome(FIREFOX_ERROR_TABLE, raw, null, raw)).toMatchObject({ rawError: raw, step: null, isMapped: false })
     }
