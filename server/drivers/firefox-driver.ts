@@ -69,7 +69,7 @@ async function runFirefox(target: DriverTarget): Promise<DriverOutcome> {
     const [page = await browser.newPage()] = await browser.pages()
     page.setDefaultTimeout(target.timeoutMs)
     page.setDefaultNavigationTimeout(target.timeoutMs)
-    if (isHttpFirst && target.startUrl !== undefined) return await typeBareName(page, { ...target, startUrl: target.startUrl }, progress)
+    if (isHttpFirst && target.startUrl !== undefined) return await typeBareName(browser, page, { ...target, startUrl: target.startUrl }, progress)
     await page.goto(loginUrl(target))
     const response = await submitLogin(page, target, progress)
     return acceptedOutcome(`HTTP ${response.status()} ${response.headers()['location'] ?? ''}`.trim(), null)
@@ -141,9 +141,22 @@ async function submitLogin(page: Page, target: DriverTarget, progress: Progress)
  * browser. Repeated `target.visits` times in the same profile, so HSTS noted
  * on one visit holds on the next.
  */
-async function typeBareName(page: Page, target: DriverTarget & { startUrl: string }, progress: Progress): Promise<DriverOutcome> {
+async function typeBareName(
+  browser: Browser,
+  firstPage: Page,
+  target: DriverTarget & { startUrl: string },
+  progress: Progress,
+): Promise<DriverOutcome> {
   let response: HTTPResponse | null = null
+  let page = firstPage
   for (let visit = 0; visit < (target.visits ?? 1); visit++) {
+    if (visit > 0) {
+      // A later visit types the name in a new tab of the same profile (same HSTS store): the previous tab may still
+      // be following the login's redirect, and a navigation on top of it is aborted ("A new navigation…").
+      page = await browser.newPage()
+      page.setDefaultTimeout(target.timeoutMs)
+      page.setDefaultNavigationTimeout(target.timeoutMs)
+    }
     progress.name = `visit ${visit + 1}: open ${target.startUrl}`
     await page.goto(target.startUrl)
     for (let hop = 0; hop < MAX_PAGES; hop++) {
