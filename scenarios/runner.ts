@@ -178,7 +178,7 @@ export async function runScenarioWithClients(
       const driverStartedAt = new Date()
       env.bus.emit('scenario:started', { runId: position.runId, scenarioId: scenario.id, clientId: driver.id, ordinal: position.ordinal })
       const outcome = await observeClient(servers, driver.id, setupError, () =>
-        withTimeout(driver.run(driverTarget(context, servers, scenario)), timeoutMs, `${driver.id} did not finish ${scenario.id}`),
+        withTimeout(driver.run(driverTarget(context, servers, scenario)), timeoutMs + (driver.startupBudgetMs ?? 0), `${driver.id} did not finish ${scenario.id}`),
       ).finally(release)
       const driverResult = judgeDriverResult({
         scenario,

@@ -67,4 +67,9 @@ export interface ClientDriver {
    * client that scales may say more.
    */
   maxConcurrent?: number
+  /**
+   * Time the client needs before its first connection (a browser start), added
+   * to the runner's per-scenario limit for this client. Default: 0.
+   */
+  startupBudgetMs?: number
 }

@@ -70,6 +70,8 @@ export const SHORT_CLIENT_NAMES: Readonly<Record<string, string>> = {
   'python-requests': 'reqsts',
   chromium: 'chrom',
   'gnutls-cli': 'gnutls',
+  'firefox-esr': 'ffx',
+  'nss-tstclnt': 'nss',
 }
 
 export interface MatrixOptions {

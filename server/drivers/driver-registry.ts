@@ -6,10 +6,12 @@ import { curlDriver } from './curl-driver.js'
 import { gnutlsCliDriver } from './gnutls-cli-driver.js'
 import { goDriver } from './go-driver.js'
 import { javaDriver } from './java-driver.js'
+import { firefoxDriver } from './firefox-driver.js'
 import { createCustomCommandDriver } from './custom-command-driver.js'
 import { createNodeHttpsDriver } from './node-https-driver.js'
 import { opensslDriver } from './openssl-driver.js'
 import { createPythonDriver } from './python-driver.js'
+import { tstclntDriver } from './tstclnt-driver.js'
 import { wgetDriver } from './wget-driver.js'
 
 /** Every real client the lab knows, in matrix column order. */
@@ -21,11 +23,13 @@ export const BUILT_IN_DRIVERS: readonly ClientDriver[] = [
   createPythonDriver('urllib'),
   createPythonDriver('requests'),
   wgetDriver,
+  tstclntDriver,
   chromiumDriver,
   goDriver,
   javaDriver,
   gnutlsCliDriver,
   botanDriver,
+  firefoxDriver,
 ]
 
 /**
@@ -33,8 +37,11 @@ export const BUILT_IN_DRIVERS: readonly ClientDriver[] = [
  * under a second per scenario. gnutls-cli (~0.5 s) and go (a compiled binary,
  * ~0.3 s once built; the build is once per source hash, ~1 s of CPU with
  * Debian's prebuilt standard library) join them: two independent verifiers
- * for little time. Left out: chromium (a browser launch, ~2.5 s per
- * scenario), java (a JVM start per scenario, ~1 s of CPU each on two shared
+ * for little time. nss-tstclnt joins too: NSS's classic verifier is an
+ * independent opinion at the cost of a certutil database and one tstclnt per
+ * scenario (1.9 s mean over the catalog, measured on 2 cores at load ~30).
+ * Left out: chromium and firefox-esr (a browser launch per scenario: Firefox
+ * took ~31 s each at that load), java (a JVM start per scenario, ~1 s of CPU each on two shared
  * cores), botan (Botan 2.19 refuses every chain of the lab's name-constrained
  * CAs, so its column is a known false reject; it needs a user namespace too)
  * and node-insecure (a demonstration of the classic mistake, not a client
@@ -49,12 +56,16 @@ export const DEFAULT_CLIENT_IDS = [
   'wget',
   'gnutls-cli',
   'go',
+  'nss-tstclnt',
 ] as const
 
 /** Names the issue and users also write. */
 const ALIASES: Record<string, readonly string[]> = {
   node: ['node-https'],
   python: ['python-urllib', 'python-requests'],
+  firefox: ['firefox-esr'],
+  nss: ['nss-tstclnt'],
+  tstclnt: ['nss-tstclnt'],
   default: DEFAULT_CLIENT_IDS,
 }
 

@@ -19,22 +19,56 @@ export async function createNssHome(caFile: string): Promise<NssHome> {
   const home = mkdtempSync(join(tmpdir(), 'mitmlab-chromium-home-'))
   const remove = (): void => rmSync(home, { recursive: true, force: true })
   try {
-    const database = `sql:${join(home, '.pki', 'nssdb')}`
-    mkdirSync(join(home, '.pki', 'nssdb'), { recursive: true })
-    await certutil(['-d', database, '-N', '--empty-password'])
-    const roots =
-      readFileSync(caFile, 'utf8').match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ??
-      []
-    for (const [index, pem] of roots.entries()) {
-      const file = join(home, `root-${index}.pem`)
-      writeFileSync(file, `${pem}\n`)
-      await certutil(['-d', database, '-A', '-t', 'C,,', '-n', `lab-root-${index}`, '-i', file])
-    }
+    await createNssDatabase(join(home, '.pki', 'nssdb'), caFile)
     return { home, remove }
   } catch (error) {
     remove()
     throw error
   }
+}
+
+/** A database made for one run: its `sql:` spec, and the roots NSS would not take (only with skipRefusedRoots). */
+export interface NssDatabase {
+  spec: string
+  refusedRoots: string[]
+}
+
+/**
+ * A new empty-password NSS database in `directory` (created if missing)
+ * trusting exactly the roots of `caFile` for TLS servers. Chromium reads it as
+ * ~/.pki/nssdb, Firefox as its profile directory (cert9.db, key4.db,
+ * pkcs11.txt), tstclnt through `-d sql:<directory>`.
+ *
+ * skipRefusedRoots: a root certutil cannot import (SEC_ERROR_ADDING_CERT, e.g.
+ * an ML-DSA root for NSS 3.87, which has no ML-DSA) is left out and named in
+ * refusedRoots instead of failing the run: a client on that NSS cannot trust
+ * it, which is what its result then shows.
+ */
+export async function createNssDatabase(
+  directory: string,
+  caFile: string,
+  options: { skipRefusedRoots?: boolean } = {},
+): Promise<NssDatabase> {
+  const spec = `sql:${directory}`
+  mkdirSync(directory, { recursive: true })
+  await certutil(['-d', spec, '-N', '--empty-password'])
+  const roots =
+    readFileSync(caFile, 'utf8').match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? []
+  const refusedRoots: string[] = []
+  for (const [index, pem] of roots.entries()) {
+    const file = join(directory, `root-${index}.pem`)
+    writeFileSync(file, `${pem}\n`)
+    try {
+      await certutil(['-d', spec, '-A', '-t', 'C,,', '-n', `lab-root-${index}`, '-i', file])
+    } catch (error) {
+      if (options.skipRefusedRoots !== true || !/SEC_ERROR_ADDING_CERT/.test((error as Error).message)) throw error
+      const reason = /failed: ([\s\S]*)$/.exec((error as Error).message)?.[1] ?? (error as Error).message
+      refusedRoots.push(`root ${index + 1} of ${roots.length} (${lastLines(reason, 1)})`)
+    } finally {
+      rmSync(file, { force: true })
+    }
+  }
+  return { spec, refusedRoots }
 }
 
 async function certutil(args: string[]): Promise<void> {

@@ -18,6 +18,18 @@ describe('selectClients', () => {
     expect(idsOf(await selectClients(true))).toEqual([...DEFAULT_CLIENT_IDS].sort())
   }, 180_000)
 
+  it('puts nss-tstclnt in the default set and leaves both browsers to --clients all', () => {
+    expect(DEFAULT_CLIENT_IDS).toContain('nss-tstclnt')
+    expect(DEFAULT_CLIENT_IDS).not.toContain('firefox-esr')
+    expect(DEFAULT_CLIENT_IDS).not.toContain('chromium')
+    expect(BUILT_IN_DRIVERS.map((driver) => driver.id)).toEqual(expect.arrayContaining(['firefox-esr', 'nss-tstclnt']))
+  })
+
+  it('understands the aliases firefox, nss and tstclnt', async () => {
+    expect(idsOf(await selectClients('firefox,nss'))).toEqual(['firefox-esr', 'nss-tstclnt'])
+    expect(idsOf(await selectClients('tstclnt'))).toEqual(['nss-tstclnt'])
+  })
+
   // availability() of go and java compiles their client on a machine that has not built it yet (once per source hash).
   it('takes every built-in client for --clients all', async () => {
     expect(idsOf(await selectClients('all'))).toEqual(BUILT_IN_DRIVERS.map((driver) => driver.id).sort())

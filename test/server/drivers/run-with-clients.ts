@@ -14,13 +14,15 @@ export async function runWithClients(
   pki: LabPki,
   scenarioIds: readonly string[],
   drivers: readonly ClientDriver[],
+  /** A browser start on a loaded machine can outlast the runner's default 20 s per scenario. */
+  options: { scenarioTimeoutMs?: number } = {},
 ): Promise<ScenarioResult[]> {
   const results: ScenarioResult[] = []
   for (const [ordinal, id] of scenarioIds.entries()) {
     const scenario = findScenario(id)
     if (scenario === undefined) throw new Error(`No scenario ${id}`)
     results.push(
-      ...(await runScenarioWithClients({ pki, bus: new LabBus(), store: null, drivers }, scenario, {
+      ...(await runScenarioWithClients({ pki, bus: new LabBus(), store: null, drivers, ...options }, scenario, {
         runId: 'clients-test',
         ordinal,
       })),
