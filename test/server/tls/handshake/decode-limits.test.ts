@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { decodeConnection } from '../../../../server/tls/handshake/decode-connection.js'
+import { handshakeMessage, parseServerHelloBody, serializeServerHelloBody } from '../../../../server/tls/handshake/hello-structure.js'
 import type { HandshakeTranscript } from '../../../../server/tls/handshake/transcript-types.js'
 import { makeTestPki } from '../support/test-pki.js'
 import { runExchange } from '../support/tls-exchange.js'
@@ -96,5 +97,38 @@ describe('decodeConnection limits and framing', () => {
     expect(t.cipherSuite).toBe('TLS_DHE_RSA_WITH_AES_256_GCM_SHA384')
     expect(t.finished).toEqual({ client: 'verified', server: 'verified' })
     expect(t.totals.serverToClient).toMatchObject({ applicationRecords: 1, closeNotify: true })
+  })
+})
+
+describe('decodeConnection on a TLS 1.2-only client (no supported_versions extension)', () => {
+  let tls12: ExchangeOutcome
+  let tls13Keylog: string
+
+  beforeAll(async () => {
+    const pki = makeTestPki('rsa')
+    tls12 = await runExchange({ pki, client: { maxVersion: 'TLSv1.2', ciphers: 'ECDHE-RSA-AES128-GCM-SHA256' } })
+    tls13Keylog = (await runExchange({ pki })).keylog
+  })
+
+  it('flags DOWNGRD\\x00 in a TLS 1.1 ServerHello to a client whose maximum is TLS 1.2, read from its legacy_version (RFC 8446 §4.1.3)', () => {
+    const leg = tls12.connection.clientLeg()
+    const clientHello = firstRecordPayload(Buffer.from(leg.clientToServer))
+    const serverHello = parseServerHelloBody(firstRecordPayload(Buffer.from(leg.serverToClient)).subarray(4))
+    // The TLS 1.1-or-below sentinel in the last 8 bytes of ServerHello.random, and TLS 1.1 chosen.
+    const random = Buffer.concat([serverHello.random.subarray(0, 24), Buffer.from('444f574e47524400', 'hex')])
+    const edited = handshakeMessage(2, serializeServerHelloBody({ ...serverHello, legacyVersion: 0x0302, random }))
+    const t = decodeConnection({ clientToServer: record(HANDSHAKE, clientHello), serverToClient: record(HANDSHAKE, edited), keylog: '' })
+    expect(t.serverToClient[0]?.fields).toMatchObject({ selectedVersion: 'TLSv1.1', downgradeSentinel: 'TLS11_OR_BELOW', downgradeDetected: true })
+    expect(t.downgradeSentinel).toBe('TLS11_OR_BELOW')
+  })
+
+  it('records NO_KEYS for a TLS 1.2 capture whose master secret is not in the key log, and checks no Finished', () => {
+    const t = decodeConnection({ ...tls12.connection.clientLeg(), keylog: tls13Keylog })
+    expect(t.errors.map((e) => [e.direction, e.code, e.message])).toEqual([
+      ['serverToClient', 'NO_KEYS', 'no CLIENT_RANDOM master secret in the key log'],
+      ['clientToServer', 'NO_KEYS', 'no CLIENT_RANDOM master secret in the key log'],
+    ])
+    expect(t.finished).toEqual({ client: 'not-checked', server: 'not-checked' })
+    expect(t.clientToServer.map((m) => m.name)).toEqual(['ClientHello', 'ClientKeyExchange', 'ChangeCipherSpec'])
   })
 })
