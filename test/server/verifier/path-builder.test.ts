@@ -55,6 +55,15 @@ describe('buildPath (through verify)', () => {
     expect(verifyChain([leaf, ...chain], [root], { maxIntermediates: 2 })).toMatchObject({ catchingStep: 'TRUST', code: 'MAX_DEPTH_EXCEEDED' })
   })
 
+  it('by default allows six intermediates between leaf and anchor and refuses seven (rustls-webpki MAX_SUB_CA_COUNT)', () => {
+    const root = makeRoot()
+    const chain = [makeIntermediate(root, { subject: { CN: 'I0' } })]
+    for (let i = 1; i < 7; i++) chain.push(makeIntermediate(chain[i - 1] ?? root, { subject: { CN: `I${i}` } }))
+    const six = chain.slice(0, 6)
+    expect(verifyChain([makeLeaf(six.at(-1)), ...six], [root])).toMatchObject({ verdict: 'accept', code: null })
+    expect(verifyChain([makeLeaf(chain.at(-1)), ...chain], [root])).toMatchObject({ verdict: 'reject', catchingStep: 'TRUST', code: 'MAX_DEPTH_EXCEEDED' })
+  })
+
   it('reports the path that reaches an anchor over a dead end with a bad signature', () => {
     const root = makeRoot()
     const intermediate = makeIntermediate(root)
