@@ -533,6 +533,17 @@ describe('judgeDriverResult: not exercised, and the HSTS refusal', () => {
       expect(result).toMatchObject({ verdict: 'accept', catchingStep: null, code: 'NOT_EXERCISED', steps: [] })
     })
 
+    it('no HSTS catch when the client did not visit over HTTP first, even though the proxy read a plaintext request: judged', () => {
+      const result = driver(HSTS_ATTACK, httpsLogin('accept', 'https://bank.lab/login', false), { startsOverHttp: true, connections: [sawPlaintext()] })
+      expect(result).toMatchObject({ verdict: 'accept', catchingStep: null, code: null, steps: [], mismatches: ['curl accepted an attack that HSTS should catch'] })
+    })
+
+    it('a client that visited over HTTP first is judged even when the proxy recorded no plaintext (never "not exercised")', () => {
+      const result = driver(HSTS_ATTACK, httpsLogin('accept', 'http://bank.lab/login'), { startsOverHttp: true, connections: [relayed('terminate')] })
+      expect(result).toMatchObject({ verdict: 'accept', code: null, mismatches: ['curl accepted an attack that HSTS should catch'] })
+      expect(result.external).not.toHaveProperty('notExercised')
+    })
+
     it('no HSTS catch in a scenario that does not start over HTTP', () => {
       const result = driver(HSTS_ATTACK, httpsLogin(), { startsOverHttp: false, connections: [sawPlaintext()] })
       expect(result).toMatchObject({ verdict: 'accept', catchingStep: null, code: null, mismatches: ['curl accepted an attack that HSTS should catch'] })
