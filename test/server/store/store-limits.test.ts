@@ -71,6 +71,17 @@ describe('LabStore defaults and slices', () => {
     expect(store.countResultsByClient([])).toEqual({ clients: [], scenarios: [] })
   })
 
+  it('reads back an expectation without a pinned code or server-side detection exactly as written: no key holding undefined', () => {
+    const store = openStore()
+    store.createRun({ id: 'run-1', trigger: 'test', options: {}, scenarioCount: 2 })
+    store.insertScenarioResult({ ...resultFixture('run-1', 0, 'a'), expected: { verdict: 'reject', step: 'HOST' } })
+    store.insertScenarioResult({ ...resultFixture('run-1', 1, 'b'), expected: { verdict: 'reject', step: 'HOST', code: 'HOSTNAME_MISMATCH', serverDetects: false } })
+    expect(store.getResults('run-1').map((result) => result.expected)).toStrictEqual([
+      { verdict: 'reject', step: 'HOST' },
+      { verdict: 'reject', step: 'HOST', code: 'HOSTNAME_MISMATCH', serverDetects: false },
+    ])
+  })
+
   it('keeps a run view and reads it back; a read-only store keeps none', () => {
     const file = storeFile()
     const store = openStore(file)
