@@ -216,6 +216,11 @@ describe('formatJunitReport, every outcome', () => {
     expect(retired).toContain('<testcase classname="mitmlab.lab-verifier" name="direct-connection" time="0.250">')
   })
 
+  it('names a test case by its id alone when the report carries no entry for its scenario at all', () => {
+    const unknown = formatJunitReport({ ...report, results: [CONTROL_OK], scenarios: {} })
+    expect(unknown).toContain('<testcase classname="mitmlab.lab-verifier" name="direct-connection" time="0.250">')
+  })
+
   it('an accepted attack without a leak says so', () => {
     const quiet = formatJunitReport({ ...report, results: [{ ...ACCEPTED_ATTACK, leaked: false, connections: [] }] })
     expect(quiet).toContain('<failure type="accepted-attack" message="The client accepted the attack">')
