@@ -221,6 +221,24 @@ describe('formatJunitReport, every outcome', () => {
     expect(unknown).toContain('<testcase classname="mitmlab.lab-verifier" name="direct-connection" time="0.250">')
   })
 
+  it('a result that was not exercised is a skipped case naming why, counted as skipped, never a pass or a failure', () => {
+    const reason = 'curl went straight to https:// (it cannot be told to type the bare name)'
+    const notExercised = result({
+      scenarioId: 'wrong-host',
+      clientId: 'curl',
+      ordinal: 5,
+      kind: 'attack',
+      verdict: 'accept',
+      code: 'NOT_EXERCISED',
+      external: { rawError: null, exitCode: 0, isMapped: false, output: '', notExercised: reason },
+    })
+    const skipped = formatJunitReport({ ...report, results: [notExercised] })
+    expect(skipped).toContain(`<skipped message="not exercised: ${reason}"/>`)
+    expect(skipped).toContain('tests="1" failures="0" errors="0" skipped="1"')
+    expect(skipped).not.toContain('<system-out>')
+    expect(skipped).not.toContain('<failure')
+  })
+
   it('an accepted attack without a leak says so', () => {
     const quiet = formatJunitReport({ ...report, results: [{ ...ACCEPTED_ATTACK, leaked: false, connections: [] }] })
     expect(quiet).toContain('<failure type="accepted-attack" message="The client accepted the attack">')
