@@ -239,6 +239,11 @@ describe('formatJunitReport, every outcome', () => {
     expect(skipped).not.toContain('<failure')
   })
 
+  it('an unexpected result that lists no mismatch (a store written by another version) still fails, as "not as expected"', () => {
+    const bare = result({ scenarioId: 'wrong-host', clientId: 'lab-verifier', ordinal: 6, kind: 'attack', verdict: 'reject', catchingStep: 'HOST', code: 'HOSTNAME_MISMATCH', asExpected: false })
+    expect(formatJunitReport({ ...report, results: [bare] })).toContain('<failure type="unexpected" message="not as expected">')
+  })
+
   it('an accepted attack without a leak says so', () => {
     const quiet = formatJunitReport({ ...report, results: [{ ...ACCEPTED_ATTACK, leaked: false, connections: [] }] })
     expect(quiet).toContain('<failure type="accepted-attack" message="The client accepted the attack">')
