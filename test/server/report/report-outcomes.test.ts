@@ -266,6 +266,12 @@ describe('formatMarkdownReport, every outcome', () => {
     expect(markdown).toContain('| lab-verifier | — | yes | **A** refuses every attack a check can catch and accepts every control | 0/2 | 0/1 | 0 | 0 |')
   })
 
+  it('counts as caught only attacks that were rejected and ran: not a rejected control, not an attack that could not run', () => {
+    const counts = (results: ScenarioResult[]): string => formatMarkdownReport({ ...report, results }).split('\n')[4] ?? ''
+    expect(counts([CAUGHT, CONTROL_OK, NOT_RUN])).toContain(': 1 attacks caught, **0 attacks accepted**')
+    expect(counts([REJECTED_CONTROL, NOT_RUN])).toContain(': 0 attacks caught, **0 attacks accepted** that a check catches, 1 controls rejected')
+  })
+
   it('lists accepted attacks first, then rejected controls, then errors, then the rest in run order', () => {
     expect(markdown.split('\n').filter((line) => line.startsWith('| `'))).toEqual([
       '| `wrong-host` | curl | HOST | — | accept | **yes** | **false accept** (fails the gate) | ✗ |',
