@@ -272,6 +272,12 @@ describe('formatMarkdownReport, every outcome', () => {
     expect(counts([REJECTED_CONTROL, NOT_RUN])).toContain(': 0 attacks caught, **0 attacks accepted** that a check catches, 1 controls rejected')
   })
 
+  it('lists an accepted attack nothing can catch before results that are simply ok, whatever the run order', () => {
+    const undetectable = result({ scenarioId: 'installed-interception-ca', clientId: 'lab-verifier', ordinal: 7, kind: 'attack', expected: { verdict: 'accept', step: null }, verdict: 'accept', leaked: true })
+    const rows = formatMarkdownReport({ ...report, results: [CONTROL_OK, undetectable] }).split('\n').filter((line) => line.startsWith('| `'))
+    expect(rows.map((row) => row.split(' | ')[0])).toEqual(['| `installed-interception-ca`', '| `direct-connection`'])
+  })
+
   it('lists accepted attacks first, then rejected controls, then errors, then the rest in run order', () => {
     expect(markdown.split('\n').filter((line) => line.startsWith('| `'))).toEqual([
       '| `wrong-host` | curl | HOST | — | accept | **yes** | **false accept** (fails the gate) | ✗ |',
