@@ -303,6 +303,21 @@ describe('formatHtmlReport, every outcome', () => {
     )
   })
 
+  it('counts as caught only attacks rejected that ran, marks the gate verdict, opens only scenarios with an unexpected result, and dashes an empty "falls for"', () => {
+    const passing = formatHtmlReport({ ...report, results: [CAUGHT, CONTROL_OK, NOT_RUN].map((r) => ({ ...r, clientId: 'lab-verifier', asExpected: r.error === null })) })
+    expect(passing).toContain('<div><b>1</b>attacks caught</div>')
+    expect(formatHtmlReport({ ...report, results: [REJECTED_CONTROL, NOT_RUN] })).toContain('<div><b>0</b>attacks caught</div>')
+    expect(html).toMatch(/<p class="fail"><b>gate --fail-on unexpected/)
+    const clean = formatHtmlReport({ ...report, results: [CAUGHT, CONTROL_OK].map((r) => ({ ...r, clientId: 'lab-verifier' })) })
+    expect(clean).toMatch(/<p class="pass"><b>gate --fail-on unexpected/)
+    expect(clean).toContain('<details class="scenario" id="wrong-host">')
+    expect(clean).not.toContain(' open>')
+    expect(html).toContain('<details class="scenario" id="expired-leaf" open>')
+    expect(clean).toMatch(/<tr><td>lab-verifier<\/td>.*<td>—<\/td><\/tr>/)
+    expect(html).toContain('<span class="fail">lab-verifier: <b class="fail">Not run</b></span>')
+    expect(clean).not.toContain('<span class="fail">')
+  })
+
   it('an accepted attack: the leak, the finding and why it is unexpected', () => {
     const text = card('wrong-host', 'curl')
     expect(text).toContain('<span class="leak">Accepted: the credentials leaked to the proxy</span>. Expected: HOST. <b class="fail">accepted-attack</b>')
