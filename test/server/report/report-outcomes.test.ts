@@ -316,6 +316,8 @@ describe('formatHtmlReport, every outcome', () => {
     expect(clean).toMatch(/<tr><td>lab-verifier<\/td>.*<td>—<\/td><\/tr>/)
     expect(html).toContain('<span class="fail">lab-verifier: <b class="fail">Not run</b></span>')
     expect(clean).not.toContain('<span class="fail">')
+    // A single reference is listed too.
+    expect(html).toContain('<p class="muted">References: RFC 6125</p>')
   })
 
   it('an accepted attack: the leak, the finding and why it is unexpected', () => {
