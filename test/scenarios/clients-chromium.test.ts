@@ -1,14 +1,16 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { chromiumDriver } from '../../server/drivers/chromium-driver.js'
 import type { ScenarioResult } from '../../server/lab/scenario-result.js'
+import { probeClient } from '../support/installed-client.js'
 import { testPki } from '../support/lab-pki.js'
 import { cellOf, resultOf, runWithClients } from '../server/drivers/run-with-clients.js'
 
 // CI installs Debian chromium and libnss3-tools (certutil); elsewhere the reason is in the suite's title.
-const availability = await chromiumDriver.availability()
-const title = `headless Chromium trusting the lab roots through NSS${availability.isAvailable ? '' : ` (skipped: ${availability.reason})`}`
+// Probed with the programs themselves, never with the driver under test (issue 22).
+const probe = probeClient('chromium')
+const title = `headless Chromium trusting the lab roots through NSS${probe.isInstalled ? '' : ` (skipped: ${probe.reason})`}`
 
-describe.skipIf(!availability.isAvailable)(title, () => {
+describe.skipIf(!probe.isInstalled)(title, () => {
   let results: ScenarioResult[] = []
   beforeAll(async () => {
     results = await runWithClients(
@@ -17,6 +19,10 @@ describe.skipIf(!availability.isAvailable)(title, () => {
       [chromiumDriver],
     )
   }, 120_000)
+
+  it('is found by its own driver, installed here', async () => {
+    expect(await chromiumDriver.availability()).toMatchObject({ isAvailable: true })
+  })
 
   it('loads the login page, submits the form and gets the 302 on the direct connection', () => {
     const result = resultOf(results, 'direct-connection', 'chromium')

@@ -392,3 +392,171 @@ describe('judgeDriverResult (real clients)', () => {
     })
   })
 })
+
+/*
+ * Not exercised (judge-result.ts notExercisedReason) and the HSTS refusal (refusedPlaintextByHsts):
+ * a real client that never met the attack is shown, never counted; a client that took itself to
+ * https:// in an sslstrip attack is the HSTS step catching it. The drivers' own tests reach these
+ * only with curl installed; here every branch is judged by hand.
+ */
+describe('judgeDriverResult: not exercised, and the HSTS refusal', () => {
+  const PIN_ATTACK = scenario('attack', { verdict: 'reject', step: 'PIN' })
+  const HSTS_ATTACK = scenario('attack', { verdict: 'reject', step: 'HSTS' })
+  const PROBABILISTIC_ATTACK = scenario('attack', { verdict: 'reject', step: 'TRUST' })
+
+  function relayed(mode: 'passthrough' | 'terminate', id = 1): ConnectionRecord {
+    return newConnectionRecord(id, mode, `127.0.0.1:5000${id}`)
+  }
+  /** A connection that read a plain-HTTP request but no password (the stripping proxy's view of a first visit). */
+  function sawPlaintext(id = 1): ConnectionRecord {
+    const connection = newConnectionRecord(id, 'terminate', `127.0.0.1:5000${id}`)
+    connection.plaintext.requests.push({ method: 'GET', path: '/', host: 'bank.lab' })
+    return connection
+  }
+  const httpsLogin = (verdict: 'accept' | 'reject' = 'accept', loginSentTo = 'https://bank.lab/login', visitedHttpFirst = true): DriverOutcome => ({
+    ...outcome(verdict, verdict === 'reject' ? 'TRUST' : null, verdict === 'reject' ? 'exit 60: unable to get local issuer certificate' : null),
+    visitedHttpFirst,
+    loginSentTo,
+  })
+
+  describe("the victim's configuration (SPKI pins, CT enforcement) that no driver is given", () => {
+    it('an accepted pinning attack is not exercised: NOT_EXERCISED, no mismatch, the reason named', () => {
+      const result = driver(PIN_ATTACK, outcome('accept', null, null), { victimConfiguration: ['SPKI pins'] })
+      expect(result).toMatchObject({ verdict: 'accept', catchingStep: null, code: 'NOT_EXERCISED', asExpected: true, mismatches: [], steps: [] })
+      expect(result.external?.notExercised).toBe(
+        "the scenario's victim is configured with SPKI pins, which curl is not given: the attack on a client so configured was never tried on it (its unconfigured twin scenario judges it)",
+      )
+    })
+
+    it('names every item, and a rejection keeps its step but is not counted either', () => {
+      const result = driver(PIN_ATTACK, outcome('reject', 'TRUST', 'exit 60: unable to get local issuer certificate'), { victimConfiguration: ['SPKI pins', 'CT enforcement'] })
+      expect(result).toMatchObject({ verdict: 'reject', catchingStep: 'TRUST', code: 'NOT_EXERCISED', asExpected: true, mismatches: [] })
+      expect(result.external?.notExercised).toBe(
+        "the scenario's victim is configured with SPKI pins and CT enforcement, which curl is not given: the attack on a client so configured was never tried on it (its unconfigured twin scenario judges it)",
+      )
+    })
+
+    it('an empty configuration is no configuration: the accepted attack is judged', () => {
+      const result = driver(PIN_ATTACK, outcome('accept', null, null), { victimConfiguration: [] })
+      expect(result).toMatchObject({ code: null, asExpected: false, mismatches: ['curl accepted an attack that PIN should catch'] })
+      expect(result.external).not.toHaveProperty('notExercised')
+    })
+
+    it('a client that could not be run is an error, not "not exercised"', () => {
+      const result = driver(PIN_ATTACK, null, { victimConfiguration: ['SPKI pins'], error: 'curl: spawn curl ENOENT' })
+      expect(result).toMatchObject({ code: null, asExpected: false, mismatches: ['The client could not be run: curl: spawn curl ENOENT'] })
+      expect(result.external).not.toHaveProperty('notExercised')
+    })
+  })
+
+  describe('a probabilistic attacker that relays some connections untouched', () => {
+    it('one connection, relayed untouched, where the victim makes three: not exercised ("it")', () => {
+      const result = driver(PROBABILISTIC_ATTACK, outcome('accept', null, null), { victimConnections: 3, connections: [relayed('passthrough')] })
+      expect(result).toMatchObject({ code: 'NOT_EXERCISED', asExpected: true, mismatches: [] })
+      expect(result.external?.notExercised).toBe(
+        'curl connected 1 time(s) and the attacker, who intercepts only some connections, relayed it untouched: the attack was never tried on it',
+      )
+    })
+
+    it('two connections, both relayed untouched, where the victim makes two: not exercised ("them")', () => {
+      const result = driver(PROBABILISTIC_ATTACK, outcome('accept', null, null), { victimConnections: 2, connections: [relayed('passthrough', 1), relayed('passthrough', 2)] })
+      expect(result.external?.notExercised).toBe(
+        'curl connected 2 time(s) and the attacker, who intercepts only some connections, relayed them untouched: the attack was never tried on it',
+      )
+    })
+
+    it.each<[string, Partial<JudgeDriverResultParams>]>([
+      ['the default of one victim connection, relayed untouched', { connections: [relayed('passthrough')] }],
+      ['one victim connection (stated), relayed untouched', { victimConnections: 1, connections: [relayed('passthrough')] }],
+      ['three victim connections, none seen by the attacker', { victimConnections: 3, connections: [] }],
+      ['three victim connections, the only one intercepted', { victimConnections: 3, connections: [relayed('terminate')] }],
+      ['three victim connections, one of two intercepted', { victimConnections: 3, connections: [relayed('passthrough', 1), relayed('terminate', 2)] }],
+    ])('%s: the accepted attack is judged', (_name, extra) => {
+      const result = driver(PROBABILISTIC_ATTACK, outcome('accept', null, null), extra)
+      expect(result).toMatchObject({ code: null, asExpected: false, mismatches: ['curl accepted an attack that TRUST should catch'] })
+      expect(result.external).not.toHaveProperty('notExercised')
+    })
+  })
+
+  describe('an attack on the first, plain-HTTP visit (sslstrip, HSTS)', () => {
+    it('a client that went straight to https:// while the proxy saw only ciphertext: not exercised', () => {
+      const result = driver(HSTS_ATTACK, outcome('accept', null, null), { startsOverHttp: true, connections: [relayed('terminate')] })
+      expect(result).toMatchObject({ verdict: 'accept', code: 'NOT_EXERCISED', asExpected: true, mismatches: [] })
+      expect(result.external?.notExercised).toBe(
+        'curl went straight to https:// (it cannot be told to type the bare name): the stripping proxy saw only ciphertext, so the attack was never tried on it',
+      )
+    })
+
+    it.each<[string, Partial<JudgeDriverResultParams>]>([
+      ['the proxy read a plaintext request', { startsOverHttp: true, connections: [sawPlaintext()] }],
+      ['the proxy read a plaintext request on the second of two connections', { startsOverHttp: true, connections: [relayed('terminate', 1), sawPlaintext(2)] }],
+      ['the scenario does not start over HTTP', { startsOverHttp: false, connections: [relayed('terminate')] }],
+    ])('judged when %s', (_name, extra) => {
+      const result = driver(HSTS_ATTACK, outcome('accept', null, null), extra)
+      expect(result).toMatchObject({ code: null, asExpected: false, mismatches: ['curl accepted an attack that HSTS should catch'] })
+      expect(result.external).not.toHaveProperty('notExercised')
+    })
+
+    it('a client that typed the bare name and sent its login to https:// by itself, leaking nothing: caught at HSTS', () => {
+      const result = driver(HSTS_ATTACK, httpsLogin(), { startsOverHttp: true, connections: [sawPlaintext()] })
+      const message = 'curl went to https:// by itself: the login never crossed the stripping proxy in the clear (HSTS, RFC 6797 §8.3)'
+      expect(result).toMatchObject({
+        verdict: 'reject',
+        catchingStep: 'HSTS',
+        code: 'CLIENT_REJECTED',
+        node: { authorized: false, error: message },
+        asExpected: true,
+        mismatches: [],
+        steps: [{ step: 'HSTS', status: 'fail', code: 'CLIENT_REJECTED', message }],
+        external: { rawError: message, exitCode: 0, isMapped: true },
+      })
+      expect(result.external).not.toHaveProperty('notExercised')
+    })
+
+    it.each<[string, Scenario, DriverOutcome, ConnectionRecord[], string[]]>([
+      ['its login went to http:// (the stripped form took it)', HSTS_ATTACK, httpsLogin('accept', 'http://bank.lab/login'), [sawPlaintext()], ['curl accepted an attack that HSTS should catch']],
+      ['the proxy read its password', HSTS_ATTACK, httpsLogin(), [connectionThatRead(PASSWORD)], ['curl accepted an attack that HSTS should catch']],
+      ['it is a control', scenario('control', { verdict: 'accept', step: null }, INTERCEPT), httpsLogin(), [sawPlaintext()], []],
+    ])('no HSTS catch when %s: the acceptance stands', (_name, judged, driverOutcome, connections, mismatches) => {
+      const result = driver(judged, driverOutcome, { startsOverHttp: true, connections })
+      expect(result).toMatchObject({ verdict: 'accept', catchingStep: null, code: null, steps: [], mismatches })
+    })
+
+    it('no HSTS catch for a client that refused on its own: its rejection stands as it said it', () => {
+      const result = driver(HSTS_ATTACK, httpsLogin('reject'), { startsOverHttp: true, connections: [sawPlaintext()] })
+      expect(result).toMatchObject({ verdict: 'reject', catchingStep: 'TRUST', code: 'CLIENT_REJECTED', asExpected: true })
+      expect(result.steps).toEqual([{ step: 'TRUST', status: 'fail', code: 'CLIENT_REJECTED', message: 'exit 60: unable to get local issuer certificate' }])
+    })
+
+    it('no HSTS catch when the client did not visit over HTTP first: not exercised instead (the proxy saw ciphertext only)', () => {
+      const result = driver(HSTS_ATTACK, httpsLogin('accept', 'https://bank.lab/login', false), { startsOverHttp: true, connections: [relayed('terminate')] })
+      expect(result).toMatchObject({ verdict: 'accept', catchingStep: null, code: 'NOT_EXERCISED', steps: [] })
+    })
+
+    it('no HSTS catch when the client did not visit over HTTP first, even though the proxy read a plaintext request: judged', () => {
+      const result = driver(HSTS_ATTACK, httpsLogin('accept', 'https://bank.lab/login', false), { startsOverHttp: true, connections: [sawPlaintext()] })
+      expect(result).toMatchObject({ verdict: 'accept', catchingStep: null, code: null, steps: [], mismatches: ['curl accepted an attack that HSTS should catch'] })
+    })
+
+    it('a client that visited over HTTP first is judged even when the proxy recorded no plaintext (never "not exercised")', () => {
+      const result = driver(HSTS_ATTACK, httpsLogin('accept', 'http://bank.lab/login'), { startsOverHttp: true, connections: [relayed('terminate')] })
+      expect(result).toMatchObject({ verdict: 'accept', code: null, mismatches: ['curl accepted an attack that HSTS should catch'] })
+      expect(result.external).not.toHaveProperty('notExercised')
+    })
+
+    it('no HSTS catch in a scenario that does not start over HTTP', () => {
+      const result = driver(HSTS_ATTACK, httpsLogin(), { startsOverHttp: false, connections: [sawPlaintext()] })
+      expect(result).toMatchObject({ verdict: 'accept', catchingStep: null, code: null, mismatches: ['curl accepted an attack that HSTS should catch'] })
+    })
+
+    it('a victim configuration the client lacks wins over an HSTS-looking outcome: not exercised, as the client said it', () => {
+      const result = driver(HSTS_ATTACK, httpsLogin(), { startsOverHttp: true, victimConfiguration: ['SPKI pins'], connections: [sawPlaintext()] })
+      expect(result).toMatchObject({ verdict: 'accept', catchingStep: null, code: 'NOT_EXERCISED', steps: [], mismatches: [] })
+    })
+
+    it('an error wins over an HSTS-looking outcome', () => {
+      const result = driver(HSTS_ATTACK, httpsLogin(), { startsOverHttp: true, connections: [sawPlaintext()], error: 'curl did not finish within 20000 ms' })
+      expect(result).toMatchObject({ verdict: 'accept', catchingStep: null, mismatches: ['The client could not be run: curl did not finish within 20000 ms'] })
+    })
+  })
+})

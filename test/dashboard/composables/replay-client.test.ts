@@ -32,7 +32,8 @@ describe('createReplayClient', () => {
     const replayed: LabDelta[] = []
     client.onDeltas((batch) => replayed.push(...batch))
     const snapshot = await client.snapshot()
-    await new Promise((resolve) => setTimeout(resolve, 20))
+    // The batch comes after the snapshot (a timer): wait for its last delta, bounded, not a fixed 20 ms.
+    await waitForDelta(replayed, (d) => d.type === 'run:finished', 10_000)
     expect(snapshot.lab.canRun).toBe(false)
     expect(snapshot.runs.map((run) => run.id)).toEqual([runId])
     const live = applyDeltas(new Map(), liveDeltas).get(runId)
@@ -49,7 +50,8 @@ describe('createReplayClient', () => {
     const replayed: LabDelta[] = []
     client.onDeltas((batch) => replayed.push(...batch))
     const snapshot = await client.snapshot()
-    await new Promise((resolve) => setTimeout(resolve, 20))
+    // The batch comes after the snapshot (a timer): wait for its last delta, bounded, not a fixed 20 ms.
+    await waitForDelta(replayed, (d) => d.type === 'run:finished', 10_000)
     const replay = applyDeltas(new Map(), replayed).get(runId)
     if (replay === undefined) throw new Error('missing view')
     expect(buildMatrixRows(snapshot.lab.catalog, runViewFromDetail(detail))).toEqual(buildMatrixRows(snapshot.lab.catalog, replay))

@@ -2,15 +2,18 @@ import { describe, expect, it } from 'vitest'
 import { curlDriver } from '../../../server/drivers/curl-driver.js'
 import { findingOf } from '../../../server/report/run-report.js'
 import { testPki } from '../../support/lab-pki.js'
+import { probeClient } from '../../support/installed-client.js'
 import { resultOf, runWithClients } from './run-with-clients.js'
 
 describe('scenarios about a victim configured with pins or CT enforcement, against a client run with its defaults', () => {
   it('curl is "not exercised" on the pinned interception and CT enforcement, and judged on the unpinned twin', async (context) => {
-    const availability = await curlDriver.availability()
-    if (!availability.isAvailable) {
-      context.skip(`curl is not installed here: ${availability.reason}`)
+    // Probed with curl itself; once it is here, the driver must find it too (a wrong "not installed" fails).
+    const probe = probeClient('curl')
+    if (!probe.isInstalled) {
+      context.skip(probe.reason)
       return
     }
+    expect(await curlDriver.availability()).toMatchObject({ isAvailable: true })
     const ids = ['installed-interception-ca', 'installed-interception-ca-pinned', 'interception-ca-ct-enforced']
     const results = await runWithClients(testPki(), ids, [curlDriver])
     expect(ids.map((id) => [id, findingOf(resultOf(results, id, 'curl'))])).toEqual([

@@ -7,6 +7,7 @@ import { createPythonDriver } from '../../../server/drivers/python-driver.js'
 import { wgetDriver } from '../../../server/drivers/wget-driver.js'
 import type { ScenarioResult } from '../../../server/lab/scenario-result.js'
 import { testPki } from '../../support/lab-pki.js'
+import { probeClient } from '../../support/installed-client.js'
 import { resultOf, runWithClients } from './run-with-clients.js'
 
 /** The sslstrip/HSTS family: every scenario whose victim types the bare name (starts at http://bank.lab/). */
@@ -83,11 +84,13 @@ describe('the sslstrip/HSTS family judged for real: each client types the bare n
 
   for (const driver of HTTP_FIRST_DRIVERS) {
     it(`${driver.id} starts at http://bank.lab/ and is judged on what it did`, async (context) => {
-      const availability = await driver.availability()
-      if (!availability.isAvailable) {
-        context.skip(`${driver.id} is not installed here: ${availability.reason}`)
+      // Probed with the program itself; once it is here, the driver must find it too.
+      const probe = probeClient(driver.id)
+      if (!probe.isInstalled) {
+        context.skip(probe.reason)
         return
       }
+      expect(await driver.availability()).toMatchObject({ isAvailable: true })
       const results = await runWithClients(pki, FAMILY, [driver])
       const cells = Object.fromEntries(FAMILY.map((id) => [id, cell(resultOf(results, id, driver.id))]))
       expect(cells).toEqual(EXPECTED[driver.id])
@@ -95,11 +98,12 @@ describe('the sslstrip/HSTS family judged for real: each client types the bare n
   }
 
   it('a client that can only open https:// (openssl s_client) is "not exercised" in every scenario of the family, never a false accept', async (context) => {
-    const availability = await opensslDriver.availability()
-    if (!availability.isAvailable) {
-      context.skip(`openssl is not installed here: ${availability.reason}`)
+    const probe = probeClient('openssl')
+    if (!probe.isInstalled) {
+      context.skip(probe.reason)
       return
     }
+    expect(await opensslDriver.availability()).toMatchObject({ isAvailable: true })
     const results = await runWithClients(pki, FAMILY, [opensslDriver])
     for (const id of FAMILY) {
       const result = resultOf(results, id, 'openssl')

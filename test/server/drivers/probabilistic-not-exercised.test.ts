@@ -1,15 +1,18 @@
 import { describe, expect, it } from 'vitest'
 import { curlDriver } from '../../../server/drivers/curl-driver.js'
 import { testPki } from '../../support/lab-pki.js'
+import { probeClient } from '../../support/installed-client.js'
 import { resultOf, runWithClients } from './run-with-clients.js'
 
 describe('a probabilistic attacker (1 in 3 connections) and a client that connects once', () => {
   it('curl, relayed untouched on its only connection, is "not exercised" where the lab victim needs three connections to meet the attack', async (context) => {
-    const availability = await curlDriver.availability()
-    if (!availability.isAvailable) {
-      context.skip(`curl is not installed here: ${availability.reason}`)
+    // Probed with curl itself; once it is here, the driver must find it too (a wrong "not installed" fails).
+    const probe = probeClient('curl')
+    if (!probe.isInstalled) {
+      context.skip(probe.reason)
       return
     }
+    expect(await curlDriver.availability()).toMatchObject({ isAvailable: true })
     const results = await runWithClients(testPki(), ['probabilistic-attack-single-connection', 'probabilistic-attack-repeated-connections'], [curlDriver])
     const summary = (id: string): object => {
       const result = resultOf(results, id, 'curl')

@@ -3,6 +3,7 @@ import { captureClientHello } from '../../../server/tls/client-hello/capture-cli
 import type { ClientHello } from '../../../server/tls/client-hello/types.js'
 import { captureLabClientHello } from '../../../server/fingerprint/record-catalog.js'
 import { findLabClient, LAB_HOST } from '../../../server/fingerprint/lab-clients.js'
+import { probeClient } from '../../support/installed-client.js'
 
 /** Test support: the real hello node:tls sends with these options, as a proxy's upstream leg would. */
 export async function captureNodeTlsHello(options: ConnectionOptions = {}): Promise<ClientHello> {
@@ -20,6 +21,10 @@ export async function captureClient(id: string): Promise<ClientHello> {
   return captureLabClientHello(client)
 }
 
+/**
+ * Whether a lab client's program is here, probed with the program itself (test/support/installed-client.ts),
+ * not with lab-clients.ts's own software() check: a broken check must fail a test, not skip it (issue 22).
+ */
 export function isInstalled(id: string): boolean {
-  return findLabClient(id)?.software() !== null
+  return probeClient(id).isInstalled
 }

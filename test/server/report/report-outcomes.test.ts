@@ -216,6 +216,34 @@ describe('formatJunitReport, every outcome', () => {
     expect(retired).toContain('<testcase classname="mitmlab.lab-verifier" name="direct-connection" time="0.250">')
   })
 
+  it('names a test case by its id alone when the report carries no entry for its scenario at all', () => {
+    const unknown = formatJunitReport({ ...report, results: [CONTROL_OK], scenarios: {} })
+    expect(unknown).toContain('<testcase classname="mitmlab.lab-verifier" name="direct-connection" time="0.250">')
+  })
+
+  it('a result that was not exercised is a skipped case naming why, counted as skipped, never a pass or a failure', () => {
+    const reason = 'curl went straight to https:// (it cannot be told to type the bare name)'
+    const notExercised = result({
+      scenarioId: 'wrong-host',
+      clientId: 'curl',
+      ordinal: 5,
+      kind: 'attack',
+      verdict: 'accept',
+      code: 'NOT_EXERCISED',
+      external: { rawError: null, exitCode: 0, isMapped: false, output: '', notExercised: reason },
+    })
+    const skipped = formatJunitReport({ ...report, results: [notExercised] })
+    expect(skipped).toContain(`<skipped message="not exercised: ${reason}"/>`)
+    expect(skipped).toContain('tests="1" failures="0" errors="0" skipped="1"')
+    expect(skipped).not.toContain('<system-out>')
+    expect(skipped).not.toContain('<failure')
+  })
+
+  it('an unexpected result that lists no mismatch (a store written by another version) still fails, as "not as expected"', () => {
+    const bare = result({ scenarioId: 'wrong-host', clientId: 'lab-verifier', ordinal: 6, kind: 'attack', verdict: 'reject', catchingStep: 'HOST', code: 'HOSTNAME_MISMATCH', asExpected: false })
+    expect(formatJunitReport({ ...report, results: [bare] })).toContain('<failure type="unexpected" message="not as expected">')
+  })
+
   it('an accepted attack without a leak says so', () => {
     const quiet = formatJunitReport({ ...report, results: [{ ...ACCEPTED_ATTACK, leaked: false, connections: [] }] })
     expect(quiet).toContain('<failure type="accepted-attack" message="The client accepted the attack">')
@@ -236,6 +264,18 @@ describe('formatMarkdownReport, every outcome', () => {
     // One line per client: its grade and why, false accepts over the attacks it met, false rejects over the controls.
     expect(markdown).toContain('| curl | — | yes | **F** capped at F: accepts certificates for another name: any site owner can impersonate the bank (1 attack caught by HOST) | 1/1 | 1/1 | 0 | 0 |')
     expect(markdown).toContain('| lab-verifier | — | yes | **A** refuses every attack a check can catch and accepts every control | 0/2 | 0/1 | 0 | 0 |')
+  })
+
+  it('counts as caught only attacks that were rejected and ran: not a rejected control, not an attack that could not run', () => {
+    const counts = (results: ScenarioResult[]): string => formatMarkdownReport({ ...report, results }).split('\n')[4] ?? ''
+    expect(counts([CAUGHT, CONTROL_OK, NOT_RUN])).toContain(': 1 attacks caught, **0 attacks accepted**')
+    expect(counts([REJECTED_CONTROL, NOT_RUN])).toContain(': 0 attacks caught, **0 attacks accepted** that a check catches, 1 controls rejected')
+  })
+
+  it('lists an accepted attack nothing can catch before results that are simply ok, whatever the run order', () => {
+    const undetectable = result({ scenarioId: 'installed-interception-ca', clientId: 'lab-verifier', ordinal: 7, kind: 'attack', expected: { verdict: 'accept', step: null }, verdict: 'accept', leaked: true })
+    const rows = formatMarkdownReport({ ...report, results: [CONTROL_OK, undetectable] }).split('\n').filter((line) => line.startsWith('| `'))
+    expect(rows.map((row) => row.split(' | ')[0])).toEqual(['| `installed-interception-ca`', '| `direct-connection`'])
   })
 
   it('lists accepted attacks first, then rejected controls, then errors, then the rest in run order', () => {
@@ -261,6 +301,23 @@ describe('formatHtmlReport, every outcome', () => {
     expect(html).toContain(
       '<div class="summary">\n<div><b>3</b>scenarios</div>\n<div><b>2</b>clients</div>\n<div><b>1</b>attacks caught</div>\n<div><b>1</b>false accepts</div>\n<div><b>0</b>not exercised</div>\n<div><b>1</b>credential leaks</div>\n<div><b>3</b>unexpected</div>\n</div>',
     )
+  })
+
+  it('counts as caught only attacks rejected that ran, marks the gate verdict, opens only scenarios with an unexpected result, and dashes an empty "falls for"', () => {
+    const passing = formatHtmlReport({ ...report, results: [CAUGHT, CONTROL_OK, NOT_RUN].map((r) => ({ ...r, clientId: 'lab-verifier', asExpected: r.error === null })) })
+    expect(passing).toContain('<div><b>1</b>attacks caught</div>')
+    expect(formatHtmlReport({ ...report, results: [REJECTED_CONTROL, NOT_RUN] })).toContain('<div><b>0</b>attacks caught</div>')
+    expect(html).toMatch(/<p class="fail"><b>gate --fail-on unexpected/)
+    const clean = formatHtmlReport({ ...report, results: [CAUGHT, CONTROL_OK].map((r) => ({ ...r, clientId: 'lab-verifier' })) })
+    expect(clean).toMatch(/<p class="pass"><b>gate --fail-on unexpected/)
+    expect(clean).toContain('<details class="scenario" id="wrong-host">')
+    expect(clean).not.toContain(' open>')
+    expect(html).toContain('<details class="scenario" id="expired-leaf" open>')
+    expect(clean).toMatch(/<tr><td>lab-verifier<\/td>.*<td>—<\/td><\/tr>/)
+    expect(html).toContain('<span class="fail">lab-verifier: <b class="fail">Not run</b></span>')
+    expect(clean).not.toContain('<span class="fail">')
+    // A single reference is listed too.
+    expect(html).toContain('<p class="muted">References: RFC 6125</p>')
   })
 
   it('an accepted attack: the leak, the finding and why it is unexpected', () => {

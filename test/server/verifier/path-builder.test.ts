@@ -55,6 +55,33 @@ describe('buildPath (through verify)', () => {
     expect(verifyChain([leaf, ...chain], [root], { maxIntermediates: 2 })).toMatchObject({ catchingStep: 'TRUST', code: 'MAX_DEPTH_EXCEEDED' })
   })
 
+  it('by default allows six intermediates between leaf and anchor and refuses seven (rustls-webpki MAX_SUB_CA_COUNT)', () => {
+    const root = makeRoot()
+    const chain = [makeIntermediate(root, { subject: { CN: 'I0' } })]
+    for (let i = 1; i < 7; i++) chain.push(makeIntermediate(chain[i - 1] ?? root, { subject: { CN: `I${i}` } }))
+    const six = chain.slice(0, 6)
+    expect(verifyChain([makeLeaf(six.at(-1)), ...six], [root])).toMatchObject({ verdict: 'accept', code: null })
+    expect(verifyChain([makeLeaf(chain.at(-1)), ...chain], [root])).toMatchObject({ verdict: 'reject', catchingStep: 'TRUST', code: 'MAX_DEPTH_EXCEEDED' })
+  })
+
+  it('spends exactly 100 signature checks (rustls-webpki Budget::signatures), and an edge already checked costs none', () => {
+    // L is issued by M; two copies of M (same name and key): M1 expired, M2 valid, both issued by X, which the
+    // anchor R issued. Path 1 (L, M1, X, R) reaches R and is rejected (DATES); then `decoys` certificates named X
+    // with other keys each cost one check as M1's issuer. Path 2 (L, M2, X, R) needs two new checks, and X -> R
+    // was checked on path 1: with 95 decoys the 100th check is M2 -> X and X -> R is free, so it is accepted;
+    // with 96 the budget is spent before M2 -> X and path 2 is never reached.
+    const root = makeRoot({ subject: { CN: 'R' } })
+    const x = makeIntermediate(root, { subject: { CN: 'X' } })
+    const key = ecKey()
+    const m1 = makeIntermediate(x, { subject: { CN: 'M' }, key, notAfter: new Date('2024-12-01T00:00:00Z') })
+    const m2 = makeIntermediate(x, { subject: { CN: 'M' }, key })
+    const leaf = makeLeaf(m2)
+    const decoys = Array.from({ length: 96 }, () => makeIntermediate(root, { subject: { CN: 'X' } }))
+    expect(verifyChain([leaf, m1, m2, x, ...decoys.slice(0, 95)], [root])).toMatchObject({ verdict: 'accept', code: null })
+    // Out of budget, the best rejection found so far is reported: path 1's expired M.
+    expect(verifyChain([leaf, m1, m2, x, ...decoys], [root])).toMatchObject({ verdict: 'reject', catchingStep: 'DATES', code: 'CERT_EXPIRED' })
+  })
+
   it('reports the path that reaches an anchor over a dead end with a bad signature', () => {
     const root = makeRoot()
     const intermediate = makeIntermediate(root)

@@ -74,6 +74,12 @@ describe('checkNameConstraints', () => {
     expect(report.code).toBe('NAME_CONSTRAINTS_INVALID')
   })
 
+  it('fails NAME_CONSTRAINTS_INVALID for name constraints in a leaf that says cA FALSE outright', () => {
+    const root = makeRoot()
+    const leaf = makeLeaf(root, { basicConstraints: { ca: false }, nameConstraints: { permitted: [{ dns: 'bank.lab' }] } })
+    expect(stepOf(verifyChain([leaf], [root]), 'NC')).toMatchObject({ status: 'fail', code: 'NAME_CONSTRAINTS_INVALID' })
+  })
+
   it('accepts non-critical name constraints under webpki but not rfc5280', () => {
     const root = makeRoot()
     const intermediate = makeIntermediate(root, { nameConstraints: { permitted: [{ dns: 'lab' }], critical: false } })
