@@ -32,6 +32,17 @@ const PROBES: Readonly<Record<string, () => Probe>> = {
     isInstalled: existsSync('/usr/bin/chromium') && runs('/usr/bin/chromium', ['--version']) && spawns('certutil', ['-H']),
     reason: '/usr/bin/chromium or certutil is missing (Debian packages chromium, libnss3-tools)',
   }),
+  go: () => ({ isInstalled: runs('go', ['version']), reason: 'go is not installed (Debian package golang-go)' }),
+  java: () => ({
+    isInstalled: runs('java', ['-version']) && runs('javac', ['-version']),
+    reason: 'java or javac is missing (Debian package openjdk-17-jdk-headless)',
+  }),
+  'gnutls-cli': () => ({ isInstalled: runs('gnutls-cli', ['--version']), reason: 'gnutls-cli is not installed (Debian package gnutls-bin)' }),
+  // The driver runs botan in an unprivileged user+mount namespace for its private hosts view: probe both.
+  botan: () => ({
+    isInstalled: runs('botan', ['version']) && runs('script', ['--version']) && runs('unshare', ['--user', '--map-root-user', '--mount', 'true']),
+    reason: 'botan is not installed (Debian package botan) or unprivileged user namespaces are disabled here',
+  }),
 }
 
 /** The probe for a driver id; an id with no probe here is a mistake in the test, not a skip. */

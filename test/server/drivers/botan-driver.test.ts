@@ -7,9 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { issueCertificate, type IssuedCertificate } from '../../../ca/index.js'
 import { botanDriver } from '../../../server/drivers/botan-driver.js'
 import type { DriverOutcome } from '../../../server/drivers/client-driver.js'
+import { probeClient } from '../../support/installed-client.js'
 import { describeDriverEndToEnd } from './driver-end-to-end.js'
 
-const availability = await botanDriver.availability()
+// Probed with the program itself, never with the driver under test (issue 22).
+const probe = probeClient('botan')
 
 // Debian botan (2.19): availability() runs `botan version` and checks that an unprivileged user+mount
 // namespace can be made (the private hosts view) and that util-linux `script` is there.
@@ -21,7 +23,6 @@ const availability = await botanDriver.availability()
 // extension check; the accept path, HOST and DATES are asserted below on a chain Botan can read.
 describeDriverEndToEnd({
   driver: botanDriver,
-  availability,
   controls: [],
   attacks: {
     'direct-connection': 'CRIT',
@@ -39,7 +40,7 @@ describeDriverEndToEnd({
 
 // The accept path and Botan's name and date reasons, on chains it can read: a CA without Name Constraints,
 // served by a real HTTPS server on 127.0.0.1 port 0, the driver run as the lab runs it.
-describe.skipIf(!availability.isAvailable)('botan against a CA without Name Constraints', () => {
+describe.skipIf(!probe.isInstalled)(`botan against a CA without Name Constraints${probe.isInstalled ? '' : ` (skipped: ${probe.reason})`}`, () => {
   const now = new Date()
   const hour = 3_600_000
   const ca = issueCertificate({

@@ -1,14 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest'
-import type { ClientDriver, DriverAvailability } from '../../../server/drivers/client-driver.js'
+import type { ClientDriver } from '../../../server/drivers/client-driver.js'
 import type { ScenarioResult } from '../../../server/lab/scenario-result.js'
 import type { StepId } from '../../../server/steps/step-ids.js'
+import { probeClient } from '../../support/installed-client.js'
 import { testPki } from '../../support/lab-pki.js'
 import { cellOf, resultOf, runWithClients } from './run-with-clients.js'
 
 export interface EndToEndCase {
   driver: ClientDriver
-  /** Checked once by the caller with the driver's own availability(): a missing program skips the suite with its reason. */
-  availability: DriverAvailability
   /** Controls the client must accept (an HTTP status came back through it). */
   controls: readonly string[]
   /** Attacks it must refuse, each with the step its own words name through its table. */
@@ -23,21 +22,30 @@ export interface EndToEndCase {
  * rejected with a mapped step.
  */
 export function describeDriverEndToEnd(testCase: EndToEndCase): void {
-  const { driver, availability } = testCase
+  const { driver } = testCase
   const scenarioIds = [...testCase.controls, ...Object.keys(testCase.attacks)]
-  describe.skipIf(!availability.isAvailable)(
-    `${driver.id} end to end${availability.isAvailable ? ` (${availability.version})` : ` (skipped: ${availability.reason})`}`,
+  // Whether the program is here is probed with the program itself, never with the driver under test (issue 22).
+  const probe = probeClient(driver.id)
+  describe.skipIf(!probe.isInstalled)(
+    `${driver.id} end to end${probe.isInstalled ? '' : ` (skipped: ${probe.reason})`}`,
     () => {
       let results: ScenarioResult[] = []
       beforeAll(async () => {
         results = await runWithClients(testPki(), scenarioIds, [driver])
       }, 180_000)
 
-      it.runIf(testCase.controls.length > 0).each(testCase.controls.length > 0 ? testCase.controls : ['none'])(`${driver.id} accepts the control %s and gets an HTTP status`, (scenarioId) => {
-        const result = resultOf(results, scenarioId, driver.id)
-        expect(cellOf(result)).toEqual({ verdict: 'accept', step: null, isMapped: false, error: null })
-        expect(result.external?.output).toMatch(/^HTTP \d{3}/)
-      })
+      // A driver that wrongly reports "not installed" would drop its column from every run: it must agree with the probe.
+      it(`${driver.id}'s availability() agrees that it is installed`, async () => {
+        expect(await driver.availability()).toMatchObject({ isAvailable: true })
+      }, 180_000)
+
+      if (testCase.controls.length > 0) {
+        it.each(testCase.controls)(`${driver.id} accepts the control %s and gets an HTTP status`, (scenarioId) => {
+          const result = resultOf(results, scenarioId, driver.id)
+          expect(cellOf(result)).toEqual({ verdict: 'accept', step: null, isMapped: false, error: null })
+          expect(result.external?.output).toMatch(/^HTTP \d{3}/)
+        })
+      }
 
       it(`${driver.id} rejects each attack with the step its own words name`, () => {
         const cells = Object.fromEntries(

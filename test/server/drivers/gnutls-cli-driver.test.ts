@@ -1,10 +1,9 @@
 import { gnutlsCliDriver } from '../../../server/drivers/gnutls-cli-driver.js'
 import { describeDriverEndToEnd } from './driver-end-to-end.js'
 
-// Debian gnutls-bin: availability() runs `gnutls-cli --version`.
+// Debian gnutls-bin: installed by .ci/run; probed with the program itself (test/support/installed-client.ts).
 describeDriverEndToEnd({
   driver: gnutlsCliDriver,
-  availability: await gnutlsCliDriver.availability(),
   controls: ['direct-connection'],
   attacks: {
     'self-signed-leaf': 'TRUST',

@@ -1,10 +1,9 @@
 import { goDriver } from '../../../server/drivers/go-driver.js'
 import { describeDriverEndToEnd } from './driver-end-to-end.js'
 
-// Debian golang-go: availability() checks `go version` and compiles the client (once per source hash).
+// Debian golang-go: installed by .ci/run; probed with the program itself (test/support/installed-client.ts).
 describeDriverEndToEnd({
   driver: goDriver,
-  availability: await goDriver.availability(),
   controls: ['direct-connection', 'ecdsa-p384-chain'],
   attacks: {
     'self-signed-leaf': 'TRUST',

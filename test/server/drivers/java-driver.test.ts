@@ -1,10 +1,9 @@
 import { javaDriver } from '../../../server/drivers/java-driver.js'
 import { describeDriverEndToEnd } from './driver-end-to-end.js'
 
-// Debian openjdk-17-jdk-headless: availability() checks java and javac and compiles the client (once per source hash).
+// Debian openjdk-17-jdk-headless: installed by .ci/run; probed with the program itself (test/support/installed-client.ts).
 describeDriverEndToEnd({
   driver: javaDriver,
-  availability: await javaDriver.availability(),
   controls: ['direct-connection'],
   attacks: {
     'self-signed-leaf': 'TRUST',
