@@ -1,14 +1,12 @@
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net'
-import { forwardedHead } from '../drivers/connect-tunnel.js'
 import { computeJa3, computeJa4 } from '../fingerprint/index.js'
 import { closeServer, listen } from '../genuine/genuine-server.js'
 import { readClientHello } from '../tls/client-hello/read-client-hello.js'
 import type { ClientHello } from '../tls/client-hello/parse-client-hello.js'
 import type { EntryConnection, EntryVia } from './connection-ledger.js'
+import { readProxyRequest } from '../util/proxy-request-head.js'
 import { classifyName, normalizeName } from './lab-names.js'
 
-const MAX_REQUEST_HEAD = 8 * 1024
-const MAX_FORWARDED_BODY = 64 * 1024
 const HELLO_TIMEOUT_MS = 10_000
 /** TLS record type 22 (handshake, RFC 8446 §5.1): the first byte of every ClientHello. */
 const TLS_HANDSHAKE = 0x16
@@ -102,32 +100,7 @@ export async function startEntryPort(params: StartEntryPortParams): Promise<Entr
   }
 
   const onHttp = (client: Socket, first: Buffer): void => {
-    let head = first
-    const onData = (chunk: Buffer): void => {
-      head = Buffer.concat([head, chunk])
-      parse()
-    }
-    const parse = (): void => {
-      const end = head.indexOf('\r\n\r\n')
-      if (end < 0) {
-        if (head.length > MAX_REQUEST_HEAD) {
-          client.off('data', onData)
-          client.end('HTTP/1.1 431 Request Header Fields Too Large\r\nConnection: close\r\n\r\n')
-        }
-        return
-      }
-      const requestHead = head.toString('latin1', 0, end + 2)
-      const forward = forwardedHead(requestHead)
-      if (forward !== null) {
-        const length = Number(/\r\ncontent-length:[ \t]*(\d+)/i.exec(requestHead)?.[1] ?? '0')
-        if (length <= MAX_FORWARDED_BODY && head.length - (end + 4) < length) return
-      }
-      client.off('data', onData)
-      client.pause()
-      handleHead(client, requestHead, forward, head.subarray(end + 4))
-    }
-    client.on('data', onData)
-    parse()
+    readProxyRequest(client, first, ({ requestHead, forward, rest }) => handleHead(client, requestHead, forward, rest))
   }
 
   const handleHead = (client: Socket, requestHead: string, forward: string | null, rest: Buffer): void => {

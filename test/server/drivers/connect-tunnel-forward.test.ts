@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { forwardedHead } from '../../../server/drivers/connect-tunnel.js'
+import { forwardedHead } from '../../../server/util/proxy-request-head.js'
 
 describe('the CONNECT tunnel relaying a plain-HTTP request (the first visit of sslstrip scenarios)', () => {
   it('rewrites absolute-form to origin-form, keeps Host, and closes the connection after one request', () => {
