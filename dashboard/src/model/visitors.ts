@@ -1,15 +1,7 @@
-/** A visitor of the open lab as GET /api/visitors returns it (server/open/visitor-store.ts VisitorRow). */
-export interface VisitorDto {
-  id: string
-  firstSeen: string
-  lastSeen: string
-  address: string
-  ja4: string | null
-  ja3: string | null
-  userAgent: string | null
-  connectionCount: number
-  visits: { token: string; runId: string | null; scheme: 'https' | 'http'; startedAt: string; finishedAt: string | null }[]
-}
+import type { VisitorRow } from '../../../server/open/visitor-store.js'
+
+/** A visitor of the open lab as GET /api/visitors returns it: the server's own row type, never a copy. */
+export type VisitorDto = VisitorRow
 
 /** The client id a visitor's results carry in its runs (server/open/selftest-visits.ts). */
 export function visitorClientId(visitor: Pick<VisitorDto, 'id'>): string {
