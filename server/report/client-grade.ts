@@ -20,6 +20,8 @@ import type { StepId } from '../steps/step-ids.js'
  *   key, a mis-issued CA caught only by CT or pinning, a downgrade, a stripping
  *   proxy on a client without HSTS), or the client refuses valid sites
  *   (false rejects teach users to click through warnings).
+ * - F also when it refuses more than half the controls it met: unusable as
+ *   shipped, so its refusals of attacks say little.
  * - D — false accepts in three or more different families: broadly unsafe,
  *   whatever each cap alone says.
  *
@@ -92,6 +94,8 @@ export interface GradeInput {
   /** The expected failure code of each of those, same order, when the scenario pins one (see CODE_FAMILY). */
   falseAcceptCodes?: readonly (string | null)[]
   falseRejects: number
+  /** Controls the client was run against (absent: the share of false rejects is not judged). */
+  controls?: number
   /** Attacks the client met (neither not exercised nor an error). */
   exercisedAttacks: number
 }
@@ -133,7 +137,14 @@ export function gradeClient(input: GradeInput): ClientGrade {
   if (families.size >= BROADLY_UNSAFE_FAMILIES && !caps.some((cap) => cap.grade === 'F')) {
     caps.push({ grade: 'D', reason: `falls for attacks in ${families.size} different families: ${[...families].join(', ')}` })
   }
-  if (input.falseRejects > 0) {
+  if (input.controls !== undefined && input.controls > 0 && input.falseRejects * 2 > input.controls) {
+    // Refusing most valid sites is no safety: the client cannot be used as shipped, and its users learn to
+    // click through or switch the check off (Akhawe & Felt, USENIX Security 2013, on warning fatigue).
+    caps.push({
+      grade: 'F',
+      reason: `refuses ${input.falseRejects} of ${input.controls} valid connections: unusable as shipped, so its refusals of attacks say little`,
+    })
+  } else if (input.falseRejects > 0) {
     caps.push({
       grade: FALSE_REJECT_CAP,
       reason: `refuses ${input.falseRejects} valid ${input.falseRejects === 1 ? 'connection' : 'connections'} (false rejects teach users to click through)`,

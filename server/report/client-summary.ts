@@ -72,7 +72,7 @@ export function summarizeClients(
       fallsFor: familiesOf(falseAcceptSteps, falseAcceptCodes),
       falseAcceptIds: falseAccepts.map((result) => result.scenarioId),
       falseRejectIds: falseRejects.map((result) => result.scenarioId),
-      grade: gradeClient({ falseAcceptSteps, falseAcceptCodes, falseRejects: falseRejects.length, exercisedAttacks }),
+      grade: gradeClient({ falseAcceptSteps, falseAcceptCodes, falseRejects: falseRejects.length, controls: own.length - attacks.length, exercisedAttacks }),
     }
   })
 }

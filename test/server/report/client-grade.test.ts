@@ -34,6 +34,19 @@ describe('gradeClient: SSL Labs style, the lowest cap wins and names its reason'
     })
   })
 
+  it('keeps B when at most half the controls are refused (2 of 24, and 12 of 24)', () => {
+    expect(gradeClient({ falseAcceptSteps: [], falseRejects: 2, controls: 24, exercisedAttacks: 100 }).grade).toBe('B')
+    expect(gradeClient({ falseAcceptSteps: [], falseRejects: 12, controls: 24, exercisedAttacks: 100 }).grade).toBe('B')
+  })
+
+  it('gives F to a client refusing most valid sites, whatever attacks it refuses (botan 2.19: 22 of 24)', () => {
+    expect(gradeClient({ falseAcceptSteps: [], falseRejects: 22, controls: 24, exercisedAttacks: 99 })).toMatchObject({
+      grade: 'F',
+      reason: 'capped at F: refuses 22 of 24 valid connections: unusable as shipped, so its refusals of attacks say little',
+    })
+    expect(gradeClient({ falseAcceptSteps: [], falseRejects: 13, controls: 24, exercisedAttacks: 99 }).grade).toBe('F')
+  })
+
   it('gives D to a client falling for three families, none of them an F', () => {
     const grade = gradeClient({ falseAcceptSteps: ['REV', 'ALG', 'PROTO'], falseRejects: 0, exercisedAttacks: 30 })
     expect(grade.grade).toBe('D')

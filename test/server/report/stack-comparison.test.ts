@@ -141,7 +141,7 @@ describe('compareStacks', () => {
       machine: '2 cores',
     })
     expect(page).toContain('| wget | GnuTLS (gnutls_x509_trust_list_verify_crt) | GNU Wget 1.21.3 |')
-    expect(page).toContain('| chromium | 3 | 0 | 0 | 1 | 1 | 1 | 1 | 0 | B |')
+    expect(page).toContain('| chromium | 3 | 0 | 0 | 1 | 1 | 1 | 1 | 0 | F |') // 1 of its 1 control refused: more than half (client-grade.ts)
     expect(page).toContain('Accepted by GnuTLS (gnutls_x509_trust_list_verify_crt), rejected by OpenSSL (X509_verify_cert) (1):')
     expect(page).toContain('| [leaf-eku-client-auth-only](#leaf-eku-client-auth-only) | attack | HOST | wget | curl (EKU), openssl (EKU) |')
     expect(page).toContain('**Leaf certificate for client authentication only.** Served as a server certificate, it must be refused.')
