@@ -5,12 +5,13 @@ import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { createVitest, type Vitest } from 'vitest/node'
+import { isKilled, noFailures, orderTestFiles, type RunFailures } from './kill-rule.js'
 import { applyMutant, mutantsOf, type Mutant } from './mutants.js'
 import { seededSample } from './seeded-sample.js'
 import { MUTATION_TARGETS, type MutationTarget } from './targets.js'
 
 /*
- * npm run test:mutation [-- --seed 22 --per-group 60 --group judge --timeout-ms 120000]
+ * npm run test:mutation [-- --seed 22 --per-group 60 --group judge --timeout-ms 600000]
  *
  * Applies the targeted mutants of mutants.ts, one at a time, to a scratch copy of the
  * repository, and runs only the group's tests against each (one long-lived Vitest, the mutated
@@ -19,8 +20,16 @@ import { MUTATION_TARGETS, type MutationTarget } from './targets.js'
  * any mutant are named and never count as a kill. Exit 0 when the score reaches
  * --threshold, 1 when it does not, 2 on a usage or infrastructure error.
  *
+ * By default each mutant runs its group's test files one at a time, the file named after the
+ * mutated source first, and stops at the first kill (kill-rule.ts); --all-files runs the whole
+ * set in one Vitest run instead. Same verdicts, but on two shared cores the early stop is what
+ * makes a 459-mutant run take an hour instead of five. --test-timeout-ms raises Vitest's test
+ * and hook timeouts: on a loaded machine a test that merely ran slow is not a kill.
+ *
  * --rerun test-results/mutation.json runs again only the mutants that survived that run (the
  * same mutants: same seed and sources), after tests were added; the others keep their status.
+ * --resume test-results/mutation.progress.jsonl keeps every mutant an interrupted run already
+ * judged and runs only the rest of the same sample.
  */
 
 type Status = 'killed' | 'survived' | 'timeout'
@@ -29,6 +38,8 @@ interface MutantResult extends Omit<Mutant, 'start' | 'end'> {
   group: string
   status: Status
   ms: number
+  /** The test file (relative to the repository) whose failure killed the mutant. */
+  killedBy?: string
 }
 
 interface GroupSummary {
@@ -56,7 +67,10 @@ const { values } = (() => {
         seed: { type: 'string', default: '22' },
         'per-group': { type: 'string', default: '60' },
         group: { type: 'string', multiple: true },
-        'timeout-ms': { type: 'string', default: '120000' },
+        'timeout-ms': { type: 'string', default: '600000' },
+        'test-timeout-ms': { type: 'string', default: '300000' },
+        'all-files': { type: 'boolean', default: false },
+        resume: { type: 'string' },
         threshold: { type: 'string', default: '90' },
         out: { type: 'string', default: 'test-results/mutation' },
         list: { type: 'boolean', default: false },
@@ -76,11 +90,15 @@ const positiveInteger = (flag: string, text: string | undefined): number => {
 const seed = positiveInteger('seed', values.seed)
 const perGroup = values['per-group'] === 'all' ? Number.POSITIVE_INFINITY : positiveInteger('per-group', values['per-group'])
 const timeoutMs = positiveInteger('timeout-ms', values['timeout-ms'])
+const testTimeoutMs = positiveInteger('test-timeout-ms', values['test-timeout-ms'])
 const threshold = positiveInteger('threshold', values.threshold)
 const known = new Set(MUTATION_TARGETS.map((t) => t.group))
 for (const name of values.group ?? []) if (!known.has(name)) usage(`unknown --group "${name}" (one of ${[...known].join(', ')})`)
 const targets = MUTATION_TARGETS.filter((t) => values.group === undefined || values.group.includes(t.group))
+if (values.rerun !== undefined && values.resume !== undefined) usage('--rerun and --resume cannot be combined')
 const previous = values.rerun === undefined ? null : readPrevious(values.rerun)
+// Read before the progress file is started afresh: --resume may name that very file.
+const resumed = values.resume === undefined ? [] : readProgress(values.resume)
 
 function readPrevious(file: string): MutantResult[] {
   try {
@@ -88,6 +106,25 @@ function readPrevious(file: string): MutantResult[] {
   } catch (error) {
     return usage(`--rerun ${file}: ${(error as Error).message}`)
   }
+}
+
+function readProgress(file: string): MutantResult[] {
+  let text: string
+  try {
+    text = readFileSync(resolve(file), 'utf8')
+  } catch (error) {
+    return usage(`--resume ${file}: ${(error as Error).message}`)
+  }
+  // The last line of a run killed mid-write may be cut short: every complete line counts.
+  const lines = text.split('\n').filter((line) => line.trim() !== '')
+  return lines.flatMap((line, index) => {
+    try {
+      return [JSON.parse(line) as MutantResult]
+    } catch {
+      if (index === lines.length - 1) return []
+      return usage(`--resume ${file}: line ${index + 1} is not JSON`)
+    }
+  })
 }
 
 /** Each earlier survivor once, as a mutant of today's sources (two identical edits on one line stay two). */
@@ -128,13 +165,15 @@ function testFiles(work: string, entries: readonly string[]): string[] {
 }
 
 async function startVitest(work: string): Promise<Vitest> {
-  return createVitest('test', { root: work, config: join(work, 'vitest.config.ts'), watch: false, reporters: [{ onInit: () => undefined }], silent: true })
-}
-
-/** What went wrong in one run: failed tests (by file and full name) and modules that errored or never ran. */
-interface RunFailures {
-  tests: Set<string>
-  modules: Set<string>
+  return createVitest('test', {
+    root: work,
+    config: join(work, 'vitest.config.ts'),
+    watch: false,
+    reporters: [{ onInit: () => undefined }],
+    silent: true,
+    testTimeout: testTimeoutMs,
+    hookTimeout: testTimeoutMs,
+  })
 }
 
 async function runFiles(vitest: Vitest, files: string[]): Promise<RunFailures> {
@@ -152,11 +191,6 @@ async function runFiles(vitest: Vitest, files: string[]): Promise<RunFailures> {
   for (const file of files) if (!ran.has(file)) failures.modules.add(file)
   if (result.unhandledErrors.length > 0) failures.modules.add('(unhandled error)')
   return failures
-}
-
-/** Killed: a test that passed without the mutant fails with it, or a module that loaded no longer does. */
-function isKilled(baseline: RunFailures, mutated: RunFailures): boolean {
-  return [...mutated.tests].some((test) => !baseline.tests.has(test)) || [...mutated.modules].some((module) => !baseline.modules.has(module))
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | 'timeout'> {
@@ -201,40 +235,64 @@ async function main(): Promise<number> {
     const chosen = previous === null ? seededSample(generated, perGroup, seed) : survivorsAgain(generated, earlier)
     results.push(...groupResults)
     const files = testFiles(work, target.tests)
-    const baseline: RunFailures = chosen.length === 0 ? { tests: new Set(), modules: new Set() } : await runFiles(vitest, files)
+    const baseline: RunFailures = chosen.length === 0 ? noFailures() : await runFiles(vitest, files)
     const kept = files.filter((file) => !baseline.modules.has(file))
     const excludedTests = [...baseline.modules, ...baseline.tests].map((name) => relative(work, name))
     if (excludedTests.length > 0) console.log(`[${target.group}] left out, failing without any mutant:\n  ${excludedTests.join('\n  ')}`)
     console.log(`[${target.group}] ${generated.length} mutants, running ${chosen.length} against ${kept.length} test files`)
     if (values.list || kept.length === 0) return summarize(target.group, generated.length, groupResults, excludedTests)
     for (const [index, mutant] of chosen.entries()) {
-      const path = join(work, mutant.file)
-      const original = readFileSync(path, 'utf8')
-      const began = Date.now()
-      let status: Status
-      try {
-        writeFileSync(path, applyMutant(original, mutant))
-        vitest.invalidateFile(path)
-        const outcome = await withTimeout(runFiles(vitest, kept), timeoutMs)
-        status = outcome === 'timeout' ? 'timeout' : isKilled(baseline, outcome) ? 'killed' : 'survived'
-      } finally {
-        writeFileSync(path, original)
-        vitest.invalidateFile(path)
-      }
-      if (status === 'timeout') {
-        // A mutant that hangs a worker: start over with a fresh Vitest (bounded wait for the old one).
-        await withTimeout(vitest.close(), 10_000)
-        vitest = await startVitest(work)
-      }
       const { start: _start, end: _end, ...where } = mutant
-      const result: MutantResult = { ...where, group: target.group, status, ms: Date.now() - began }
+      const judged = resumed.find((r) => r.group === target.group && sameMutant(r, where) && !groupResults.includes(r))
+      let result: MutantResult
+      if (judged !== undefined) {
+        result = judged
+      } else {
+        const began = Date.now()
+        const outcome = await judge(mutant, kept, baseline)
+        result = { ...where, group: target.group, status: outcome.status, ms: Date.now() - began, ...(outcome.killedBy === undefined ? {} : { killedBy: outcome.killedBy }) }
+      }
       groupResults.push(result)
       results.push(result)
       // One line per mutant as it finishes, so an interrupted run keeps what it found.
       appendFileSync(progressFile, `${JSON.stringify(result)}\n`)
-      console.log(`[${target.group}] ${index + 1}/${chosen.length} ${status.padEnd(8)} ${mutant.file}:${mutant.line} ${mutant.operator} ${oneLine(mutant.original)} → ${oneLine(mutant.replacement)} (${Math.round(result.ms / 100) / 10} s)`)
+      const by = result.killedBy === undefined ? '' : ` by ${result.killedBy}`
+      console.log(`[${target.group}] ${index + 1}/${chosen.length} ${judged === undefined ? '' : '(resumed) '}${result.status.padEnd(8)} ${mutant.file}:${mutant.line} ${mutant.operator} ${oneLine(mutant.original)} → ${oneLine(mutant.replacement)} (${Math.round(result.ms / 100) / 10} s${by})`)
     }
     return summarize(target.group, generated.length, groupResults, excludedTests)
+  }
+
+  /** One mutant written, its tests run (file by file up to the first kill, or all at once), the file restored. */
+  async function judge(mutant: Mutant, files: string[], baseline: RunFailures): Promise<{ status: Status; killedBy?: string }> {
+    const path = join(work, mutant.file)
+    const original = readFileSync(path, 'utf8')
+    const deadline = Date.now() + timeoutMs
+    const batches = values['all-files'] ? [files] : orderTestFiles(mutant.file, files, (file) => readFileSync(file, 'utf8')).map((file) => [file])
+    let outcome: { status: Status; killedBy?: string } = { status: 'survived' }
+    try {
+      writeFileSync(path, applyMutant(original, mutant))
+      vitest.invalidateFile(path)
+      for (const batch of batches) {
+        const failures = await withTimeout(runFiles(vitest, batch), Math.max(1, deadline - Date.now()))
+        if (failures === 'timeout') {
+          outcome = { status: 'timeout' }
+          break
+        }
+        if (isKilled(baseline, failures)) {
+          outcome = { status: 'killed', killedBy: batch.length === 1 ? relative(work, batch[0] ?? '') : 'one of the group\'s files' }
+          break
+        }
+      }
+    } finally {
+      writeFileSync(path, original)
+      vitest.invalidateFile(path)
+    }
+    if (outcome.status === 'timeout') {
+      // A mutant that hangs a worker: start over with a fresh Vitest (bounded wait for the old one).
+      await withTimeout(vitest.close(), 10_000)
+      vitest = await startVitest(work)
+    }
+    return outcome
   }
 }
 
