@@ -4,9 +4,12 @@ import type { KeySpec } from './key-pair.js'
 
 /**
  * Hashes the lab signs with. md5 and sha1 exist to stage the weak-algorithm
- * attacks (catalog row 24); OpenSSL 3 still signs with them on request.
+ * attacks (catalog row 24); OpenSSL 3 still signs with them on request. sha224
+ * is valid under RFC 5280 (RFC 5758 §3.2, RFC 4055 §5) but not in the Web PKI
+ * (CA/B Forum Baseline Requirements §7.1.3.2 allow SHA-256/384/512 only), so it
+ * tells the two verifier profiles apart.
  */
-export type SignatureHash = 'sha256' | 'sha384' | 'sha512' | 'sha1' | 'md5'
+export type SignatureHash = 'sha224' | 'sha256' | 'sha384' | 'sha512' | 'sha1' | 'md5'
 
 /** RSASSA-PSS (RFC 4055) instead of PKCS#1 v1.5 for RSA issuers. */
 export type RsaPadding = 'pkcs1' | 'pss'
@@ -22,6 +25,7 @@ export interface SignatureAlgorithm {
 const RSA_PKCS1_OIDS = {
   md5: '1.2.840.113549.1.1.4',
   sha1: '1.2.840.113549.1.1.5',
+  sha224: '1.2.840.113549.1.1.14',
   sha256: '1.2.840.113549.1.1.11',
   sha384: '1.2.840.113549.1.1.12',
   sha512: '1.2.840.113549.1.1.13',
@@ -30,6 +34,7 @@ const RSA_PKCS1_OIDS = {
 // RFC 5758 §3.2: ecdsa-with-SHA*, parameters absent. RFC 3279 §2.2.3 for SHA-1.
 const ECDSA_OIDS = {
   sha1: '1.2.840.10045.4.1',
+  sha224: '1.2.840.10045.4.3.1',
   sha256: '1.2.840.10045.4.3.2',
   sha384: '1.2.840.10045.4.3.3',
   sha512: '1.2.840.10045.4.3.4',

@@ -112,7 +112,7 @@ export const certificateSpecSchema = z.strictObject({
   keyUsage: z.array(keyUsageName).nullable().optional(),
   extendedKeyUsage: z.array(ekuName).nullable().optional(),
   nameConstraints: z.strictObject({ permitted: z.array(subtree).optional(), excluded: z.array(subtree).optional(), critical: z.boolean().optional() }).optional(),
-  signatureHash: z.enum(['sha256', 'sha384', 'sha512', 'sha1', 'md5']).optional(),
+  signatureHash: z.enum(['sha224', 'sha256', 'sha384', 'sha512', 'sha1', 'md5']).optional(),
   rsaPadding: z.enum(['pkcs1', 'pss']).optional(),
   serialNumber: runnable(z.string().regex(/^[0-9a-fA-F]+$/, { error: 'expected hex digits' }), serialNumberProblem).optional(),
   /** Damage after signing: a flipped signature bit, or the SPKI replaced by another key (the served key follows). */

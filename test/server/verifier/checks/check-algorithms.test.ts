@@ -22,6 +22,16 @@ describe('checkAlgorithms', () => {
     expect(stepOf(verifyChain([makeLeaf(root, { signatureHash: 'md5' })], [root]), 'ALG').code).toBe('WEAK_SIGNATURE_HASH')
   })
 
+  // CA/B Forum BR §7.1.3.2 allow SHA-256/384/512 only; RFC 5280 (RFC 5758 §3.2) also allows SHA-224.
+  it('refuses a SHA-224 signature in the Web PKI profile (UNSUPPORTED_SIGNATURE_ALGORITHM) and accepts it under RFC 5280', () => {
+    const root = makeRoot()
+    const leaf = makeLeaf(root, { signatureHash: 'sha224' })
+    const webpki = verifyChain([leaf], [root])
+    expect(webpki).toMatchObject({ catchingStep: 'ALG', code: 'UNSUPPORTED_SIGNATURE_ALGORITHM' })
+    expect(stepOf(webpki, 'ALG').detail).toEqual({ subject: 'CN=bank.lab', algorithm: 'ecdsa-with-SHA224' })
+    expect(stepOf(verifyChain([leaf], [root], { profile: 'rfc5280' }), 'ALG').status).toBe('pass')
+  })
+
   it('passes ALG for SHA-256 ECDSA P-256 and does not judge the anchor self-signature', () => {
     const root = makeRoot({ signatureHash: 'sha1' })
     expect(stepOf(verifyChain([makeLeaf(root)], [root]), 'ALG').status).toBe('pass')

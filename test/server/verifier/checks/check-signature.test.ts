@@ -46,6 +46,12 @@ describe('checkSignature', () => {
     expect(report.verdict).toBe('accept')
   })
 
+  it('counts 0 verified signatures for a leaf trusted as its own anchor (a one-certificate path)', () => {
+    const pinnedLeaf = makeLeaf(undefined, { basicConstraints: { ca: false } })
+    const report = verifyChain([pinnedLeaf], [pinnedLeaf])
+    expect(stepOf(report, 'SIG')).toMatchObject({ status: 'pass', message: 'All 0 signature(s) on the path verify', detail: { verified: 0 } })
+  })
+
   it('does not verify the anchor self-signature (an anchor is a name and a key)', () => {
     const root = makeRoot({ tamper: 'flip-signature-bit' })
     const intermediate = makeIntermediate(root)
