@@ -33,4 +33,12 @@ describe('name constraint subtree matching (RFC 5280 §4.2.1.10)', () => {
     expect(emailWithinSubtree('ops@mail.bank.lab', 'bank.lab')).toBe(false)
     expect(emailWithinSubtree('ops@mail.bank.lab', '.bank.lab')).toBe(true)
   })
+
+  it('a mailbox base needs both the local part and the host: the same local part at another host is outside', () => {
+    expect(emailWithinSubtree('ops@evil.lab', 'ops@bank.lab')).toBe(false)
+    expect(emailWithinSubtree('dev@bank.lab', 'ops@bank.lab')).toBe(false)
+    // RFC 5280 §4.2.1.10: the host part compares case-insensitively, the local part exactly.
+    expect(emailWithinSubtree('ops@BANK.lab', 'ops@bank.LAB')).toBe(true)
+    expect(emailWithinSubtree('Ops@bank.lab', 'ops@bank.lab')).toBe(false)
+  })
 })
