@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { cpus } from 'node:os'
 import { join, relative, resolve } from 'node:path'
+import { parseArgs } from 'node:util'
 import { findScenario } from '../scenarios/index.js'
 import { storeFile } from '../server/config.js'
 import { clientIdsOf, clientVersionsOf } from '../server/report/client-summary.js'
@@ -16,12 +17,17 @@ import { LabStore, type RunRow } from '../server/store/lab-store.js'
 import { renderClientStacks } from './stacks/render-client-stacks.js'
 
 const repo = resolve(import.meta.dirname, '..')
-const args = process.argv.slice(2)
-const dataDirArg = takeValue('--data-dir')
-const runArg = takeValue('--run')
-const out = resolve(takeValue('--out') ?? join(repo, 'docs', 'client-stacks.md'))
-const jobs = takeValue('--jobs')
-if (args.length > 0) fail(`unknown argument ${args[0] ?? ''} (see the usage at the top of scripts/write-stack-comparison.ts)`)
+const { values: flags } = (() => {
+  try {
+    return parseArgs({ options: { 'data-dir': { type: 'string' }, run: { type: 'string' }, out: { type: 'string' }, jobs: { type: 'string' } } })
+  } catch (error) {
+    return fail(`${(error as Error).message} (see the usage at the top of scripts/write-stack-comparison.ts)`)
+  }
+})()
+const dataDirArg = flags['data-dir']
+const runArg = flags.run
+const out = resolve(flags.out ?? join(repo, 'docs', 'client-stacks.md'))
+const jobs = flags.jobs
 if (runArg !== undefined && dataDirArg === undefined) fail('--run needs --data-dir (where the run is stored)')
 
 let dataDir = dataDirArg === undefined ? undefined : resolve(dataDirArg)
@@ -70,14 +76,6 @@ function pickRun(labStore: LabStore, id: string | undefined): RunRow {
   const run = labStore.listRuns(50).find((candidate) => candidate.status !== 'running' && clientIdsOf(candidate.options).length > 0)
   if (run === undefined) fail(`no finished run with real clients in ${labStore.file}: run \`mitmlab run --clients all\` first`)
   return run
-}
-
-function takeValue(flag: string): string | undefined {
-  const index = args.indexOf(flag)
-  if (index < 0) return undefined
-  const [, value] = args.splice(index, 2)
-  if (value === undefined) fail(`${flag} needs a value`)
-  return value
 }
 
 function fail(message: string): never {

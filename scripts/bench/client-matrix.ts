@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { availableParallelism, cpus, loadavg } from 'node:os'
 import { join, relative, resolve } from 'node:path'
+import { parseArgs } from 'node:util'
 import { renderClientMatrixSection, spliceClientMatrixSection, type ClientMatrixResult, type ClientMatrixRun } from './render-client-matrix.js'
 
 interface StoredResult {
@@ -27,19 +28,31 @@ interface RunJson {
 }
 
 const repo = resolve(import.meta.dirname, '..', '..')
-const args = process.argv.slice(2)
-const jobsList = (takeValue('--jobs') ?? `1,${availableParallelism()}`).split(',').map((text) => {
+const { values: flags } = (() => {
+  try {
+    return parseArgs({
+      options: {
+        jobs: { type: 'string' },
+        json: { type: 'string' },
+        scenarios: { type: 'string' },
+        'write-doc': { type: 'boolean', default: false },
+        measured: { type: 'string', multiple: true, default: [] },
+      },
+    })
+  } catch (error) {
+    return fail((error as Error).message)
+  }
+})()
+const jobsList = (flags.jobs ?? `1,${availableParallelism()}`).split(',').map((text) => {
   const jobs = Number(text)
   if (!Number.isInteger(jobs) || jobs < 1) fail(`--jobs takes positive integers separated by commas, not "${text}"`)
   return jobs
 })
-const jsonFile = takeValue('--json')
+const jsonFile = flags.json
 // A subset (comma list) for a quick try; the measurement is the whole catalog.
-const subset = takeValue('--scenarios')?.split(',') ?? []
-const writeDoc = takeFlag('--write-doc')
-const measured: string[] = []
-for (let value = takeValue('--measured'); value !== undefined; value = takeValue('--measured')) measured.push(value)
-if (args.length > 0) fail(`unknown argument ${args[0] ?? ''}`)
+const subset = flags.scenarios?.split(',') ?? []
+const writeDoc = flags['write-doc']
+const measured: string[] = flags.measured
 
 const outDir = join(repo, 'bench-out', 'client-matrix')
 mkdirSync(outDir, { recursive: true })
@@ -121,21 +134,6 @@ function run(command: string, commandArgs: string[]): Promise<{ code: number | n
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')))
     child.on('close', (code) => done({ code, stderr }))
   })
-}
-
-function takeValue(flag: string): string | undefined {
-  const index = args.indexOf(flag)
-  if (index < 0) return undefined
-  const [, value] = args.splice(index, 2)
-  if (value === undefined) fail(`${flag} needs a value`)
-  return value
-}
-
-function takeFlag(flag: string): boolean {
-  const index = args.indexOf(flag)
-  if (index < 0) return false
-  args.splice(index, 1)
-  return true
 }
 
 function fail(message: string): never {
