@@ -242,12 +242,14 @@ function describeError(cause: unknown): string {
 }
 
 function driverTarget(context: ScenarioContext, servers: StagedServers, scenario: Scenario): DriverTarget {
-  const connectTo = servers.proxy?.connectTo ?? servers.genuine
+  // The same first visit the lab's victim makes (sslstrip, HSTS): where it starts, what HSTS it already holds, how often.
+  const policy = victimPolicy(context, scenario)
+  // A victim configured with an explicit proxy reaches bank.lab only through it: the entry is both
+  // the address and the proxy (explicit-proxy-entry.ts), never the proxy's port as if it were bank.lab.
+  const connectTo = policy.explicitProxy === true ? servers.tunnel : (servers.proxy?.connectTo ?? servers.genuine)
   if (connectTo === null || servers.tunnel === null || servers.caDir === null) {
     throw new LabError('INTERNAL', 'The scenario was not staged for real clients')
   }
-  // The same first visit the lab's victim makes (sslstrip, HSTS): where it starts, what HSTS it already holds, how often.
-  const policy = victimPolicy(context, scenario)
   return {
     ...(policy.startUrl === undefined ? {} : { startUrl: policy.startUrl }),
     ...(policy.hsts === undefined ? {} : { hsts: { preloaded: [...policy.hsts.preloaded] } }),

@@ -5,6 +5,7 @@ import { createSecureContext } from 'node:tls'
 import { chainPem, derToPem, formatName } from '../ca/index.js'
 import type { ClientPolicy } from '../server/client/instrumented-client.js'
 import { startConnectTunnel, type ConnectTunnel } from '../server/drivers/connect-tunnel.js'
+import { startExplicitProxyEntry } from '../server/drivers/explicit-proxy-entry.js'
 import { LabError } from '../server/errors.js'
 import { startGenuineServer, type GenuineServer } from '../server/genuine/genuine-server.js'
 import type { ConnectionRecord } from '../server/proxy/connection-record.js'
@@ -16,7 +17,10 @@ import type { LabEnvironment } from './runner.js'
 export interface StagedServers {
   genuine: GenuineServer | null
   proxy: PathMiddlebox | null
-  /** Only when real client drivers run: the CONNECT stand-in for a hijacked resolver. */
+  /**
+   * Only when real client drivers run: the CONNECT stand-in for a hijacked resolver or, when the
+   * victim is configured with an explicit proxy, the entry to that proxy (explicit-proxy-entry.ts).
+   */
   tunnel: ConnectTunnel | null
   /** Only when real client drivers run: holds the victim's trust anchors as a PEM file. */
   caDir: string | null
@@ -75,10 +79,15 @@ export async function stageScenario(
     servers.proxy = await topology.start(context, upstream)
   }
   if ((env.drivers ?? []).length > 0) {
-    const connectTo = servers.proxy?.connectTo ?? servers.genuine
-    servers.tunnel = await startConnectTunnel({ host: connectTo.host, port: connectTo.port })
-    servers.caDir = mkdtempSync(join(tmpdir(), 'mitmlab-victim-'))
     const policy = victimPolicy(context, scenario)
+    const connectTo = servers.proxy?.connectTo ?? servers.genuine
+    // An explicit proxy answers CONNECT, not a ClientHello: real clients reach it through an entry
+    // that lets each use the proxy the way it can. Without one every client timed out (issue 22).
+    servers.tunnel =
+      policy.explicitProxy === true && servers.proxy !== null
+        ? await startExplicitProxyEntry(servers.proxy.connectTo, context.host)
+        : await startConnectTunnel({ host: connectTo.host, port: connectTo.port })
+    servers.caDir = mkdtempSync(join(tmpdir(), 'mitmlab-victim-'))
     writeFileSync(join(servers.caDir, 'victim-roots.pem'), policy.trustAnchors.map((der) => derToPem(der)).join(''))
   }
 }
