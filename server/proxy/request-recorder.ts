@@ -20,6 +20,13 @@ interface StagedRequest {
   /** The head as read, for the flow; absent when the caller only passes a header lookup. */
   rawHeaders: readonly string[] | undefined
   contentEncoding: string
+  /** Lower-cased Content-Type, parameters kept (RFC 9110 §8.3.1: `Application/JSON; charset=utf-8`). */
+  bodyType: string
+  /** The first MAX_BODY_BYTES of the body, read for credentials. */
+  body: Buffer[]
+  bodyBytes: number
+  /** The body for the flow view (its own bound, proxy-flow.ts). */
+  flowBody: BodyBuffer
 }
 
 /**
@@ -40,11 +47,11 @@ interface StagedRequest {
  * decoded body, to which the ResponseRecorder adds the answer.
  */
 export class RequestRecorder {
+  /**
+   * The request whose head was read and whose body is arriving, or null between requests. All of
+   * one request's state lives in it, so a new head starts from nothing and `discard` is one assignment.
+   */
   private staged: StagedRequest | null = null
-  private body: Buffer[] = []
-  private bodyBytes = 0
-  private bodyType = ''
-  private flowBody = new BodyBuffer()
 
   constructor(private readonly plaintext: Plaintext) {}
 
@@ -57,66 +64,57 @@ export class RequestRecorder {
       authorization: header('authorization'),
       rawHeaders,
       contentEncoding: header('content-encoding') ?? '',
+      bodyType: (header('content-type') ?? '').toLowerCase(),
+      body: [],
+      bodyBytes: 0,
+      flowBody: new BodyBuffer(),
     }
-    this.flowBody = new BodyBuffer()
-    // Media types are case-insensitive and may carry parameters (RFC 9110 §8.3.1): `Application/JSON; charset=utf-8`.
-    this.bodyType = (header('content-type') ?? '').toLowerCase()
-    this.body = []
-    this.bodyBytes = 0
   }
 
   bodyChunk(chunk: Buffer): void {
-    if (this.staged === null) return
-    this.flowBody.push(chunk)
-    if (this.bodyBytes >= MAX_BODY_BYTES) return
-    const kept = chunk.subarray(0, MAX_BODY_BYTES - this.bodyBytes)
-    this.body.push(kept)
-    this.bodyBytes += kept.length
+    const request = this.staged
+    // Body bytes with no head staged (after a discard) belong to a request the server will not process.
+    if (request === null) return
+    request.flowBody.push(chunk)
+    // Past the cap nothing is kept, not even an empty view: a subarray would pin the whole chunk in memory.
+    if (request.bodyBytes >= MAX_BODY_BYTES) return
+    const kept = chunk.subarray(0, MAX_BODY_BYTES - request.bodyBytes)
+    request.body.push(kept)
+    request.bodyBytes += kept.length
   }
 
   /** The request is complete and reaches the server: record it, and read the credential fields out of its body. */
   end(): void {
-    const path = this.commitHead()
-    if (path === null || this.bodyBytes === 0) return
-    const text = Buffer.concat(this.body).toString('utf8')
-    this.body = []
-    this.bodyBytes = 0
-    const fields = this.bodyType.includes('json')
-      ? jsonFields(text)
-      : [...new URLSearchParams(text).entries()]
+    const request = this.staged
+    if (request === null) return
+    this.commit(request)
+    const text = Buffer.concat(request.body).toString('utf8')
+    const fields = request.bodyType.includes('json') ? jsonFields(text) : [...new URLSearchParams(text).entries()]
     for (const [field, value] of fields) {
-      if (SECRET_FIELDS.test(field) || USER_FIELDS.test(field))
-        keep(this.plaintext.credentials, { field, value, path })
+      if (SECRET_FIELDS.test(field) || USER_FIELDS.test(field)) keep(this.plaintext.credentials, { field, value, path: request.path })
     }
   }
 
   /** The server will not process the staged request (its framing was refused, or the proxy turned it down). */
   discard(): void {
     this.staged = null
-    this.body = []
-    this.bodyBytes = 0
   }
 
   /** The client vanished mid-request: the head the attacker read is recorded, its partial body is not read. */
   flush(): void {
-    this.commitHead()
-    this.discard()
+    if (this.staged !== null) this.commit(this.staged)
   }
 
-  /** Records the staged head; its path, or null when nothing was staged. */
-  private commitHead(): string | null {
-    const request = this.staged
-    if (request === null) return null
+  /** Records the request's head (and its flow) and unstages it. */
+  private commit(request: StagedRequest): void {
     this.staged = null
     const { requests } = this.plaintext
-    if (requests.length < MAX_PLAINTEXT_ENTRIES)
-      requests.push({ method: request.method, path: request.path, host: request.host })
+    if (requests.length < MAX_PLAINTEXT_ENTRIES) requests.push({ method: request.method, path: request.path, host: request.host })
     else this.plaintext.requestsNotListed = (this.plaintext.requestsNotListed ?? 0) + 1
     if (request.cookie !== undefined) keep(this.plaintext.cookies, request.cookie)
     if (request.authorization !== undefined)
       keep(this.plaintext.credentials, { field: 'authorization', value: request.authorization, path: request.path })
     this.keepFlow(request)
-    return request.path
   }
 
   private keepFlow(request: StagedRequest): void {
@@ -132,11 +130,10 @@ export class RequestRecorder {
         path: request.path,
         host: request.host,
         headers: flowHeaders(request.rawHeaders ?? []),
-        body: decodeBody(this.flowBody.bytes(), this.flowBody.size, this.bodyType, request.contentEncoding),
+        body: decodeBody(request.flowBody.bytes(), request.flowBody.size, request.bodyType, request.contentEncoding),
       },
       response: null,
     })
-    this.flowBody = new BodyBuffer()
   }
 }
 

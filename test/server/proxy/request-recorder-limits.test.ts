@@ -60,6 +60,31 @@ describe('RequestRecorder limits', () => {
     expect([seen.requests[999]?.path, seen.cookies[999]]).toEqual(['/page/999', 'session=999'])
   })
 
+  it('keeps 200 flows per connection, the first ones, and counts the rest', () => {
+    const seen = plaintext()
+    const recorder = new RequestRecorder(seen)
+    for (let i = 0; i < 203; i++) {
+      recorder.head('GET', `/page/${i}`, () => undefined)
+      recorder.end()
+    }
+    expect(seen.flows).toHaveLength(200)
+    expect([seen.flows?.[0]?.request.path, seen.flows?.[199]?.request.path]).toEqual(['/page/0', '/page/199'])
+    expect(seen.flowsNotListed).toBe(3)
+    // The request list has its own, larger bound: all 203 are listed.
+    expect(seen.requests).toHaveLength(203)
+  })
+
+  it('ignores body bytes, ends and flushes with no request staged (after a discard), recording nothing', () => {
+    const seen = plaintext()
+    const recorder = new RequestRecorder(seen)
+    recorder.head('POST', '/login', (name) => (name === 'content-type' ? 'application/x-www-form-urlencoded' : undefined))
+    recorder.discard()
+    recorder.bodyChunk(Buffer.from('password=s3cret'))
+    recorder.end()
+    recorder.flush()
+    expect(seen).toEqual({ requests: [], credentials: [], cookies: [] })
+  })
+
   it('records no cookie and no credential for a request without Cookie, Authorization or body', () => {
     const seen = plaintext()
     const recorder = new RequestRecorder(seen)
