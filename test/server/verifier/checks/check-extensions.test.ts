@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { issueCertificate } from '../../../../ca/index.js'
+import { issueCertificate, keyIdentifier } from '../../../../ca/index.js'
 import { ecKey, makeIntermediate, makeLeaf, makeRoot, NOW, stepOf, verifyChain } from '../support/make-chain.js'
 import { STEP_TITLES } from '../../../../server/steps/step-ids.js'
 
@@ -114,6 +114,30 @@ describe('the certificate-format step (CRIT) says it covers fields, not only ext
     expect(stepOf(verifyChain([makeLeaf(root)], [root]), 'CRIT')).toMatchObject({
       status: 'pass',
       message: 'Every certificate field and extension is well-formed, and every critical extension is understood',
+    })
+  })
+
+  // CA/B Forum BR §7.1.2.1.3: a root's authorityKeyIdentifier, if present, holds only a keyIdentifier equal to its SKI.
+  describe("a root's authorityKeyIdentifier", () => {
+    /** AuthorityKeyIdentifier ::= SEQUENCE { keyIdentifier [0] OCTET STRING } (RFC 5280 §4.2.1.1), 20 bytes. */
+    const akiOf = (keyId: Buffer): Buffer => Buffer.concat([Buffer.from([0x30, 0x16, 0x80, 0x14]), keyId])
+    const rootWithAki = (pick: (ownKeyId: Buffer) => Buffer) => {
+      const key = ecKey()
+      return makeRoot({ key, extra: [{ oid: '2.5.29.35', critical: false, valueDer: akiOf(pick(keyIdentifier(key.spkiDer))) }] })
+    }
+
+    it('refuses, in the Web PKI profile, a root whose AKI names another key', () => {
+      const root = rootWithAki(() => Buffer.alloc(20, 0xab))
+      const report = verifyChain([makeLeaf(root)], [root])
+      expect(report).toMatchObject({ verdict: 'reject', code: 'EXTENSION_MALFORMED' })
+      expect(report.steps.find((step) => step.code === 'EXTENSION_MALFORMED')?.detail).toEqual({ subject: 'O=mitmlab test, CN=Test Root', name: 'authorityKeyIdentifier of a root', reason: 'CA/B BR §7.1.2.1.3' })
+    })
+
+    it('accepts a root whose AKI equals its own SKI, and any root AKI under RFC 5280', () => {
+      const matching = rootWithAki((own) => own)
+      expect(verifyChain([makeLeaf(matching)], [matching]).verdict).toBe('accept')
+      const other = rootWithAki(() => Buffer.alloc(20, 0xab))
+      expect(verifyChain([makeLeaf(other)], [other], { profile: 'rfc5280' }).verdict).toBe('accept')
     })
   })
 })
