@@ -98,59 +98,69 @@ export type FailureCode =
   | 'PIN_MISMATCH'
 
 /**
- * How specific each failure is, higher wins (webpki's `Error::rank`). Used both
+ * How specific each failure is, most specific first (webpki's `Error::rank`). Used both
  * to pick the reported path among failing candidates and to name the catching
- * step on that path. "Could not find an issuer" codes rank lowest so that a
+ * step on that path. "Could not find an issuer" codes come last so that a
  * path reaching an anchor with a definite defect beats a dead end; the budget
- * ranks highest because it is fatal.
+ * comes first because it is fatal. Only the order matters, so it is written as
+ * an order: there are no rank numbers to get subtly wrong.
  */
-export const FAILURE_RANK = {
-  PATH_BUDGET_EXCEEDED: 1000,
-  NO_CERTIFICATES: 990,
-  CERT_MALFORMED: 980,
-  BAD_SIGNATURE: 900,
-  INVALID_ISSUER_KEY: 890,
-  SIGNATURE_ALGORITHM_MISMATCH: 880,
-  CERT_EXPIRED: 800,
-  CERT_NOT_YET_VALID: 790,
-  INVALID_REFERENCE_NAME: 710,
-  HOSTNAME_MISMATCH: 700,
-  NO_SUBJECT_ALT_NAME: 690,
-  CA_USED_AS_END_ENTITY: 610,
-  END_ENTITY_USED_AS_CA: 600,
-  BASIC_CONSTRAINTS_NOT_CRITICAL: 590,
-  PATH_LEN_EXCEEDED: 550,
-  ISSUER_NOT_CERT_SIGNER: 510,
-  KEY_CERT_SIGN_WITHOUT_CA: 500,
-  LEAF_KEY_USAGE_INSUFFICIENT: 495,
-  EKU_MISSING_SERVER_AUTH: 460,
-  ISSUER_EKU_MISSING_SERVER_AUTH: 450,
-  NAME_CONSTRAINTS_BUDGET_EXCEEDED: 420,
-  NAME_EXCLUDED: 410,
-  NAME_NOT_PERMITTED: 405,
-  NAME_CONSTRAINTS_INVALID: 400,
-  NAME_CONSTRAINTS_UNCHECKABLE: 395,
-  WEAK_SIGNATURE_HASH: 360,
-  WEAK_RSA_KEY: 355,
-  EC_EXPLICIT_PARAMETERS: 350,
-  UNSUPPORTED_KEY_TYPE: 345,
-  UNSUPPORTED_SIGNATURE_ALGORITHM: 340,
-  UNKNOWN_CRITICAL_EXTENSION: 310,
-  EXTENSION_MALFORMED: 305,
-  DUPLICATE_EXTENSION: 300,
-  EXTENSION_CRITICALITY_INVALID: 295,
-  REQUIRED_EXTENSION_MISSING: 290,
-  EMPTY_NAME: 285,
-  UNSUPPORTED_VERSION: 280,
-  INVALID_SERIAL_NUMBER: 275,
-  CERT_REVOKED: 250,
-  CRL_INVALID: 240,
-  PIN_MISMATCH: 200,
-  MAX_DEPTH_EXCEEDED: 40,
-  SELF_SIGNED_LEAF: 30,
-  UNTRUSTED_ROOT: 20,
-  UNKNOWN_ISSUER: 10,
-} as const satisfies Record<FailureCode, number>
+const FAILURE_ORDER = [
+  'PATH_BUDGET_EXCEEDED',
+  'NO_CERTIFICATES',
+  'CERT_MALFORMED',
+  'BAD_SIGNATURE',
+  'INVALID_ISSUER_KEY',
+  'SIGNATURE_ALGORITHM_MISMATCH',
+  'CERT_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'INVALID_REFERENCE_NAME',
+  'HOSTNAME_MISMATCH',
+  'NO_SUBJECT_ALT_NAME',
+  'CA_USED_AS_END_ENTITY',
+  'END_ENTITY_USED_AS_CA',
+  'BASIC_CONSTRAINTS_NOT_CRITICAL',
+  'PATH_LEN_EXCEEDED',
+  'ISSUER_NOT_CERT_SIGNER',
+  'KEY_CERT_SIGN_WITHOUT_CA',
+  'LEAF_KEY_USAGE_INSUFFICIENT',
+  'EKU_MISSING_SERVER_AUTH',
+  'ISSUER_EKU_MISSING_SERVER_AUTH',
+  'NAME_CONSTRAINTS_BUDGET_EXCEEDED',
+  'NAME_EXCLUDED',
+  'NAME_NOT_PERMITTED',
+  'NAME_CONSTRAINTS_INVALID',
+  'NAME_CONSTRAINTS_UNCHECKABLE',
+  'WEAK_SIGNATURE_HASH',
+  'WEAK_RSA_KEY',
+  'EC_EXPLICIT_PARAMETERS',
+  'UNSUPPORTED_KEY_TYPE',
+  'UNSUPPORTED_SIGNATURE_ALGORITHM',
+  'UNKNOWN_CRITICAL_EXTENSION',
+  'EXTENSION_MALFORMED',
+  'DUPLICATE_EXTENSION',
+  'EXTENSION_CRITICALITY_INVALID',
+  'REQUIRED_EXTENSION_MISSING',
+  'EMPTY_NAME',
+  'UNSUPPORTED_VERSION',
+  'INVALID_SERIAL_NUMBER',
+  'CERT_REVOKED',
+  'CRL_INVALID',
+  'PIN_MISMATCH',
+  'MAX_DEPTH_EXCEEDED',
+  'SELF_SIGNED_LEAF',
+  'UNTRUSTED_ROOT',
+  'UNKNOWN_ISSUER',
+] as const satisfies readonly FailureCode[]
+
+// Every code has a place in the order (a new code without one is a type error here).
+const everyCodeRanked: [Exclude<FailureCode, (typeof FAILURE_ORDER)[number]>] extends [never] ? true : never = true
+void everyCodeRanked
+
+/** The rank of each code: higher wins. */
+export const FAILURE_RANK: Readonly<Record<FailureCode, number>> = Object.fromEntries(
+  FAILURE_ORDER.map((code, index) => [code, FAILURE_ORDER.length - index]),
+) as Record<FailureCode, number>
 
 /** The step that reports each code. */
 export const FAILURE_STEP = {
