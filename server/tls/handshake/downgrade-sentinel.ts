@@ -28,9 +28,11 @@ export function checkDowngradeSentinel(
   negotiatedVersion: number,
   clientMaxVersion: number,
 ): SentinelCheck {
-  const tail = Buffer.from(serverHelloRandom).subarray(24, 32)
+  // ServerHello.random is exactly 32 bytes (RFC 8446 §4.1.3); the sentinel is its last 8.
+  if (serverHelloRandom.length !== 32) return { downgradeDetected: false, sentinel: 'none' }
+  const tail = Buffer.from(serverHelloRandom).subarray(24)
   const sentinel = tail.equals(DOWNGRADE_TLS12) ? 'TLS12' : tail.equals(DOWNGRADE_TLS11) ? 'TLS11_OR_BELOW' : 'none'
-  if (sentinel === 'none' || serverHelloRandom.length !== 32) return { downgradeDetected: false, sentinel: 'none' }
+  if (sentinel === 'none') return { downgradeDetected: false, sentinel: 'none' }
   const detected =
     (clientMaxVersion >= TLS13 && negotiatedVersion <= TLS12) ||
     (clientMaxVersion === TLS12 && negotiatedVersion < TLS12 && sentinel === 'TLS11_OR_BELOW')

@@ -4,9 +4,11 @@ import { hashLength } from './cipher-suites.js'
 
 /** HKDF-Expand (RFC 5869 §2.3). node:crypto's hkdfSync always extracts first, so expand is done here. */
 export function hkdfExpand(hash: HashName, prk: Uint8Array, info: Uint8Array, length: number): Buffer {
+  // N = ceil(L / HashLen) blocks, T(i) = HMAC(PRK, T(i-1) | info | i) with T(0) empty and i from 1.
+  const blockCount = Math.ceil(length / hashLength(hash))
   const blocks: Buffer[] = []
   let previous: Buffer = Buffer.alloc(0)
-  for (let counter = 1; blocks.length * hashLength(hash) < length; counter++) {
+  for (let counter = 1; counter <= blockCount; counter++) {
     previous = createHmac(hash, prk).update(previous).update(info).update(Buffer.from([counter])).digest()
     blocks.push(previous)
   }

@@ -30,4 +30,9 @@ describe('checkDowngradeSentinel (RFC 8446 §4.1.3)', () => {
   it('finds nothing in an ordinary random', () => {
     expect(checkDowngradeSentinel(Buffer.alloc(32, 7), TLS12, TLS13)).toEqual({ downgradeDetected: false, sentinel: 'none' })
   })
+
+  it('reads no sentinel out of a random that is not 32 bytes, even when it ends in one', () => {
+    expect(checkDowngradeSentinel(Buffer.concat([Buffer.alloc(25, 0x5a), DOWNGRADE_TLS12]), TLS12, TLS13)).toEqual({ downgradeDetected: false, sentinel: 'none' })
+    expect(checkDowngradeSentinel(DOWNGRADE_TLS12, TLS12, TLS13)).toEqual({ downgradeDetected: false, sentinel: 'none' })
+  })
 })

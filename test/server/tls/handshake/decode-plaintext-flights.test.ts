@@ -1,0 +1,73 @@
+import { constants } from 'node:crypto'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { uint16List } from '../../../../server/tls/handshake/byte-reader.js'
+import { decodeConnection } from '../../../../server/tls/handshake/decode-connection.js'
+import { makeTestPki } from '../support/test-pki.js'
+import { runExchange, type ExchangeOutcome } from '../support/tls-exchange.js'
+
+/*
+ * What the decoder reads without any keys, on real handshakes: every plaintext message of each
+ * side, in capture order. The HS/FIN steps and the handshake view show exactly this list.
+ */
+describe('decoding the plaintext flights of real handshakes, without keys', () => {
+  let tls12: ExchangeOutcome
+  let helloRetry: ExchangeOutcome
+
+  beforeAll(async () => {
+    // No session ticket: the ServerHelloDone is then the last plaintext handshake message the server sends.
+    tls12 = await runExchange({ pki: makeTestPki('rsa'), client: { maxVersion: 'TLSv1.2' }, server: { secureOptions: constants.SSL_OP_NO_TICKET } })
+    // The client's only key share is X25519; a server that accepts only P-256 answers with a
+    // HelloRetryRequest (RFC 8446 §4.1.4), and OpenSSL's client sends its compatibility
+    // ChangeCipherSpec before the second ClientHello (RFC 8446 §D.4).
+    helloRetry = await runExchange({ pki: makeTestPki('rsa'), client: { ecdhCurve: 'X25519:P-256' }, server: { ecdhCurve: 'P-256' } })
+  })
+
+  it('reads a TLS 1.2 server flight through its empty ServerHelloDone (a 4-byte message ending the record)', () => {
+    const leg = tls12.connection.clientLeg()
+    const t = decodeConnection({ ...leg, keylog: '' })
+    expect(t.serverToClient.map((m) => m.name).slice(0, 4)).toEqual(['ServerHello', 'Certificate', 'ServerKeyExchange', 'ServerHelloDone'])
+    expect(t.serverToClient.find((m) => m.name === 'ServerHelloDone')?.length).toBe(0)
+    // Each message is exactly as long as its own header says: the first record holds the ServerHello
+    // right after the 5-byte record header, its uint24 length at bytes 6..8 (RFC 5246 §7.4).
+    const stream = Buffer.from(leg.serverToClient)
+    expect(t.serverToClient[0]?.length).toBe(stream.readUIntBE(6, 3))
+  })
+
+  it('reads the same four messages when the server coalesces its whole flight into one record (RFC 5246 §6.2.1)', () => {
+    const leg = tls12.connection.clientLeg()
+    const stream = Buffer.from(leg.serverToClient)
+    // OpenSSL sends one record per message; put the first four handshake records' payloads into one.
+    const payloads: Buffer[] = []
+    let offset = 0
+    while (payloads.length < 4) {
+      const length = stream.readUInt16BE(offset + 3)
+      expect(stream[offset]).toBe(22)
+      payloads.push(stream.subarray(offset + 5, offset + 5 + length))
+      offset += 5 + length
+    }
+    const flight = Buffer.concat(payloads)
+    const coalesced = Buffer.concat([Buffer.from([22, 0x03, 0x03, flight.length >> 8, flight.length & 0xff]), flight, stream.subarray(offset)])
+    const t = decodeConnection({ ...leg, serverToClient: coalesced, keylog: '' })
+    // Each message's length is its own header's uint24, read here straight from the bytes.
+    expect(t.serverToClient.slice(0, 4).map((m) => [m.name, m.length])).toEqual([
+      ['ServerHello', payloads[0]?.readUIntBE(1, 3)],
+      ['Certificate', payloads[1]?.readUIntBE(1, 3)],
+      ['ServerKeyExchange', payloads[2]?.readUIntBE(1, 3)],
+      ['ServerHelloDone', 0],
+    ])
+  })
+
+  it('reads the second ClientHello after a HelloRetryRequest, past TLS 1.3’s dummy ChangeCipherSpec', () => {
+    const t = decodeConnection({ ...helloRetry.connection.clientLeg(), keylog: '' })
+    expect(t.clientToServer.map((m) => m.name)).toEqual(['ClientHello', 'ChangeCipherSpec', 'ClientHello'])
+    expect(t.serverToClient.map((m) => m.name)).toEqual(['ServerHello', 'ChangeCipherSpec', 'ServerHello'])
+  })
+})
+
+describe('uint16List', () => {
+  it('splits every uint16 of a vector, the last one included, and ignores an odd trailing byte', () => {
+    expect(uint16List(Buffer.from([0x13, 0x01, 0x13, 0x02, 0xc0, 0x2f]))).toEqual([0x1301, 0x1302, 0xc02f])
+    expect(uint16List(Buffer.from([0x00, 0x1d, 0x00]))).toEqual([0x001d])
+    expect(uint16List(Buffer.alloc(0))).toEqual([])
+  })
+})
