@@ -106,9 +106,9 @@ export class LabStore {
       'INSERT INTO step_results (result_id, ordinal, step, status, code, message, detail_json) VALUES (?, ?, ?, ?, ?, ?, ?)',
     )
     const insertConnection = this.db.prepare('INSERT INTO connections (result_id, ordinal, record_json) VALUES (?, ?, ?)')
-    const insertFlows = this.hasProxyFlows()
-      ? this.db.prepare('INSERT INTO proxy_flows (result_id, connection_ordinal, flows_json, not_listed) VALUES (?, ?, ?, ?)')
-      : null
+    // A store that can be written to was migrated when it was opened (open-database.ts), so it has
+    // migration 009's table; only a read-only store may predate it.
+    const insertFlows = this.db.prepare('INSERT INTO proxy_flows (result_id, connection_ordinal, flows_json, not_listed) VALUES (?, ?, ?, ?)')
     const count = this.db.prepare(
       `UPDATE runs SET result_count = result_count + 1, caught_count = caught_count + ?, leaked_count = leaked_count + ?,
          unexpected_count = unexpected_count + ? WHERE id = ?`,
@@ -143,9 +143,8 @@ export class LabStore {
       result.connections.forEach((connection, index) => {
         // The flows go to their own table (migration 009); the record keeps what it always held.
         const { flows, flowsNotListed, ...plaintext } = connection.plaintext
-        insertConnection.run(resultId, index, JSON.stringify(insertFlows === null ? connection : { ...connection, plaintext }))
-        if (insertFlows !== null && flows !== undefined && flows.length + (flowsNotListed ?? 0) > 0)
-          insertFlows.run(resultId, index, JSON.stringify(flows), flowsNotListed ?? 0)
+        insertConnection.run(resultId, index, JSON.stringify({ ...connection, plaintext }))
+        if (flows !== undefined && flows.length + (flowsNotListed ?? 0) > 0) insertFlows.run(resultId, index, JSON.stringify(flows), flowsNotListed ?? 0)
       })
       // The run's counts, in the same transaction as the result they count (migration 005).
       // A scenario that could not be run caught nothing, whatever its default verdict says.

@@ -127,6 +127,36 @@ describe('LabStore round trip with non-default values', () => {
     store.close()
   })
 
+  it('round-trips proxy flows through their own table, and stores them once (migration 009)', () => {
+    const store = openStore()
+    store.createRun({ id: 'run-flows', trigger: 'ci', options: {}, scenarioCount: 1 })
+    const result = acceptedAttackByCurl('run-flows')
+    const withFlows = newConnectionRecord(4, 'terminate', '127.0.0.1:50124')
+    withFlows.plaintext.requests.push({ method: 'POST', path: '/login', host: 'bank.lab' })
+    withFlows.plaintext.flows = [
+      {
+        request: {
+          leg: 'client → proxy',
+          method: 'POST',
+          path: '/login',
+          host: 'bank.lab',
+          headers: [{ name: 'Cookie', value: 'session=abc', isCredential: true }],
+          body: { kind: 'form', contentType: 'application/x-www-form-urlencoded', size: 31, truncated: false, text: 'username=alice&password=hunter2' },
+        },
+        response: { leg: 'bank → proxy', status: 302, reason: 'Found', headers: [{ name: 'Location', value: '/account', isCredential: false }], body: null },
+      },
+      { request: { leg: 'client → proxy', method: 'GET', path: '/account', host: 'bank.lab', headers: [], body: null }, response: null },
+    ]
+    withFlows.plaintext.flowsNotListed = 5
+    const written: ScenarioResult = { ...result, connections: [...result.connections, withFlows] }
+    store.insertScenarioResult(written)
+    expect(store.getResults('run-flows')).toStrictEqual([written])
+    // Stored once: in proxy_flows, not a second time inside the connection's record.
+    const records = (store.db.prepare('SELECT record_json FROM connections ORDER BY ordinal').all() as { record_json: string }[]).map((row) => JSON.parse(row.record_json) as { plaintext: Record<string, unknown> })
+    expect(records.map((record) => [Object.hasOwn(record.plaintext, 'flows'), Object.hasOwn(record.plaintext, 'flowsNotListed')])).toEqual([[false, false], [false, false]])
+    expect(store.db.prepare('SELECT connection_ordinal, not_listed FROM proxy_flows').all()).toEqual([{ connection_ordinal: 1, not_listed: 5 }])
+  })
+
   it('stores each column as its own value (read straight from SQLite)', () => {
     const store = openStore()
     store.createRun({ id: 'run-nd', trigger: 'ci', options: {}, scenarioCount: 2 })
