@@ -147,14 +147,14 @@ describe('LabStore round trip with non-default values', () => {
       },
       { request: { leg: 'client → proxy', method: 'GET', path: '/account', host: 'bank.lab', headers: [], body: null }, response: null },
     ]
-    withFlows.plaintext.flowsNotListed = 5
+    withFlows.plaintext.flowsNotListed = 1
     const written: ScenarioResult = { ...result, connections: [...result.connections, withFlows] }
     store.insertScenarioResult(written)
     expect(store.getResults('run-flows')).toStrictEqual([written])
     // Stored once: in proxy_flows, not a second time inside the connection's record.
     const records = (store.db.prepare('SELECT record_json FROM connections ORDER BY ordinal').all() as { record_json: string }[]).map((row) => JSON.parse(row.record_json) as { plaintext: Record<string, unknown> })
     expect(records.map((record) => [Object.hasOwn(record.plaintext, 'flows'), Object.hasOwn(record.plaintext, 'flowsNotListed')])).toEqual([[false, false], [false, false]])
-    expect(store.db.prepare('SELECT connection_ordinal, not_listed FROM proxy_flows').all()).toEqual([{ connection_ordinal: 1, not_listed: 5 }])
+    expect(store.db.prepare('SELECT connection_ordinal, not_listed FROM proxy_flows').all()).toEqual([{ connection_ordinal: 1, not_listed: 1 }])
   })
 
   it('stores each column as its own value (read straight from SQLite)', () => {
