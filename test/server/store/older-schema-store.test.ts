@@ -48,6 +48,8 @@ describe('a store at schema 4, opened read-only', () => {
   it('counts each run from its results, in the run list and by id', () => {
     const store = new LabStore(schemaFourStore(), { readonly: true })
     opened.push(store)
+    // Opened for reading only: SQLite itself refuses writes, so not even a migration can change the file.
+    expect(store.db.readonly).toBe(true)
     const counts = { resultCount: 3, caughtCount: 1, leakedCount: 1, unexpectedCount: 2 }
     expect(store.listRuns(10).map((run) => ({ id: run.id, resultCount: run.resultCount, caughtCount: run.caughtCount, leakedCount: run.leakedCount, unexpectedCount: run.unexpectedCount }))).toEqual([
       { id: 'run-old', ...counts },
