@@ -1,13 +1,8 @@
-import { connect, createServer, type AddressInfo, type Socket } from 'node:net'
-import { closeServer, listen } from '../genuine/genuine-server.js'
+import { connect } from 'node:net'
+import { startLoopbackTcpServer, type LoopbackTcpServer } from '../util/loopback-tcp-server.js'
 import { readProxyRequest } from '../util/proxy-request-head.js'
 
-
-export interface ConnectTunnel {
-  host: string
-  port: number
-  close(): Promise<void>
-}
+export type ConnectTunnel = LoopbackTcpServer
 
 /**
  * The lab's stand-in for a hijacked resolver, for clients that cannot be told
@@ -19,11 +14,8 @@ export interface ConnectTunnel {
  * marked `Connection: close`, so each proxy connection carries one request
  * whose request line this tunnel rewrote.
  */
-export async function startConnectTunnel(target: { host: string; port: number }): Promise<ConnectTunnel> {
-  const sockets = new Set<Socket>()
-  const server = createServer((client) => {
-    sockets.add(client)
-    client.once('close', () => sockets.delete(client))
+export function startConnectTunnel(target: { host: string; port: number }): Promise<ConnectTunnel> {
+  return startLoopbackTcpServer((client, track) => {
     client.on('error', () => client.destroy())
     client.setTimeout(15_000, () => client.destroy())
     readProxyRequest(client, Buffer.alloc(0), ({ requestHead, forward, rest }) => {
@@ -40,22 +32,10 @@ export async function startConnectTunnel(target: { host: string; port: number })
         client.pipe(upstream)
         upstream.pipe(client)
       })
-      sockets.add(upstream)
-      upstream.once('close', () => {
-        sockets.delete(upstream)
-        client.destroy()
-      })
+      track(upstream)
+      upstream.once('close', () => client.destroy())
       upstream.on('error', () => client.end('HTTP/1.1 502 Bad Gateway\r\n\r\n'))
       client.once('close', () => upstream.destroy())
     })
   })
-  await listen(server, '127.0.0.1', 0)
-  return {
-    host: '127.0.0.1',
-    port: (server.address() as AddressInfo).port,
-    close: async () => {
-      for (const socket of sockets) socket.destroy()
-      await closeServer(server)
-    },
-  }
 }

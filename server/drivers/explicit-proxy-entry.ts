@@ -1,5 +1,5 @@
-import { connect, createServer, type AddressInfo, type Socket } from 'node:net'
-import { closeServer, listen } from '../genuine/genuine-server.js'
+import { connect, type Socket } from 'node:net'
+import { startLoopbackTcpServer } from '../util/loopback-tcp-server.js'
 import type { ConnectTunnel } from './connect-tunnel.js'
 
 /** A TLS record starts with its content type; 22 is handshake (RFC 8446 §5.1), so a ClientHello's first byte. */
@@ -19,15 +19,13 @@ const MAX_RESPONSE_HEAD = 8 * 1024
  *   redirector (redsocks, proxychains) does for programs without proxy support.
  * Either way the TLS inside the tunnel is the client's own with the explicit proxy, untouched.
  */
-export async function startExplicitProxyEntry(proxy: { host: string; port: number }, host: string): Promise<ConnectTunnel> {
-  const sockets = new Set<Socket>()
-  const track = (socket: Socket): void => {
-    sockets.add(socket)
-    socket.once('close', () => sockets.delete(socket))
-    socket.on('error', () => socket.destroy())
-  }
-  const server = createServer((client) => {
-    track(client)
+export function startExplicitProxyEntry(proxy: { host: string; port: number }, host: string): Promise<ConnectTunnel> {
+  return startLoopbackTcpServer((client, trackSocket) => {
+    const track = (socket: Socket): void => {
+      trackSocket(socket)
+      socket.on('error', () => socket.destroy())
+    }
+    client.on('error', () => client.destroy())
     client.setTimeout(15_000, () => client.destroy())
     client.once('data', (first: Buffer) => {
       client.pause()
@@ -68,13 +66,4 @@ export async function startExplicitProxyEntry(proxy: { host: string; port: numbe
       upstream.on('data', onHead)
     })
   })
-  await listen(server, '127.0.0.1', 0)
-  return {
-    host: '127.0.0.1',
-    port: (server.address() as AddressInfo).port,
-    close: async () => {
-      for (const socket of sockets) socket.destroy()
-      await closeServer(server)
-    },
-  }
 }
