@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { appendFileSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
+import { appendFileSync, chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -143,6 +143,9 @@ const sameMutant = (a: Omit<MutantResult, 'group' | 'status' | 'ms'>, b: Omit<Mu
 /** The repository as it is now (tracked and untracked, not ignored), in a scratch directory. */
 function scratchCopy(): string {
   const work = mkdtempSync(join(tmpdir(), 'mitmlab-mutation-'))
+  // mkdtemp makes it 0700: read-only-store.test.ts runs the CLI as `nobody` (root ignores permission
+  // bits), which must be able to read the copy, as it can read a checkout.
+  chmodSync(work, 0o755)
   const listed = execFileSync('git', ['ls-files', '-co', '--exclude-standard', '-z'], { cwd: ROOT, encoding: 'utf8' }).split('\0')
   for (const file of listed) {
     if (file === '' || file === 'node_modules' || !existsSync(join(ROOT, file)) || statSync(join(ROOT, file)).isDirectory()) continue
