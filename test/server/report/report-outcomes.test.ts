@@ -289,6 +289,19 @@ describe('formatMarkdownReport, every outcome', () => {
   })
 })
 
+describe('formatMarkdownReport ordering, whatever the run order', () => {
+  it('puts a rejected control before an error even when the error ran first, for clients the gate does not judge', () => {
+    // Only lab-verifier is judged: curl's results fail nothing, so only the finding orders them.
+    const run = { ...report.run, options: { gate: { failOn: 'unexpected', judged: ['lab-verifier'] } } }
+    const lines = formatMarkdownReport({ ...report, run, results: [{ ...NOT_RUN, clientId: 'curl', ordinal: 0 }, { ...REJECTED_CONTROL, ordinal: 4 }, { ...CONTROL_OK, ordinal: 5 }] })
+      .split('\n')
+      .filter((line) => line.startsWith('| `'))
+    expect(lines.map((line) => line.split(' | ')[0])).toEqual(['| `direct-connection`', '| `expired-leaf`', '| `direct-connection`'])
+    expect(lines[0]).toContain('**false reject**')
+    expect(lines[1]).toContain('**error**')
+  })
+})
+
 describe('formatHtmlReport, every outcome', () => {
   const html = formatHtmlReport(report)
   const card = (scenario: string, client: string): string => {
@@ -354,6 +367,17 @@ describe('formatHtmlReport, every outcome', () => {
     )
     expect(caught).toContain('<h4>What the proxy saw</h4><ul><li>client-rejected, alert <code>bad_certificate</code></li></ul>')
     expect(card('direct-connection', 'lab-verifier')).toContain('<h4>What the proxy saw</h4><ul><li>no proxy on the path</li></ul>')
+  })
+
+  it("names in the client table the families of attacks each client falls for", () => {
+    expect(html).toMatch(/<tr><td>curl<\/td>.*<td>hostname<\/td><\/tr>/)
+  })
+
+  it('says what became of a connection with no credentials and no alert: its outcome alone', () => {
+    const relayed = newConnectionRecord(3, 'terminate', '127.0.0.1:5002')
+    relayed.outcome = 'relayed'
+    const text = formatHtmlReport({ ...report, results: [{ ...CONTROL_OK, connections: [relayed] }] })
+    expect(text).toContain('<h4>What the proxy saw</h4><ul><li>relayed</li></ul>')
   })
 
   it('marks leaked credentials in the matrix only where they leaked', () => {

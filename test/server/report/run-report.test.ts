@@ -110,6 +110,25 @@ describe('formatHtmlReport chain comparison', () => {
     expect(html).toContain('<td>absent</td>')
   })
 
+  it('shows a certificate the genuine chain has no counterpart for with no row marked different', () => {
+    const genuine = [cert({})]
+    const presented = [cert({ subject: 'CN=evil.lab' }), cert({ subject: 'CN=Attacker CA', isCa: true, pathLen: 1, notBefore: '2026-02-01T00:00:00Z' })]
+    const result: ScenarioResult = resultFixture('run-1', 0, 'wrong-host')
+    result.client = { ...clientOf(presented) }
+    const html = formatHtmlReport({
+      run: { id: 'run-1', startedAt: '', finishedAt: null, status: 'passed', trigger: 't', options: {}, scenarioCount: 1, resultCount: 1, caughtCount: 1, leakedCount: 0, unexpectedCount: 0 },
+      results: [result],
+      scenarios: {},
+      genuineChain: genuine,
+      generatedAt: '',
+    })
+    const shown = html.slice(html.indexOf('<h4>Shown to the client</h4>'), html.indexOf('<h4>Genuine chain</h4>'))
+    const second = shown.slice(shown.indexOf('CN=Attacker CA') - 200)
+    expect(second).toContain('<tr class=""><th>valid</th><td>2026-02-01T00:00:00Z → 2027-01-01T00:00:00Z</td></tr>')
+    expect(second).toContain('<tr class=""><th>CA</th><td>true, pathLen 1</td></tr>')
+    expect(second).not.toContain('class="diff"')
+  })
+
   it('shows no comparison when the client was shown no chain', () => {
     const result = resultFixture('run-1', 0, 'wrong-host')
     const html = formatHtmlReport({
