@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { generateKeyPair, issueCertificate } from '../../../../ca/index.js'
 import { explicitCurveSpki } from '../../../../scenarios/scenario-file/explicit-curve.js'
@@ -43,5 +44,13 @@ describe('checkAlgorithms', () => {
     const leaf = makeLeaf(root, { key: named.key, tamper: { replaceSpki: explicitCurveSpki(named.key.spkiDer) } })
     const report = verifyChain([leaf], [root])
     expect(stepOf(report, 'ALG')).toMatchObject({ code: 'EC_EXPLICIT_PARAMETERS', detail: { key: 'EC explicit parameters' } })
+  })
+
+  // CA/B BR §6.1.5: ECDSA keys on P-256, P-384 or P-521 only; secp256k1 (Bitcoin's curve) is named but not allowed.
+  it('fails UNSUPPORTED_KEY_TYPE for a leaf key on secp256k1, naming the key', () => {
+    const root = makeRoot()
+    const secp256k1 = generateKeyPairSync('ec', { namedCurve: 'secp256k1' }).publicKey.export({ type: 'spki', format: 'der' })
+    const leaf = makeLeaf(root, { tamper: { replaceSpki: Buffer.from(secp256k1) } })
+    expect(stepOf(verifyChain([leaf], [root]), 'ALG')).toMatchObject({ status: 'fail', code: 'UNSUPPORTED_KEY_TYPE' })
   })
 })

@@ -66,6 +66,14 @@ describe('checkRevocation', () => {
     expect(stepOf(verifyChain([leaf, intermediate], [root], { crls: [crl] }), 'REV').code).toBe('CRL_INVALID')
   })
 
+  it('fails CRL_INVALID for a CRL whose CRL number is marked critical (RFC 5280 §5.2.3), and says so', () => {
+    const { root, intermediate, leaf } = makeChain()
+    const crl = makeCrl({ issuer: intermediate, thisUpdate, nextUpdate, crlNumberCritical: true })
+    const step = stepOf(verifyChain([leaf, intermediate], [root], { crls: [crl] }), 'REV')
+    expect(step.code).toBe('CRL_INVALID')
+    expect(JSON.stringify(step.detail)).toContain('the CRL number is marked critical')
+  })
+
   it('fails CRL_INVALID for a CRL that is not DER', () => {
     const { root, intermediate, leaf } = makeChain()
     expect(stepOf(verifyChain([leaf, intermediate], [root], { crls: [Uint8Array.from([1, 2, 3])] }), 'REV').code).toBe('CRL_INVALID')

@@ -34,6 +34,10 @@ describe('name constraint subtree matching (RFC 5280 §4.2.1.10)', () => {
     expect(emailWithinSubtree('ops@mail.bank.lab', '.bank.lab')).toBe(true)
   })
 
+  it('finds a wildcard overlapping an excluded name whose first label is one character', () => {
+    expect(dnsMayOverlapSubtree('*.bank.lab', 'x.bank.lab')).toBe(true)
+  })
+
   it('a mailbox base needs both the local part and the host: the same local part at another host is outside', () => {
     expect(emailWithinSubtree('ops@evil.lab', 'ops@bank.lab')).toBe(false)
     expect(emailWithinSubtree('dev@bank.lab', 'ops@bank.lab')).toBe(false)

@@ -11,6 +11,8 @@ export interface MakeCrlParams {
   nextUpdate: Date
   /** Default: true. */
   withCrlNumber?: boolean
+  /** Marks the CRL number critical (RFC 5280 §5.2.3 says it MUST NOT be). Default: false. */
+  crlNumberCritical?: boolean
 }
 
 /** A CRL (RFC 5280 §5) signed with ECDSA-SHA256 by a P-256 issuer, built with @peculiar and node:crypto. */
@@ -33,7 +35,7 @@ export function makeCrl(params: MakeCrlParams): Uint8Array {
       : {}),
     ...(params.withCrlNumber === false
       ? {}
-      : { crlExtensions: [new Extension({ extnID: '2.5.29.20', critical: false, extnValue: new OctetString(AsnConvert.serialize(new CRLNumber(1))) })] }),
+      : { crlExtensions: [new Extension({ extnID: '2.5.29.20', critical: params.crlNumberCritical === true, extnValue: new OctetString(AsnConvert.serialize(new CRLNumber(1))) })] }),
   })
   const tbsDer = Buffer.from(AsnConvert.serialize(tbs))
   const signature = sign('sha256', tbsDer, params.issuer.key.privateKey)
