@@ -1,3 +1,7 @@
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { issueCertificate, keyIdentifier } from '../../../../ca/index.js'
 import { ecKey, makeIntermediate, makeLeaf, makeRoot, NOW, stepOf, verifyChain } from '../support/make-chain.js'
@@ -139,5 +143,27 @@ describe('the certificate-format step (CRIT) says it covers fields, not only ext
       const other = rootWithAki(() => Buffer.alloc(20, 0xab))
       expect(verifyChain([makeLeaf(other)], [other], { profile: 'rfc5280' }).verdict).toBe('accept')
     })
+  })
+
+  // RFC 5280 §4.2.1.2: a CA certificate MUST carry a subjectKeyIdentifier. The lab CA always writes one,
+  // so this intermediate is made by OpenSSL (`subjectKeyIdentifier = none`), signed by a lab root.
+  it('fails REQUIRED_EXTENSION_MISSING for an intermediate CA without a subjectKeyIdentifier', () => {
+    const now = new Date()
+    const dates = { notBefore: new Date(now.getTime() - 86_400_000), notAfter: new Date(now.getTime() + 30 * 86_400_000) }
+    const root = makeRoot(dates)
+    const key = ecKey()
+    const dir = mkdtempSync(join(tmpdir(), 'mitmlab-no-ski-'))
+    const file = (name: string, text: string): string => {
+      writeFileSync(join(dir, name), text, { mode: 0o600 })
+      return join(dir, name)
+    }
+    const extensions = file('ext.cnf', 'basicConstraints = critical, CA:TRUE\nkeyUsage = critical, keyCertSign, cRLSign\nsubjectKeyIdentifier = none\nauthorityKeyIdentifier = keyid\n')
+    const csr = execFileSync('openssl', ['req', '-new', '-key', file('int.key', key.privateKeyPem), '-subj', '/O=mitmlab test/CN=Test Intermediate'])
+    const der = execFileSync('openssl', ['x509', '-req', '-CA', file('root.pem', root.pem), '-CAkey', file('root.key', root.key.privateKeyPem), '-set_serial', '7', '-days', '2', '-sha256', '-extfile', extensions, '-outform', 'DER'], { input: csr })
+    const intermediate = { ...makeIntermediate(root, { key, ...dates }), der, pem: '' }
+    const report = verifyChain([makeLeaf(intermediate, dates), intermediate], [root], { now })
+    const failing = report.steps.find((step) => step.code === 'REQUIRED_EXTENSION_MISSING')
+    expect(failing?.detail).toEqual({ subject: 'O=mitmlab test, CN=Test Intermediate', name: 'subjectKeyIdentifier' })
+    expect(report.verdict).toBe('reject')
   })
 })

@@ -22,4 +22,12 @@ describe('subtreeVerdict for the forms the verifier cannot compare', () => {
     expect(subtreeVerdict({ type: 'dns', value: 'bank.lab' }, constraints([{ type: 'other', tag: 0 }]))).toEqual({ kind: 'ok' })
     expect(subtreeVerdict({ type: 'dns', value: 'bank.lab' }, constraints([{ type: 'dns', value: 'evil.lab' }]))).toEqual({ kind: 'not-permitted', constraint: 'dns "evil.lab"' })
   })
+
+  it('names a directoryName constraint by its form, and an IP one by its bytes, in the verdict', () => {
+    const dn = (o: string): GeneralName => ({ type: 'dn', der: new Uint8Array(0), name: [[{ oid: '2.5.4.10', value: o, valueTag: 12 }]] })
+    expect(subtreeVerdict(dn('Bank Lab'), constraints([dn('Other Org')]))).toEqual({ kind: 'not-permitted', constraint: 'dn' })
+    expect(subtreeVerdict(dn('Bank Lab'), constraints(null, [dn('Bank Lab')]))).toEqual({ kind: 'excluded', constraint: 'dn' })
+    const ip = (bytes: number[]): GeneralName => ({ type: 'ip', bytes: Uint8Array.from(bytes) })
+    expect(subtreeVerdict(ip([10, 0, 0, 1]), constraints([ip([192, 168, 0, 0, 255, 255, 0, 0])]))).toEqual({ kind: 'not-permitted', constraint: 'IP c0a80000ffff0000' })
+  })
 })
