@@ -142,12 +142,14 @@ function keep<T>(list: T[], entry: T): void {
 }
 
 function jsonFields(text: string): [string, string][] {
+  let value: unknown
   try {
-    const value: unknown = JSON.parse(text)
-    if (typeof value !== 'object' || value === null) return []
-    return Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === 'string')
+    value = JSON.parse(text)
   } catch {
     // Not JSON after all: nothing to read, which is a fine outcome for a sniffer.
     return []
   }
+  // Only an object names its fields (`null`, a number or a string has none worth reading).
+  if (typeof value !== 'object' || value === null) return []
+  return Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === 'string')
 }

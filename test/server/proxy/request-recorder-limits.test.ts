@@ -85,6 +85,18 @@ describe('RequestRecorder limits', () => {
     expect(seen).toEqual({ requests: [], credentials: [], cookies: [] })
   })
 
+  it('reads no field, and does not throw, out of JSON bodies that are not objects', () => {
+    for (const body of ['null', '"password=s3cret"', '42', '[{"password":"s3cret"}]', '{"password":']) {
+      const seen = plaintext()
+      const recorder = new RequestRecorder(seen)
+      recorder.head('POST', '/api/login', (name) => (name === 'content-type' ? 'application/json' : undefined))
+      recorder.bodyChunk(Buffer.from(body))
+      expect(() => recorder.end()).not.toThrow()
+      expect(seen.credentials).toEqual([])
+      expect(seen.requests).toHaveLength(1)
+    }
+  })
+
   it('records no cookie and no credential for a request without Cookie, Authorization or body', () => {
     const seen = plaintext()
     const recorder = new RequestRecorder(seen)

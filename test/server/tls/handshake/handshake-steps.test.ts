@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest'
+import { decodeConnection } from '../../../../server/tls/handshake/decode-connection.js'
+import { makeTestPki } from '../support/test-pki.js'
+import { runExchange } from '../support/tls-exchange.js'
 import { classifyClientError } from '../../../../server/tls/handshake/client-error-kind.js'
 import { handshakeSteps } from '../../../../server/tls/handshake/handshake-steps.js'
 
@@ -33,6 +36,11 @@ describe('handshakeSteps without a capture', () => {
     expect(steps[3]).toEqual({ step: 'REC', status: 'pass', message: 'Every record verified and the server closed with close_notify.' })
   })
 
+  it('passes FIN for a completed handshake with no capture, claiming no Finished detail it does not have', () => {
+    const steps = handshakeSteps({ handshakeCompleted: true, streamEnded: true })
+    expect(steps[2]).toEqual({ step: 'FIN', status: 'pass', message: 'Both Finished messages matched the handshake transcript.' })
+  })
+
   it('fails REC with RECORD_LAYER_ERROR for a reset after the handshake', () => {
     const steps = handshakeSteps({ handshakeCompleted: true, streamEnded: false, clientError: { code: 'ECONNRESET', message: 'read ECONNRESET' } })
     expect(steps[3]).toMatchObject({ step: 'REC', status: 'fail', code: 'RECORD_LAYER_ERROR' })
@@ -55,5 +63,18 @@ describe('classifyClientError', () => {
 
   it('reads an RSA signature value too large for the genuine modulus as a signature failure', () => {
     expect(classifyClientError({ code: 'ERR_SSL_DATA_TOO_LARGE_FOR_MODULUS', message: 'rsa routines::data too large for modulus' }).kind).toBe('signature')
+  })
+})
+
+describe('handshakeSteps on a real capture', () => {
+  it('passes REC with the record totals it read, close_notify included, and FIN with both Finished checks', async () => {
+    const exchange = await runExchange({ pki: makeTestPki('rsa') })
+    const transcript = decodeConnection({ ...exchange.connection.clientLeg(), keylog: exchange.keylog })
+    const steps = handshakeSteps({ handshakeCompleted: true, streamEnded: true, transcript })
+    const totals = transcript.totals.serverToClient
+    expect(totals.closeNotify).toBe(true)
+    expect(totals.applicationRecords).toBeGreaterThan(0)
+    expect(steps[3]).toEqual({ step: 'REC', status: 'pass', message: 'Every record verified and the server closed with close_notify.', detail: { ...totals } })
+    expect(steps[2]?.detail).toEqual({ client: 'verified', server: 'verified' })
   })
 })
