@@ -64,6 +64,40 @@ describe('decoding the plaintext flights of real handshakes, without keys', () =
   })
 })
 
+describe('what the decoder reports besides messages', () => {
+  /** One TLS record (RFC 8446 §5.1): type, legacy_record_version 0x0303, uint16 length, fragment. */
+  const record = (type: number, fragment: Buffer): Buffer => Buffer.concat([Buffer.from([type, 0x03, 0x03, fragment.length >> 8, fragment.length & 0xff]), fragment])
+
+  it('reads alert levels: the server’s fatal protocol_version in the clear, its close_notify warning under the keys', async () => {
+    // A TLS 1.3-only server and a TLS 1.2-only client: the server refuses with a plaintext fatal alert (RFC 8446 §6.2).
+    const refused = await runExchange({ pki: makeTestPki('rsa'), client: { maxVersion: 'TLSv1.2' }, server: { minVersion: 'TLSv1.3' } })
+    const refusal = decodeConnection({ ...refused.connection.clientLeg(), keylog: '' })
+    expect(refusal.alerts).toEqual([{ direction: 'serverToClient', level: 'fatal', description: 'protocol_version', encrypted: false }])
+    const accepted = await runExchange({ pki: makeTestPki('rsa') })
+    const t13 = decodeConnection({ ...accepted.connection.clientLeg(), keylog: accepted.keylog })
+    expect(t13.alerts.filter((alert) => alert.direction === 'serverToClient')).toEqual([{ direction: 'serverToClient', level: 'warning', description: 'close_notify', encrypted: true }])
+  })
+
+  it('leaves the summary without an SNI when the ClientHello carries none (a client connecting to an IP address)', async () => {
+    const exchange = await runExchange({ pki: makeTestPki('rsa'), client: { servername: '', rejectUnauthorized: false } })
+    const t = decodeConnection({ ...exchange.connection.clientLeg(), keylog: exchange.keylog })
+    expect(t.version).toBe('TLSv1.3')
+    expect(Object.hasOwn(t, 'sni')).toBe(false)
+  })
+
+  it('says NO_SERVER_HELLO when protected records follow a ChangeCipherSpec with no ServerHello to say how to read them', async () => {
+    const leg = (await runExchange({ pki: makeTestPki('rsa'), client: { maxVersion: 'TLSv1.2' } })).connection.clientLeg()
+    const stream = Buffer.from(leg.clientToServer)
+    const clientHello = stream.subarray(0, 5 + stream.readUInt16BE(3))
+    const clientToServer = Buffer.concat([clientHello, record(20, Buffer.from([1])), record(22, Buffer.alloc(40, 0x5a))])
+    const t = decodeConnection({ clientToServer, serverToClient: Buffer.alloc(0), keylog: '' })
+    expect(t.errors).toContainEqual({ direction: 'clientToServer', code: 'NO_SERVER_HELLO', message: 'protected records without a decodable ServerHello' })
+    // An alert level that is neither warning (1) nor fatal (2) is reported as unknown, not guessed.
+    const odd = decodeConnection({ clientToServer: Buffer.concat([clientHello, record(21, Buffer.from([3, 40]))]), serverToClient: Buffer.alloc(0), keylog: '' })
+    expect(odd.alerts).toEqual([{ direction: 'clientToServer', level: 'unknown', description: 'handshake_failure', encrypted: false }])
+  })
+})
+
 describe('uint16List', () => {
   it('splits every uint16 of a vector, the last one included, and ignores an odd trailing byte', () => {
     expect(uint16List(Buffer.from([0x13, 0x01, 0x13, 0x02, 0xc0, 0x2f]))).toEqual([0x1301, 0x1302, 0xc02f])
