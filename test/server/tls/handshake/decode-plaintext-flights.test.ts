@@ -2,6 +2,8 @@ import { constants } from 'node:crypto'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { uint16List } from '../../../../server/tls/handshake/byte-reader.js'
 import { decodeConnection } from '../../../../server/tls/handshake/decode-connection.js'
+import { encodeClientKeyShares, encodeClientSupportedVersions, parseClientHelloBody, parseClientKeyShares, serializeClientHelloBody } from '../../../../server/tls/handshake/hello-structure.js'
+import { clientMaxVersion } from '../../../../server/tls/handshake/message-fields.js'
 import { makeTestPki } from '../support/test-pki.js'
 import { runExchange, type ExchangeOutcome } from '../support/tls-exchange.js'
 
@@ -103,5 +105,28 @@ describe('uint16List', () => {
     expect(uint16List(Buffer.from([0x13, 0x01, 0x13, 0x02, 0xc0, 0x2f]))).toEqual([0x1301, 0x1302, 0xc02f])
     expect(uint16List(Buffer.from([0x00, 0x1d, 0x00]))).toEqual([0x001d])
     expect(uint16List(Buffer.alloc(0))).toEqual([])
+  })
+})
+
+describe('ClientHello fields the decoder and the tamper edits read', () => {
+  it('round-trips key shares, the last one included (an X25519 share and an X25519MLKEM768 one)', () => {
+    const entries = [
+      { group: 0x001d, keyExchange: Buffer.alloc(32, 1) },
+      { group: 0x11ec, keyExchange: Buffer.alloc(1216, 2) },
+    ]
+    expect(parseClientKeyShares(encodeClientKeyShares(entries))).toEqual(entries)
+    expect(parseClientKeyShares(encodeClientKeyShares([]))).toEqual([])
+  })
+
+  it('takes the highest offered version ignoring GREASE values (RFC 8701: 0x?a?a), as Chromium sends them', async () => {
+    const exchange = await runExchange({ pki: makeTestPki('rsa') })
+    const stream = Buffer.from(exchange.connection.clientLeg().clientToServer)
+    const body = stream.subarray(9, 5 + stream.readUInt16BE(3))
+    const hello = parseClientHelloBody(body)
+    expect(clientMaxVersion(body)).toBe(0x0304)
+    const greased = (versions: number[]): Buffer =>
+      serializeClientHelloBody({ ...hello, extensions: hello.extensions.map((e) => (e.type === 43 ? { type: 43, data: encodeClientSupportedVersions(versions) } : e)) })
+    expect(clientMaxVersion(greased([0x7a7a, 0x0304, 0x0303]))).toBe(0x0304)
+    expect(clientMaxVersion(greased([0xfafa, 0x0303]))).toBe(0x0303)
   })
 })
