@@ -148,13 +148,19 @@ describe('LabStore round trip with non-default values', () => {
       { request: { leg: 'client → proxy', method: 'GET', path: '/account', host: 'bank.lab', headers: [], body: null }, response: null },
     ]
     withFlows.plaintext.flowsNotListed = 1
-    const written: ScenarioResult = { ...result, connections: [...result.connections, withFlows] }
+    // A second connection whose flows all fit: it reads back with no flowsNotListed at all.
+    const allListed = newConnectionRecord(5, 'terminate', '127.0.0.1:50125')
+    allListed.plaintext.flows = [{ request: { leg: 'client → proxy', method: 'GET', path: '/', host: 'bank.lab', headers: [], body: null }, response: null }]
+    const written: ScenarioResult = { ...result, connections: [...result.connections, withFlows, allListed] }
     store.insertScenarioResult(written)
     expect(store.getResults('run-flows')).toStrictEqual([written])
     // Stored once: in proxy_flows, not a second time inside the connection's record.
     const records = (store.db.prepare('SELECT record_json FROM connections ORDER BY ordinal').all() as { record_json: string }[]).map((row) => JSON.parse(row.record_json) as { plaintext: Record<string, unknown> })
-    expect(records.map((record) => [Object.hasOwn(record.plaintext, 'flows'), Object.hasOwn(record.plaintext, 'flowsNotListed')])).toEqual([[false, false], [false, false]])
-    expect(store.db.prepare('SELECT connection_ordinal, not_listed FROM proxy_flows').all()).toEqual([{ connection_ordinal: 1, not_listed: 1 }])
+    expect(records.map((record) => [Object.hasOwn(record.plaintext, 'flows'), Object.hasOwn(record.plaintext, 'flowsNotListed')])).toEqual([[false, false], [false, false], [false, false]])
+    expect(store.db.prepare('SELECT connection_ordinal, not_listed FROM proxy_flows ORDER BY connection_ordinal').all()).toEqual([
+      { connection_ordinal: 1, not_listed: 1 },
+      { connection_ordinal: 2, not_listed: 0 },
+    ])
   })
 
   it('stores each column as its own value (read straight from SQLite)', () => {
