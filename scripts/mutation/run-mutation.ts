@@ -40,6 +40,8 @@ interface MutantResult extends Omit<Mutant, 'start' | 'end'> {
   ms: number
   /** The test file (relative to the repository) whose failure killed the mutant. */
   killedBy?: string
+  /** --rerun: a survivor of the earlier run whose line no longer yields this mutant (kept as survived). */
+  gone?: true
 }
 
 interface GroupSummary {
@@ -127,14 +129,19 @@ function readProgress(file: string): MutantResult[] {
   })
 }
 
-/** Each earlier survivor once, as a mutant of today's sources (two identical edits on one line stay two). */
-function survivorsAgain(generated: Mutant[], earlier: MutantResult[]): Mutant[] {
+/**
+ * Each earlier survivor once, as a mutant of today's sources (two identical edits on one line stay
+ * two), and the survivors that no longer exist as mutants (their line was rewritten or moved).
+ */
+function survivorsAgain(generated: Mutant[], earlier: MutantResult[]): { again: Mutant[]; gone: MutantResult[] } {
   const taken = new Set<Mutant>()
+  const gone: MutantResult[] = []
   for (const survivor of earlier.filter((r) => r.status === 'survived')) {
     const match = generated.find((m) => !taken.has(m) && sameMutant(survivor, m))
     if (match !== undefined) taken.add(match)
+    else gone.push(survivor)
   }
-  return generated.filter((m) => taken.has(m))
+  return { again: generated.filter((m) => taken.has(m)), gone }
 }
 
 const sameMutant = (a: Omit<MutantResult, 'group' | 'status' | 'ms'>, b: Omit<MutantResult, 'group' | 'status' | 'ms'>): boolean =>
@@ -235,7 +242,14 @@ async function main(): Promise<number> {
     const generated = target.sources.flatMap((source) => mutantsOf(source, readFileSync(join(work, source), 'utf8')))
     const earlier = previous?.filter((r) => r.group === target.group) ?? []
     const groupResults: MutantResult[] = earlier.filter((r) => r.status !== 'survived')
-    const chosen = previous === null ? seededSample(generated, perGroup, seed) : survivorsAgain(generated, earlier)
+    const rerun = previous === null ? null : survivorsAgain(generated, earlier)
+    const chosen = rerun === null ? seededSample(generated, perGroup, seed) : rerun.again
+    // A survivor whose code was rewritten since cannot be run again: it stays a survivor (named in the
+    // report) rather than leaving the count, so rewriting code never raises the score by itself.
+    for (const survivor of rerun?.gone ?? []) {
+      console.log(`[${target.group}] no longer a mutant of today's sources, kept as a survivor: ${survivor.file}:${survivor.line} ${survivor.operator}`)
+      groupResults.push({ ...survivor, gone: true })
+    }
     results.push(...groupResults)
     const files = testFiles(work, target.tests)
     const baseline: RunFailures = chosen.length === 0 ? noFailures() : await runFiles(vitest, files)
@@ -331,7 +345,9 @@ function report(summaries: GroupSummary[], results: MutantResult[], elapsedMs: n
   const rows = [...summaries, totals(summaries)].map(
     (s) => `| ${s.group} | ${s.generated} | ${s.run} | ${s.killed} | ${s.timeout} | ${s.survived} | ${s.score.toFixed(1)} % |`,
   )
-  const survivors = results.filter((r) => r.status === 'survived').map((r) => `- \`${r.file}:${r.line}\` ${r.operator}: \`${oneLine(r.original)}\` → \`${oneLine(r.replacement)}\``)
+  const survivors = results
+    .filter((r) => r.status === 'survived')
+    .map((r) => `- \`${r.file}:${r.line}\` ${r.operator}: \`${oneLine(r.original)}\` → \`${oneLine(r.replacement)}\`${r.gone === true ? ' (code rewritten since; not run again)' : ''}`)
   const markdown = [
     `Mutation run: seed ${seed}, up to ${values['per-group'] ?? ''} mutants per group${values.rerun === undefined ? '' : `, survivors of ${values.rerun} run again`}, ${Math.round(elapsedMs / 1000)} s, Node ${process.versions.node}.`,
     '',
