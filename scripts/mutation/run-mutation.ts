@@ -137,15 +137,20 @@ function survivorsAgain(generated: Mutant[], earlier: MutantResult[]): { again: 
   const taken = new Set<Mutant>()
   const gone: MutantResult[] = []
   for (const survivor of earlier.filter((r) => r.status === 'survived')) {
-    const match = generated.find((m) => !taken.has(m) && sameMutant(survivor, m))
+    // The same edit of the same text in the same file, on the nearest line: lines move when code above changes.
+    const candidates = generated.filter((m) => !taken.has(m) && sameEdit(survivor, m) && Math.abs(m.line - survivor.line) <= MAX_LINE_DRIFT)
+    const match = candidates.sort((a, b) => Math.abs(a.line - survivor.line) - Math.abs(b.line - survivor.line))[0]
     if (match !== undefined) taken.add(match)
     else gone.push(survivor)
   }
   return { again: generated.filter((m) => taken.has(m)), gone }
 }
 
-const sameMutant = (a: Omit<MutantResult, 'group' | 'status' | 'ms'>, b: Omit<MutantResult, 'group' | 'status' | 'ms'>): boolean =>
-  a.file === b.file && a.line === b.line && a.operator === b.operator && a.original === b.original && a.replacement === b.replacement
+type MutantIdentity = Pick<MutantResult, 'file' | 'line' | 'operator' | 'original' | 'replacement'>
+const sameEdit = (a: MutantIdentity, b: MutantIdentity): boolean => a.file === b.file && a.operator === b.operator && a.original === b.original && a.replacement === b.replacement
+const sameMutant = (a: MutantIdentity, b: MutantIdentity): boolean => sameEdit(a, b) && a.line === b.line
+/** How far a survivor's line may have moved and still be recognised by --rerun. */
+const MAX_LINE_DRIFT = 40
 
 /** The repository as it is now (tracked and untracked, not ignored), in a scratch directory. */
 function scratchCopy(): string {
