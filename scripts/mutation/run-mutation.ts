@@ -215,6 +215,11 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | 'timeout'>
 
 const progressFile = `${resolve(ROOT, values.out ?? 'test-results/mutation')}.progress.jsonl`
 
+// A mutant of processIsAlive's `process.kill(pid, 0)` (lab-store.ts) sends SIGHUP instead of probing,
+// and lab-store.test.ts probes process.ppid, which under this runner is the runner itself: SIGHUP's
+// default action ended two runs without a word. Ignored here, the mutant is judged on what the tests see.
+process.on('SIGHUP', () => undefined)
+
 async function main(): Promise<number> {
   mkdirSync(dirname(progressFile), { recursive: true })
   writeFileSync(progressFile, '')
