@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs'
+import { existsSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
@@ -69,6 +69,14 @@ describe('a store at schema 4, opened read-only', () => {
       ['expired-leaf', 'reject', null, false, false, 'SCENARIO_FAILED: did not start'],
     ])
     expect(results[0]?.connections.map((c) => c.plaintext)).toEqual([{ requests: [{ method: 'GET', path: '/', host: 'bank.lab' }], credentials: [], cookies: [] }])
+  })
+})
+
+describe('opening for reading a store that is not there', () => {
+  it('says there is no store yet, naming the file, and creates nothing', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'mitmlab-nostore-')), 'mitmlab.sqlite')
+    expect(() => new LabStore(file, { readonly: true })).toThrow(`There is no store at ${file} yet; run \`mitmlab run\` first`)
+    expect(existsSync(file)).toBe(false)
   })
 })
 
