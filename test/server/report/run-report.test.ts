@@ -82,9 +82,8 @@ describe('formatHtmlReport chain comparison', () => {
     ...fields,
   })
 
-  it('marks exactly the rows where the presented certificate differs from the genuine one', () => {
-    const genuine = [cert({})]
-    const presented = [cert({ subject: 'CN=evil.lab', sans: [{ type: 'dns', value: 'evil.lab' }], isCa: true, pathLen: 0 })]
+  /** The HTML report of one result whose client was shown `presented`, and its "Shown to the client" column. */
+  const report = (presented: CertSummary[], genuine: CertSummary[]): { html: string; shown: string } => {
     const result: ScenarioResult = resultFixture('run-1', 0, 'wrong-host')
     result.client = { ...clientOf(presented) }
     const html = formatHtmlReport({
@@ -94,7 +93,13 @@ describe('formatHtmlReport chain comparison', () => {
       genuineChain: genuine,
       generatedAt: '',
     })
-    const shown = html.slice(html.indexOf('<h4>Shown to the client</h4>'), html.indexOf('<h4>Genuine chain</h4>'))
+    return { html, shown: html.slice(html.indexOf('<h4>Shown to the client</h4>'), html.indexOf('<h4>Genuine chain</h4>')) }
+  }
+
+  it('marks exactly the rows where the presented certificate differs from the genuine one', () => {
+    const genuine = [cert({})]
+    const presented = [cert({ subject: 'CN=evil.lab', sans: [{ type: 'dns', value: 'evil.lab' }], isCa: true, pathLen: 0 })]
+    const { html, shown } = report(presented, genuine)
     expect([...shown.matchAll(/<tr class="(diff|)"><th>([^<]+)<\/th>/g)].map((m) => `${m[2] ?? ''}${m[1] === 'diff' ? ' ≠' : ''}`)).toEqual([
       'subject ≠',
       'issuer',
@@ -113,16 +118,7 @@ describe('formatHtmlReport chain comparison', () => {
   it('shows a certificate the genuine chain has no counterpart for with no row marked different', () => {
     const genuine = [cert({})]
     const presented = [cert({ subject: 'CN=evil.lab' }), cert({ subject: 'CN=Attacker CA', isCa: true, pathLen: 1, notBefore: '2026-02-01T00:00:00Z' })]
-    const result: ScenarioResult = resultFixture('run-1', 0, 'wrong-host')
-    result.client = { ...clientOf(presented) }
-    const html = formatHtmlReport({
-      run: { id: 'run-1', startedAt: '', finishedAt: null, status: 'passed', trigger: 't', options: {}, scenarioCount: 1, resultCount: 1, caughtCount: 1, leakedCount: 0, unexpectedCount: 0 },
-      results: [result],
-      scenarios: {},
-      genuineChain: genuine,
-      generatedAt: '',
-    })
-    const shown = html.slice(html.indexOf('<h4>Shown to the client</h4>'), html.indexOf('<h4>Genuine chain</h4>'))
+    const { shown } = report(presented, genuine)
     const second = shown.slice(shown.indexOf('CN=Attacker CA') - 200)
     expect(second).toContain('<tr class=""><th>valid</th><td>2026-02-01T00:00:00Z → 2027-01-01T00:00:00Z</td></tr>')
     expect(second).toContain('<tr class=""><th>CA</th><td>true, pathLen 1</td></tr>')
